@@ -1,0 +1,343 @@
+package io.brokersim.core.profile;
+
+import io.brokersim.core.model.AmqpError;
+import io.brokersim.core.model.MethodRef;
+import io.brokersim.core.model.ReplyCode;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The behaviours where LavinMQ, RabbitMQ 3.x and RabbitMQ 4.x differ, as one immutable object per
+ * profile. Every rule cites reference/amqp-semantics.md. Error texts are built here so that a broker
+ * rule asks the profile for its words instead of hard-coding one broker's wording.
+ *
+ * <p>{@code rabbitmq-4} models the newest 4.x line the reference covers (4.3): global qos ignored,
+ * transient non-exclusive queues refused, frame_max minimum 8192.
+ */
+public final class BrokerProfile {
+
+  /** The broker family a profile belongs to. */
+  public enum Family { LAVINMQ, RABBITMQ }
+
+  /** How {@code basic.publish(immediate=true)} is treated (§3.2). */
+  public enum ImmediateHandling { CONNECTION_ERROR_540, RETURN_313 }
+
+  /** How {@code basic.qos(global=true)} is treated (§4.5). */
+  public enum GlobalQos { SHARED_PER_CHANNEL, TREATED_AS_PER_CONSUMER }
+
+  /** Where the "most recently declared queue" shortcut is remembered (§2.1). */
+  public enum LastQueueScope { CHANNEL, CONNECTION }
+
+  public static final BrokerProfile LAVINMQ = new BrokerProfile("lavinmq", Family.LAVINMQ, 0);
+  public static final BrokerProfile RABBITMQ_3 = new BrokerProfile("rabbitmq-3", Family.RABBITMQ, 3);
+  public static final BrokerProfile RABBITMQ_4 = new BrokerProfile("rabbitmq-4", Family.RABBITMQ, 4);
+
+  /** All profiles, default first. */
+  public static final List<BrokerProfile> ALL = List.of(LAVINMQ, RABBITMQ_3, RABBITMQ_4);
+
+  private final String name;
+  private final Family family;
+  private final int rabbitMajor;
+
+  private BrokerProfile(String name, Family family, int rabbitMajor) {
+    this.name = name;
+    this.family = family;
+    this.rabbitMajor = rabbitMajor;
+  }
+
+  /** The default profile: LavinMQ, the broker the project's source documents describe. */
+  public static BrokerProfile defaultProfile() {
+    return LAVINMQ;
+  }
+
+  /** Looks a profile up by its name ({@code lavinmq}, {@code rabbitmq-3}, {@code rabbitmq-4}). */
+  public static Optional<BrokerProfile> byName(String name) {
+    String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+    return ALL.stream().filter(p -> p.name.equals(n)).findFirst();
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Family family() {
+    return family;
+  }
+
+  public boolean isLavinMq() {
+    return family == Family.LAVINMQ;
+  }
+
+  public boolean isRabbitMq() {
+    return family == Family.RABBITMQ;
+  }
+
+  // ---- publishing (§3) ----
+
+  public ImmediateHandling immediateHandling() {
+    return isLavinMq() ? ImmediateHandling.RETURN_313 : ImmediateHandling.CONNECTION_ERROR_540;
+  }
+
+  // ---- consumers and prefetch (§4) ----
+
+  public GlobalQos globalQos() {
+    return rabbitMajor >= 4 ? GlobalQos.TREATED_AS_PER_CONSUMER : GlobalQos.SHARED_PER_CHANNEL;
+  }
+
+  /** Prefetch of a consumer created on a channel that never sent {@code basic.qos}; 0 = unlimited. */
+  public int defaultConsumerPrefetch() {
+    return isLavinMq() ? 65535 : 0;
+  }
+
+  /** LavinMQ applies {@code basic.qos(global=false)} to existing consumers too; RabbitMQ only to later ones. */
+  public boolean qosUpdatesExistingConsumers() {
+    return isLavinMq();
+  }
+
+  /** {@code prefetch_size != 0}: RabbitMQ closes the connection with 540, LavinMQ only the channel. */
+  public AmqpError prefetchSizeError(long prefetchSize) {
+    if (isLavinMq()) {
+      return AmqpError.of(ReplyCode.NOT_IMPLEMENTED, MethodRef.BASIC_QOS, "prefetch_size not supported")
+          .channelScoped();
+    }
+    return AmqpError.of(ReplyCode.NOT_IMPLEMENTED, MethodRef.BASIC_QOS, "prefetch_size!=0 (" + prefetchSize + ")");
+  }
+
+  /** RabbitMQ sends a server cancel only to clients that advertised {@code consumer_cancel_notify}. */
+  public boolean cancelNotifyNeedsCapability() {
+    return isRabbitMq();
+  }
+
+  /** {@code basic.recover(requeue=false)}: RabbitMQ 540 connection error; LavinMQ redelivers to the consumer. */
+  public boolean recoverWithoutRequeueSupported() {
+    return isLavinMq();
+  }
+
+  public LastQueueScope lastQueueScope() {
+    return isLavinMq() ? LastQueueScope.CONNECTION : LastQueueScope.CHANNEL;
+  }
+
+  /** RabbitMQ 4.3 refuses transient non-exclusive queues with a connection-level 541 (§2.4). */
+  public boolean refusesTransientNonExclusiveQueues() {
+    return rabbitMajor >= 4;
+  }
+
+  /** RabbitMQ never makes exclusive queues durable (§2.2). */
+  public boolean exclusiveQueuesAreTransient() {
+    return isRabbitMq();
+  }
+
+  /** Length in random bytes of server-generated queue names after {@code amq.gen-} (§2.1). */
+  public int generatedQueueNameBytes() {
+    return isLavinMq() ? 24 : 16;
+  }
+
+  /** Length in random bytes of server-generated consumer tags after {@code amq.ctag-} (§1.2). */
+  public int generatedConsumerTagBytes() {
+    return isLavinMq() ? 24 : 16;
+  }
+
+  // ---- handshake (§6) ----
+
+  /** Minimum {@code frame_max} a client may negotiate. */
+  public int frameMaxMinimum() {
+    return rabbitMajor >= 4 ? 8192 : 4096;
+  }
+
+  public int serverChannelMax() {
+    return isLavinMq() ? 2048 : 2047;
+  }
+
+  public int serverHeartbeatSeconds() {
+    return isLavinMq() ? 300 : 60;
+  }
+
+  // ---- reply texts ----
+
+  public AmqpError queueNotFound(MethodRef method, String queue, String vhost) {
+    String text;
+    if (isRabbitMq()) {
+      text = "no queue '" + queue + "' in vhost '" + vhost + "'";
+    } else {
+      text = switch (method) {
+        case QUEUE_DECLARE -> "Queue '" + queue + "' doesn't exists";
+        case BASIC_CONSUME -> "Queue '" + queue + "' not declared";
+        case BASIC_GET -> "No queue '" + queue + "' in vhost '" + vhost + "'";
+        default -> "Queue '" + queue + "' not found";
+      };
+    }
+    return AmqpError.of(ReplyCode.NOT_FOUND, method, text);
+  }
+
+  public AmqpError exchangeNotFound(MethodRef method, String exchange, String vhost) {
+    String text;
+    if (isRabbitMq()) {
+      text = "no exchange '" + exchange + "' in vhost '" + vhost + "'";
+    } else {
+      text = switch (method) {
+        case BASIC_PUBLISH -> "No exchange '" + exchange + "' in vhost '" + vhost + "'";
+        case QUEUE_BIND, QUEUE_UNBIND -> "Exchange '" + exchange + "' not found";
+        default -> "Exchange '" + exchange + "' doesn't exists";
+      };
+    }
+    return AmqpError.of(ReplyCode.NOT_FOUND, method, text);
+  }
+
+  public AmqpError noPreviouslyDeclaredQueue(MethodRef method) {
+    return AmqpError.of(ReplyCode.NOT_FOUND, method, "no previously declared queue");
+  }
+
+  /** 405 for using another connection's exclusive queue (§2.2). */
+  public AmqpError exclusiveLocked(MethodRef method, String queue, String vhost) {
+    if (isRabbitMq()) {
+      return AmqpError.of(ReplyCode.RESOURCE_LOCKED, method, "cannot obtain exclusive access to locked queue '"
+          + queue + "' in vhost '" + vhost + "'. It could be originally declared on another connection or the"
+          + " exclusive property value does not match that of the original declaration.");
+    }
+    String text = (method == MethodRef.QUEUE_PURGE || method == MethodRef.QUEUE_DELETE)
+        ? "Queue '" + queue + "' is exclusive"
+        : "Exclusive queue";
+    return AmqpError.of(ReplyCode.RESOURCE_LOCKED, method, text);
+  }
+
+  /** 405 for redeclaring a non-exclusive queue as exclusive (LavinMQ wording differs). */
+  public AmqpError notAnExclusiveQueue(String queue, String vhost) {
+    if (isRabbitMq()) {
+      return exclusiveLocked(MethodRef.QUEUE_DECLARE, queue, vhost);
+    }
+    return AmqpError.of(ReplyCode.RESOURCE_LOCKED, MethodRef.QUEUE_DECLARE, "Not an exclusive queue");
+  }
+
+  /** 406 for an inequivalent redeclare of a queue. */
+  public AmqpError inequivalentQueue(String queue, String vhost, String arg, String received, String current) {
+    String text = isRabbitMq()
+        ? "inequivalent arg '" + arg + "' for queue '" + queue + "' in vhost '" + vhost + "': received "
+            + received + " but current is " + current
+        : "Existing queue '" + queue + "' declared with other arguments";
+    return AmqpError.of(ReplyCode.PRECONDITION_FAILED, MethodRef.QUEUE_DECLARE, text);
+  }
+
+  /** 406 for an inequivalent redeclare of an exchange. */
+  public AmqpError inequivalentExchange(String exchange, String vhost, String arg, String received, String current) {
+    String text = isRabbitMq()
+        ? "inequivalent arg '" + arg + "' for exchange '" + exchange + "' in vhost '" + vhost + "': received "
+            + received + " but current is " + current
+        : "Existing exchange '" + exchange + "' declared with other arguments";
+    return AmqpError.of(ReplyCode.PRECONDITION_FAILED, MethodRef.EXCHANGE_DECLARE, text);
+  }
+
+  public AmqpError queueInUse(String queue, String vhost) {
+    String text = isRabbitMq() ? "queue '" + queue + "' in vhost '" + vhost + "' in use" : "Queue '" + queue + "' in use";
+    return AmqpError.of(ReplyCode.PRECONDITION_FAILED, MethodRef.QUEUE_DELETE, text);
+  }
+
+  public AmqpError queueNotEmpty(String queue, String vhost) {
+    String text = isRabbitMq()
+        ? "queue '" + queue + "' in vhost '" + vhost + "' is not empty"
+        : "Queue '" + queue + "' is not empty";
+    return AmqpError.of(ReplyCode.PRECONDITION_FAILED, MethodRef.QUEUE_DELETE, text);
+  }
+
+  public AmqpError exchangeInUse(String exchange, String vhost) {
+    String text = isRabbitMq()
+        ? "exchange '" + exchange + "' in vhost '" + vhost + "' in use"
+        : "Exchange '" + exchange + "' in use";
+    return AmqpError.of(ReplyCode.PRECONDITION_FAILED, MethodRef.EXCHANGE_DELETE, text);
+  }
+
+  /** 403 for an exclusive consumer conflict. */
+  public AmqpError exclusiveConsumerConflict(String queue, String vhost) {
+    String text = isRabbitMq()
+        ? "queue '" + queue + "' in vhost '" + vhost + "' in exclusive use"
+        : "Queue '" + queue + "' in vhost '" + vhost + "' in exclusive use";
+    return AmqpError.of(ReplyCode.ACCESS_REFUSED, MethodRef.BASIC_CONSUME, text);
+  }
+
+  /** 403 for any operation on the default exchange other than publish (§3.4). */
+  public AmqpError defaultExchangeRefused(MethodRef method) {
+    if (isRabbitMq()) {
+      return AmqpError.of(ReplyCode.ACCESS_REFUSED, method, "operation not permitted on the default exchange");
+    }
+    String text = switch (method) {
+      case EXCHANGE_DECLARE -> "Not allowed to declare the default exchange";
+      case EXCHANGE_DELETE -> "Not allowed to delete the default exchange";
+      case EXCHANGE_BIND -> "Not allowed to bind to the default exchange";
+      case EXCHANGE_UNBIND -> "Not allowed to unbind from the default exchange";
+      default -> "Access refused to ";
+    };
+    return AmqpError.of(ReplyCode.ACCESS_REFUSED, method, text);
+  }
+
+  /** 403 for creating a queue or exchange whose name starts with {@code amq.} (§3.4). */
+  public AmqpError reservedPrefix(MethodRef method, String kind, String name) {
+    String text = isRabbitMq()
+        ? kind + " name '" + name + "' contains reserved prefix 'amq.*'"
+        : "Prefix [\"mqtt.\", \"amq.\"] forbidden, please choose another name";
+    return AmqpError.of(ReplyCode.ACCESS_REFUSED, method, text);
+  }
+
+  /** 403 for deleting a predeclared {@code amq.*} exchange. */
+  public AmqpError systemExchangeDelete(String exchange, String vhost) {
+    String text = isRabbitMq()
+        ? "deletion of system exchange '" + exchange + "' in vhost '" + vhost + "' not allowed"
+        : "Prefix [\"mqtt.\", \"amq.\"] forbidden, please choose another name";
+    return AmqpError.of(ReplyCode.ACCESS_REFUSED, MethodRef.EXCHANGE_DELETE, text);
+  }
+
+  /** 403 for publishing to an internal exchange (§3.3). */
+  public AmqpError internalExchangePublish(String exchange, String vhost) {
+    String text = isRabbitMq()
+        ? "cannot publish to internal exchange '" + exchange + "' in vhost '" + vhost + "'"
+        : "Exchange '" + exchange + "' in vhost '" + vhost + "' is internal";
+    return AmqpError.of(ReplyCode.ACCESS_REFUSED, MethodRef.BASIC_PUBLISH, text);
+  }
+
+  /** 406 for an invalid queue or exchange name. */
+  public AmqpError invalidName(MethodRef method, String kind) {
+    String text = isRabbitMq() ? kind + " name is invalid" : capitalize(kind) + " name isn't valid";
+    return AmqpError.of(ReplyCode.PRECONDITION_FAILED, method, text);
+  }
+
+  /** 406 for acking an unknown or already settled delivery tag (§4.4). */
+  public AmqpError unknownDeliveryTag(MethodRef method, long tag) {
+    return AmqpError.of(ReplyCode.PRECONDITION_FAILED, method, "unknown delivery tag " + tag);
+  }
+
+  /** RabbitMQ's 540 for immediate=true (§3.2). */
+  public AmqpError immediateNotImplemented() {
+    return AmqpError.of(ReplyCode.NOT_IMPLEMENTED, MethodRef.BASIC_PUBLISH, "immediate=true");
+  }
+
+  /** RabbitMQ's 540 for basic.recover(requeue=false) (§4.4). */
+  public AmqpError recoverRequeueFalseNotImplemented(MethodRef method) {
+    return AmqpError.of(ReplyCode.NOT_IMPLEMENTED, method, "requeue=false");
+  }
+
+  /** RabbitMQ 4.3's 541 for a transient non-exclusive queue (§2.4). */
+  public AmqpError transientNonExclusiveRefused() {
+    return AmqpError.of(ReplyCode.INTERNAL_ERROR, MethodRef.QUEUE_DECLARE,
+        "Feature `transient_nonexcl_queues` is deprecated.\n"
+            + "Its use is not permitted per the configuration (overriding the default, which is permitted):\n"
+            + "    deprecated_features.permit.transient_nonexcl_queues = false\n"
+            + "Please use durable or exclusive queues instead.");
+  }
+
+  /** 530 for reusing a consumer tag on one channel (RabbitMQ only; LavinMQ does not check). */
+  public Optional<AmqpError> consumerTagReuse(String tag) {
+    if (isLavinMq()) {
+      return Optional.empty();
+    }
+    return Optional.of(AmqpError.of(ReplyCode.NOT_ALLOWED, MethodRef.BASIC_CONSUME,
+        "attempt to reuse consumer tag '" + tag + "'"));
+  }
+
+  private static String capitalize(String s) {
+    return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}

@@ -1,0 +1,133 @@
+package io.brokersim.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class QueueStateTest {
+
+  private static Message msg(String id) {
+    return new Message(id, "", "q", BasicProperties.EMPTY, id.getBytes());
+  }
+
+  private static List<String> ids(List<QueueState.Delivery<String>> ds) {
+    return ds.stream().map(d -> d.entry().message().msgId()).toList();
+  }
+
+  @Test
+  void deliverReady_twoConsumers_roundRobin() {
+    QueueState<String> q = new QueueState<>();
+    q.addConsumer(new QueueConsumer<>("a", "ch-a", "ta", false, false, 0));
+    q.addConsumer(new QueueConsumer<>("b", "ch-b", "tb", false, false, 0));
+    for (int i = 1; i <= 4; i++) {
+      q.enqueue(msg("m" + i), Long.MAX_VALUE);
+    }
+    List<QueueState.Delivery<String>> ds = q.deliverReady();
+    assertEquals(List.of("a", "b", "a", "b"), ds.stream().map(d -> d.consumer().handle()).toList());
+    assertEquals(List.of("m1", "m2", "m3", "m4"), ids(ds));
+    assertEquals(4, q.unackedCount());
+    assertEquals(0, q.readyCount());
+  }
+
+  @Test
+  void deliverReady_prefetchReached_stopsUntilAck() {
+    QueueState<String> q = new QueueState<>();
+    q.addConsumer(new QueueConsumer<>("a", "ch", "t", false, false, 2));
+    for (int i = 1; i <= 3; i++) {
+      q.enqueue(msg("m" + i), Long.MAX_VALUE);
+    }
+    List<QueueState.Delivery<String>> first = q.deliverReady();
+    assertEquals(List.of("m1", "m2"), ids(first));
+    assertEquals(1, q.readyCount());
+    q.ack(first.get(0).deliveryId());
+    assertEquals(List.of("m3"), ids(q.deliverReady()));
+  }
+
+  @Test
+  void deliverReady_noAckConsumer_ignoresPrefetchAndTracksNothing() {
+    QueueState<String> q = new QueueState<>();
+    q.addConsumer(new QueueConsumer<>("a", "ch", "t", true, false, 1));
+    for (int i = 1; i <= 3; i++) {
+      q.enqueue(msg("m" + i), Long.MAX_VALUE);
+    }
+    assertEquals(3, q.deliverReady().size());
+    assertEquals(0, q.unackedCount());
+  }
+
+  @Test
+  void requeue_middleMessage_returnsToOriginalPositionRedelivered() {
+    QueueState<String> q = new QueueState<>();
+    for (int i = 1; i <= 3; i++) {
+      q.enqueue(msg("m" + i), Long.MAX_VALUE);
+    }
+    QueueState.Delivery<String> d1 = q.get("ch", false);
+    QueueState.Delivery<String> d2 = q.get("ch", false);
+    q.requeue(d2.deliveryId());
+    q.requeue(d1.deliveryId());
+    QueueState.Delivery<String> again = q.get("ch", true);
+    assertEquals("m1", again.entry().message().msgId());
+    assertTrue(again.redelivered());
+    assertEquals("m2", q.get("ch", true).entry().message().msgId());
+    QueueState.Delivery<String> third = q.get("ch", true);
+    assertEquals("m3", third.entry().message().msgId());
+    assertFalse(third.redelivered());
+  }
+
+  @Test
+  void requeueChannel_unackedOfThatChannelOnly_requeued() {
+    QueueState<String> q = new QueueState<>();
+    for (int i = 1; i <= 3; i++) {
+      q.enqueue(msg("m" + i), Long.MAX_VALUE);
+    }
+    q.get("ch-1", false);
+    q.get("ch-2", false);
+    q.get("ch-1", false);
+    List<QueuedMessage> back = q.requeueChannel("ch-1");
+    assertEquals(List.of("m1", "m3"), back.stream().map(e -> e.message().msgId()).toList());
+    assertEquals(2, q.readyCount());
+    assertEquals(1, q.unackedCount());
+  }
+
+  @Test
+  void expireHead_longTtlAtHead_blocksShorterBehind() {
+    QueueState<String> q = new QueueState<>();
+    q.enqueue(msg("long"), 1_000);
+    q.enqueue(msg("short"), 10);
+    assertTrue(q.expireHead(500).isEmpty());
+    List<QueuedMessage> expired = q.expireHead(1_000);
+    assertEquals(List.of("long", "short"), expired.stream().map(e -> e.message().msgId()).toList());
+  }
+
+  @Test
+  void ack_unknownId_returnsNull() {
+    assertNull(new QueueState<String>().ack(42));
+  }
+
+  @Test
+  void clear_readyAndUnacked_allReturned() {
+    QueueState<String> q = new QueueState<>();
+    q.enqueue(msg("m1"), Long.MAX_VALUE);
+    q.enqueue(msg("m2"), Long.MAX_VALUE);
+    q.get("ch", false);
+    assertEquals(2, q.clear().size());
+    assertEquals(0, q.readyCount());
+    assertEquals(0, q.unackedCount());
+  }
+
+  @Test
+  void removeConsumersOf_channel_leavesOthersAndRoundRobinValid() {
+    QueueState<String> q = new QueueState<>();
+    q.addConsumer(new QueueConsumer<>("a", "ch-1", "t1", false, false, 0));
+    q.addConsumer(new QueueConsumer<>("b", "ch-2", "t2", false, false, 0));
+    q.enqueue(msg("m1"), Long.MAX_VALUE);
+    q.deliverReady();
+    assertEquals(1, q.removeConsumersOf("ch-2").size());
+    q.enqueue(msg("m2"), Long.MAX_VALUE);
+    assertEquals("a", q.deliverReady().get(0).consumer().handle());
+    assertTrue(q.everHadConsumer());
+  }
+}
