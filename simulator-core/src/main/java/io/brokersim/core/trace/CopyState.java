@@ -1,0 +1,20 @@
+package io.brokersim.core.trace;
+
+/** Where one copy of a message stands in the {@link FateLedger}. */
+public enum CopyState {
+  /** Published, no routing result yet (the message as a whole, before it has per-queue copies). */
+  UNROUTED,
+  /** Routed to a queue (or resolved to a requester's channel) but not yet enqueued (or delivered). */
+  IN_FLIGHT,
+  /** In its queue, waiting for a consumer. */
+  LIVE_READY,
+  /** Delivered to a consumer that has not acknowledged it yet. */
+  LIVE_UNACKED,
+  /** Ended with exactly one {@link Fate}. */
+  SETTLED;
+
+  /** Whether the broker's queue holds the copy (ready or unacked). */
+  public boolean heldByQueue() {
+    return this == LIVE_READY || this == LIVE_UNACKED;
+  }
+}

@@ -1,0 +1,89 @@
+package io.brokersim.core.trace;
+
+import java.io.Flushable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.function.LongSupplier;
+
+/**
+ * The event log every broker actor writes to: {@link #record} stamps an event with the next sequence number
+ * (from 1) and the clock's virtual time, then hands it to each sink in the order they were added.
+ *
+ * <p>Safe for concurrent use (the live runtime records from many threads): one lock covers numbering,
+ * timestamping and the calls to sinks, so every sink sees records in sequence order. Each record is encoded
+ * to JSON at most once, and only when a {@link LineSink} is attached.
+ */
+public final class Trace {
+
+  private static final TraceSink[] NO_SINKS = new TraceSink[0];
+
+  private final LongSupplier clockNanos;
+  private final TraceJson json = new TraceJson();
+  /** Replaced, never mutated, so {@link #enabled()} can read it without the lock. */
+  private volatile TraceSink[] sinks = NO_SINKS;
+  private long seq;
+
+  private Trace(LongSupplier clockNanos) {
+    this.clockNanos = clockNanos;
+  }
+
+  /** A trace stamped by {@code clockNanos} (virtual nanoseconds), feeding {@code sinks} in order. */
+  public static Trace create(LongSupplier clockNanos, TraceSink... sinks) {
+    Trace trace = new Trace(clockNanos);
+    for (TraceSink sink : sinks) {
+      trace.addSink(sink);
+    }
+    return trace;
+  }
+
+  /** Adds a sink; it sees only records made after this call. */
+  public synchronized void addSink(TraceSink sink) {
+    sinks = Arrays.copyOf(sinks, sinks.length + 1);
+    sinks[sinks.length - 1] = sink;
+  }
+
+  /** Whether any sink is attached; a caller may skip building an event when this is false. */
+  public boolean enabled() {
+    return sinks.length > 0;
+  }
+
+  /** Records one event. */
+  public synchronized void record(TraceEvent event) {
+    seq++;
+    TraceSink[] targets = sinks;
+    if (targets.length == 0) {
+      return;
+    }
+    TraceRecord record = new TraceRecord(seq, clockNanos.getAsLong(), event);
+    int length = -1;
+    for (TraceSink sink : targets) {
+      if (sink instanceof LineSink line) {
+        if (length < 0) {
+          length = json.encode(record);
+        }
+        line.acceptLine(record, json.bytes(), length);
+      } else {
+        sink.accept(record);
+      }
+    }
+  }
+
+  /** The sequence number of the last recorded event, 0 before the first. */
+  public synchronized long lastSeq() {
+    return seq;
+  }
+
+  /** Flushes every sink that buffers output. */
+  public synchronized void flush() {
+    try {
+      for (TraceSink sink : sinks) {
+        if (sink instanceof Flushable f) {
+          f.flush();
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
