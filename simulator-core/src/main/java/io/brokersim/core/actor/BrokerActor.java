@@ -1,0 +1,559 @@
+package io.brokersim.core.actor;
+
+import io.brokersim.core.model.AmqpError;
+import io.brokersim.core.model.Binding;
+import io.brokersim.core.model.BindingTable;
+import io.brokersim.core.model.Destination;
+import io.brokersim.core.model.ExchangeSpec;
+import io.brokersim.core.model.ExchangeType;
+import io.brokersim.core.model.Message;
+import io.brokersim.core.model.MethodRef;
+import io.brokersim.core.model.QueueSpec;
+import io.brokersim.core.model.RandomSource;
+import io.brokersim.core.model.ReplyCode;
+import io.brokersim.core.model.ReservedNames;
+import io.brokersim.core.profile.BrokerProfile;
+import io.brokersim.core.profile.QueueArguments;
+import io.brokersim.core.trace.TraceEvent;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * One virtual host: the registries of exchanges and queues, the topology (bindings, including the
+ * default exchange's implicit ones), exclusive-queue ownership, and routing.
+ *
+ * <p>Routing is done here, over the whole exchange graph at once, so that exchange-to-exchange
+ * bindings are followed atomically and a queue reached by two paths gets one copy. Exchanges are
+ * therefore model objects owned by this actor rather than actors of their own: a publish costs one hop
+ * (channel → vhost → queues), and no exchange can be deleted under a message in flight.
+ */
+public final class BrokerActor extends AbstractBehavior<BrokerActor.Command> {
+
+  /** Messages the virtual host understands. */
+  public interface Command {}
+
+  /** Opens a connection; the sink learns the connection actor through {@link ClientSink#connectionOpened}. */
+  public record Connect(String clientName, String user, boolean cancelNotify, ClientSink sink) implements Command {}
+
+  /** Who asks: the channel's trace id, its connection, the prefetch new consumers get, and capabilities. */
+  public record ChannelInfo(String channelId, String connectionId, int prefetch, boolean cancelNotify) {}
+
+  /**
+   * A channel method that needs the registries (declare, bind, delete, purge, consume, get, exchange
+   * operations). The answer goes to {@code channel}; queues bounce it back here if they were deleted.
+   */
+  public record ChannelRequest(ClientMethod method, ChannelInfo info, ActorRef<ChannelActor.Command> channel)
+      implements Command {}
+
+  /** A publish to route. {@code seq} > 0 when the publisher uses confirms. */
+  public record Route(Message message, boolean mandatory, boolean immediate, long seq, String channelId,
+      ActorRef<ChannelActor.Command> channel) implements Command {}
+
+  /** A queue deleted itself (auto-delete, client delete, expiry); remove it if it is still the registered one. */
+  public record QueueRemoved(String queue, ActorRef<QueueActor.Command> ref) implements Command {}
+
+  /** A connection ended: its exclusive queues go with it. */
+  public record ConnectionGone(String connectionId) implements Command {}
+
+  /** Collects the live copies of every queue ({@code msgId@queue}), for the fate-ledger check. */
+  public record ReportLive(Consumer<List<String>> callback) implements Command {}
+
+  private static final class ExchangeEntry {
+    final ExchangeSpec spec;
+    final BindingTable<Destination> bindings;
+
+    ExchangeEntry(ExchangeSpec spec) {
+      this.spec = spec;
+      this.bindings = BindingTable.create(spec.type());
+    }
+  }
+
+  private record QueueEntry(QueueSpec spec, ActorRef<QueueActor.Command> ref) {}
+
+  private final BrokerContext broker;
+  private final BrokerProfile profile;
+  private final RandomSource names;
+  private final Map<String, ExchangeEntry> exchanges = new LinkedHashMap<>();
+  private final Map<String, QueueEntry> queues = new LinkedHashMap<>();
+  private long connections;
+  private long queueActors;
+
+  public static Behavior<Command> create(BrokerContext broker) {
+    return Behaviors.setup(ctx -> new BrokerActor(ctx, broker));
+  }
+
+  private BrokerActor(ActorContext<Command> ctx, BrokerContext broker) {
+    super(ctx);
+    this.broker = broker;
+    this.profile = broker.profile();
+    this.names = broker.random().fork("queue-names");
+    for (ReservedNames.PredeclaredExchange e : ReservedNames.predeclaredExchanges()) {
+      exchanges.put(e.name(), new ExchangeEntry(new ExchangeSpec(e.name(), e.type(), true, false, false, null)));
+    }
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Route.class, this::onRoute)
+        .onMessage(ChannelRequest.class, this::onChannelRequest)
+        .onMessage(Connect.class, this::onConnect)
+        .onMessage(QueueRemoved.class, this::onQueueRemoved)
+        .onMessage(ConnectionGone.class, this::onConnectionGone)
+        .onMessage(ReportLive.class, this::onReportLive)
+        .build();
+  }
+
+  // ---------------------------------------------------------------- connections
+
+  private Behavior<Command> onConnect(Connect m) {
+    String id = "conn-" + (++connections);
+    ActorRef<ConnectionActor.Command> ref = getContext().spawn(
+        ConnectionActor.create(broker, getContext().getSelf(), id, m.clientName(), m.cancelNotify(), m.sink()), id);
+    broker.trace().record(new TraceEvent.ConnectionOpened(id, m.clientName(), m.user(), broker.vhost()));
+    m.sink().connectionOpened(id, ref);
+    return this;
+  }
+
+  private Behavior<Command> onConnectionGone(ConnectionGone m) {
+    for (QueueEntry q : queues.values()) {
+      if (q.spec().exclusive() && m.connectionId().equals(q.spec().ownerConnection())) {
+        q.ref().tell(new QueueActor.DeleteInternal("exclusive-owner-closed"));
+      }
+    }
+    return this;
+  }
+
+  // ---------------------------------------------------------------- routing
+
+  private Behavior<Command> onRoute(Route m) {
+    Message msg = m.message();
+    String exchange = msg.exchange();
+    List<QueueEntry> targets;
+    if (ReservedNames.isDefaultExchange(exchange)) {
+      QueueEntry q = queues.get(msg.routingKey());
+      targets = q == null ? List.of() : List.of(q);
+    } else {
+      ExchangeEntry x = exchanges.get(exchange);
+      AmqpError refused = x == null
+          ? profile.exchangeNotFound(MethodRef.BASIC_PUBLISH, exchange, broker.vhost())
+          : x.spec.internal() ? profile.internalExchangePublish(exchange, broker.vhost()) : null;
+      if (refused != null) {
+        broker.trace().record(new TraceEvent.Discarded(msg.msgId(), null, "unroutable", refused.text()));
+        m.channel().tell(new ChannelActor.PublishFailed(m.seq(), refused));
+        return this;
+      }
+      targets = route(x, msg);
+    }
+    List<String> names = new ArrayList<>(targets.size());
+    for (QueueEntry q : targets) {
+      names.add(q.spec().name());
+    }
+    broker.trace().record(new TraceEvent.Routed(msg.msgId(), exchange, msg.routingKey(), names));
+    // Tell the channel first: its confirm bookkeeping then always sees the routing result before the
+    // queues' acceptances, whatever thread runs which actor.
+    boolean wantsResult = m.seq() > 0 || (m.mandatory() && targets.isEmpty());
+    if (wantsResult) {
+      m.channel().tell(new ChannelActor.Routed(m.seq(), msg, targets.size(), m.mandatory()));
+    }
+    if (targets.isEmpty() && !m.mandatory()) {
+      broker.trace().record(new TraceEvent.Discarded(msg.msgId(), null, "unroutable",
+          "no binding of exchange '" + exchange + "' matched routing key '" + msg.routingKey() + "'"));
+    }
+    ActorRef<ChannelActor.Command> confirmTo = m.seq() > 0 ? m.channel() : null;
+    for (QueueEntry q : targets) {
+      q.ref().tell(new QueueActor.Enqueue(msg, confirmTo, m.seq()));
+    }
+    return this;
+  }
+
+  /** Follows the exchange graph from {@code start}; each queue appears once, in first-reached order. */
+  private List<QueueEntry> route(ExchangeEntry start, Message msg) {
+    Map<String, Object> headers = msg.properties().headers();
+    List<Destination> first = start.bindings.route(msg.routingKey(), headers);
+    boolean simple = true;
+    for (Destination d : first) {
+      if (!d.queue()) {
+        simple = false;
+        break;
+      }
+    }
+    if (simple) {
+      List<QueueEntry> out = new ArrayList<>(first.size());
+      for (Destination d : first) {
+        QueueEntry q = queues.get(d.name());
+        if (q != null) {
+          out.add(q);
+        }
+      }
+      return out;
+    }
+    Set<String> visited = new LinkedHashSet<>();
+    Set<String> queueNames = new LinkedHashSet<>();
+    ArrayDeque<ExchangeEntry> work = new ArrayDeque<>();
+    visited.add(start.spec.name());
+    work.add(start);
+    boolean firstRound = true;
+    while (!work.isEmpty()) {
+      ExchangeEntry x = work.poll();
+      List<Destination> ds = firstRound ? first : x.bindings.route(msg.routingKey(), headers);
+      firstRound = false;
+      for (Destination d : ds) {
+        if (d.queue()) {
+          queueNames.add(d.name());
+        } else if (visited.add(d.name())) {
+          ExchangeEntry next = exchanges.get(d.name());
+          if (next != null) {
+            work.add(next);
+          }
+        }
+      }
+    }
+    List<QueueEntry> out = new ArrayList<>(queueNames.size());
+    for (String n : queueNames) {
+      QueueEntry q = queues.get(n);
+      if (q != null) {
+        out.add(q);
+      }
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- channel requests
+
+  private Behavior<Command> onChannelRequest(ChannelRequest r) {
+    ClientMethod m = r.method();
+    if (m instanceof ClientMethod.QueueDeclare d) {
+      queueDeclare(r, d);
+    } else if (m instanceof ClientMethod.BasicConsume c) {
+      withQueue(r, c.queue(), MethodRef.BASIC_CONSUME, q -> q.ref().tell(new QueueActor.Forwarded(r)));
+    } else if (m instanceof ClientMethod.BasicGet g) {
+      withQueue(r, g.queue(), MethodRef.BASIC_GET, q -> q.ref().tell(new QueueActor.Forwarded(r)));
+    } else if (m instanceof ClientMethod.QueuePurge p) {
+      withQueue(r, p.queue(), MethodRef.QUEUE_PURGE, q -> q.ref().tell(new QueueActor.Forwarded(r)));
+    } else if (m instanceof ClientMethod.QueueDelete d) {
+      queueDelete(r, d);
+    } else if (m instanceof ClientMethod.QueueBind b) {
+      queueBind(r, b);
+    } else if (m instanceof ClientMethod.QueueUnbind u) {
+      queueUnbind(r, u);
+    } else if (m instanceof ClientMethod.ExchangeDeclare d) {
+      exchangeDeclare(r, d);
+    } else if (m instanceof ClientMethod.ExchangeDelete d) {
+      exchangeDelete(r, d);
+    } else if (m instanceof ClientMethod.ExchangeBind b) {
+      exchangeBind(r, b.destination(), b.source(), b.routingKey(), b.arguments(), b.noWait(), true);
+    } else if (m instanceof ClientMethod.ExchangeUnbind u) {
+      exchangeBind(r, u.destination(), u.source(), u.routingKey(), u.arguments(), u.noWait(), false);
+    } else {
+      fail(r, AmqpError.of(ReplyCode.INTERNAL_ERROR, MethodRef.NONE, "unexpected request " + m.getClass().getSimpleName()));
+    }
+    return this;
+  }
+
+  private static void reply(ChannelRequest r, Outbound ok) {
+    r.channel().tell(new ChannelActor.Reply(ok, null, null));
+  }
+
+  private static void fail(ChannelRequest r, AmqpError error) {
+    r.channel().tell(new ChannelActor.Reply(null, error, null));
+  }
+
+  private void withQueue(ChannelRequest r, String name, MethodRef method, Consumer<QueueEntry> action) {
+    QueueEntry q = queues.get(name);
+    if (q == null) {
+      fail(r, profile.queueNotFound(method, name, broker.vhost()));
+    } else if (lockedFor(q, r.info().connectionId())) {
+      fail(r, profile.exclusiveLocked(method, name, broker.vhost()));
+    } else {
+      action.accept(q);
+    }
+  }
+
+  private static boolean lockedFor(QueueEntry q, String connectionId) {
+    return q.spec().exclusive() && !q.spec().ownerConnection().equals(connectionId);
+  }
+
+  private void queueDeclare(ChannelRequest r, ClientMethod.QueueDeclare d) {
+    String name = d.queue();
+    QueueEntry existing = name.isEmpty() ? null : queues.get(name);
+    if (existing != null) {
+      existing.ref().tell(new QueueActor.Forwarded(r));
+      return;
+    }
+    if (d.passive()) {
+      fail(r, profile.queueNotFound(MethodRef.QUEUE_DECLARE, name, broker.vhost()));
+      return;
+    }
+    if (!name.isEmpty() && ReservedNames.hasReservedPrefix(name)) {
+      fail(r, profile.reservedPrefix(MethodRef.QUEUE_DECLARE, "queue", name));
+      return;
+    }
+    AmqpError argError = QueueArguments.validate(profile, name, broker.vhost(), d.arguments());
+    if (argError != null) {
+      fail(r, argError);
+      return;
+    }
+    if (profile.refusesTransientNonExclusiveQueues() && !d.durable() && !d.exclusive()) {
+      fail(r, profile.transientNonExclusiveRefused());
+      return;
+    }
+    if (name.isEmpty()) {
+      do {
+        name = names.name("amq.gen-", profile.generatedQueueNameBytes());
+      } while (queues.containsKey(name));
+    }
+    boolean durable = d.durable() && !(d.exclusive() && profile.exclusiveQueuesAreTransient());
+    QueueSpec spec = new QueueSpec(name, durable, d.exclusive(), d.autoDelete(), d.arguments(),
+        d.exclusive() ? r.info().connectionId() : null);
+    ActorRef<QueueActor.Command> ref = getContext().spawn(
+        QueueActor.create(broker, getContext().getSelf(), spec), "queue-" + (++queueActors));
+    queues.put(name, new QueueEntry(spec, ref));
+    broker.trace().record(new TraceEvent.QueueDeclared(name, durable, d.exclusive(), d.autoDelete(),
+        spec.ownerConnection()));
+    r.channel().tell(new ChannelActor.Reply(d.noWait() ? null : new Outbound.QueueDeclareOk(name, 0, 0), null, name));
+  }
+
+  private void queueDelete(ChannelRequest r, ClientMethod.QueueDelete d) {
+    QueueEntry q = queues.get(d.queue());
+    if (q == null) {
+      // Deleting a queue that does not exist is idempotent in both brokers (reference §3.5).
+      reply(r, d.noWait() ? null : new Outbound.QueueDeleteOk(0));
+    } else if (lockedFor(q, r.info().connectionId())) {
+      fail(r, profile.exclusiveLocked(MethodRef.QUEUE_DELETE, d.queue(), broker.vhost()));
+    } else {
+      q.ref().tell(new QueueActor.Forwarded(r));
+    }
+  }
+
+  private void queueBind(ChannelRequest r, ClientMethod.QueueBind b) {
+    if (ReservedNames.isDefaultExchange(b.exchange())) {
+      fail(r, profile.defaultExchangeRefused(MethodRef.QUEUE_BIND));
+      return;
+    }
+    QueueEntry q = queues.get(b.queue());
+    if (q == null) {
+      fail(r, profile.queueNotFound(MethodRef.QUEUE_BIND, b.queue(), broker.vhost()));
+      return;
+    }
+    ExchangeEntry x = exchanges.get(b.exchange());
+    if (x == null) {
+      fail(r, profile.exchangeNotFound(MethodRef.QUEUE_BIND, b.exchange(), broker.vhost()));
+      return;
+    }
+    if (lockedFor(q, r.info().connectionId())) {
+      fail(r, profile.exclusiveLocked(MethodRef.QUEUE_BIND, b.queue(), broker.vhost()));
+      return;
+    }
+    if (x.spec.type() == ExchangeType.HEADERS) {
+      var bad = BindingTable.validateHeadersBindingArgs(b.arguments());
+      if (bad.isPresent()) {
+        fail(r, AmqpError.of(ReplyCode.PRECONDITION_FAILED, MethodRef.QUEUE_BIND, bad.get()));
+        return;
+      }
+    }
+    if (x.bindings.add(new Binding<>(Destination.queue(b.queue()), b.routingKey(), b.arguments()))) {
+      broker.trace().record(new TraceEvent.Bound(b.exchange(), b.queue(), "queue", b.routingKey()));
+    }
+    reply(r, b.noWait() ? null : new Outbound.QueueBindOk());
+  }
+
+  private void queueUnbind(ChannelRequest r, ClientMethod.QueueUnbind u) {
+    if (ReservedNames.isDefaultExchange(u.exchange())) {
+      fail(r, profile.defaultExchangeRefused(MethodRef.QUEUE_UNBIND));
+      return;
+    }
+    QueueEntry q = queues.get(u.queue());
+    ExchangeEntry x = exchanges.get(u.exchange());
+    if (q == null) {
+      if (profile.isLavinMq()) {
+        reply(r, new Outbound.QueueUnbindOk());
+      } else {
+        fail(r, profile.queueNotFound(MethodRef.QUEUE_UNBIND, u.queue(), broker.vhost()));
+      }
+      return;
+    }
+    if (x == null) {
+      if (profile.isLavinMq()) {
+        reply(r, new Outbound.QueueUnbindOk());
+      } else {
+        fail(r, profile.exchangeNotFound(MethodRef.QUEUE_UNBIND, u.exchange(), broker.vhost()));
+      }
+      return;
+    }
+    if (lockedFor(q, r.info().connectionId())) {
+      fail(r, profile.exclusiveLocked(MethodRef.QUEUE_UNBIND, u.queue(), broker.vhost()));
+      return;
+    }
+    if (x.bindings.remove(new Binding<>(Destination.queue(u.queue()), u.routingKey(), u.arguments()))) {
+      broker.trace().record(new TraceEvent.Unbound(u.exchange(), u.queue(), "queue", u.routingKey()));
+      autoDeleteExchangeIfUnused(x);
+    }
+    reply(r, new Outbound.QueueUnbindOk());
+  }
+
+  private void exchangeDeclare(ChannelRequest r, ClientMethod.ExchangeDeclare d) {
+    String name = d.exchange();
+    if (ReservedNames.isDefaultExchange(name)) {
+      fail(r, profile.defaultExchangeRefused(MethodRef.EXCHANGE_DECLARE));
+      return;
+    }
+    ExchangeEntry existing = exchanges.get(name);
+    if (d.passive()) {
+      if (existing == null) {
+        fail(r, profile.exchangeNotFound(MethodRef.EXCHANGE_DECLARE, name, broker.vhost()));
+      } else {
+        reply(r, d.noWait() ? null : new Outbound.ExchangeDeclareOk());
+      }
+      return;
+    }
+    if (existing == null && ReservedNames.hasReservedPrefix(name)) {
+      fail(r, profile.reservedPrefix(MethodRef.EXCHANGE_DECLARE, "exchange", name));
+      return;
+    }
+    var type = ExchangeType.fromWireName(d.type());
+    if (type.isEmpty()) {
+      fail(r, AmqpError.of(ReplyCode.COMMAND_INVALID, MethodRef.EXCHANGE_DECLARE,
+          "unknown exchange type '" + d.type() + "'"));
+      return;
+    }
+    if (existing != null) {
+      var diff = existing.spec.firstDifference(d.type(), d.durable(), d.autoDelete(), d.internal());
+      if (diff.isPresent()) {
+        fail(r, profile.inequivalentExchange(name, broker.vhost(), diff.get().argument(), diff.get().received(),
+            diff.get().current()));
+        return;
+      }
+      reply(r, d.noWait() ? null : new Outbound.ExchangeDeclareOk());
+      return;
+    }
+    exchanges.put(name, new ExchangeEntry(new ExchangeSpec(name, type.get(), d.durable(), d.autoDelete(), d.internal(),
+        d.arguments())));
+    broker.trace().record(new TraceEvent.ExchangeDeclared(name, d.type(), d.durable(), d.autoDelete(), d.internal()));
+    reply(r, d.noWait() ? null : new Outbound.ExchangeDeclareOk());
+  }
+
+  private void exchangeDelete(ChannelRequest r, ClientMethod.ExchangeDelete d) {
+    String name = d.exchange();
+    if (ReservedNames.isDefaultExchange(name)) {
+      fail(r, profile.defaultExchangeRefused(MethodRef.EXCHANGE_DELETE));
+      return;
+    }
+    if (ReservedNames.hasReservedPrefix(name)) {
+      fail(r, profile.systemExchangeDelete(name, broker.vhost()));
+      return;
+    }
+    ExchangeEntry x = exchanges.get(name);
+    if (x == null) {
+      reply(r, d.noWait() ? null : new Outbound.ExchangeDeleteOk());
+      return;
+    }
+    if (d.ifUnused() && !x.bindings.isEmpty()) {
+      fail(r, profile.exchangeInUse(name, broker.vhost()));
+      return;
+    }
+    removeExchange(name);
+    reply(r, d.noWait() ? null : new Outbound.ExchangeDeleteOk());
+  }
+
+  private void removeExchange(String name) {
+    exchanges.remove(name);
+    broker.trace().record(new TraceEvent.ExchangeDeleted(name));
+    for (ExchangeEntry other : List.copyOf(exchanges.values())) {
+      if (other.bindings.removeDestination(Destination.exchange(name)) > 0) {
+        autoDeleteExchangeIfUnused(other);
+      }
+    }
+  }
+
+  private void exchangeBind(ChannelRequest r, String destination, String source, String routingKey,
+      Map<String, Object> args, boolean noWait, boolean bind) {
+    MethodRef method = bind ? MethodRef.EXCHANGE_BIND : MethodRef.EXCHANGE_UNBIND;
+    if (ReservedNames.isDefaultExchange(source) || ReservedNames.isDefaultExchange(destination)) {
+      fail(r, profile.defaultExchangeRefused(method));
+      return;
+    }
+    ExchangeEntry src = exchanges.get(source);
+    ExchangeEntry dst = exchanges.get(destination);
+    if (dst == null) {
+      fail(r, profile.exchangeNotFound(method, destination, broker.vhost()));
+      return;
+    }
+    if (src == null) {
+      fail(r, profile.exchangeNotFound(method, source, broker.vhost()));
+      return;
+    }
+    Binding<Destination> binding = new Binding<>(Destination.exchange(destination), routingKey, args);
+    if (bind) {
+      if (src.bindings.add(binding)) {
+        broker.trace().record(new TraceEvent.Bound(source, destination, "exchange", routingKey));
+      }
+      reply(r, noWait ? null : new Outbound.ExchangeBindOk());
+    } else {
+      if (src.bindings.remove(binding)) {
+        broker.trace().record(new TraceEvent.Unbound(source, destination, "exchange", routingKey));
+        autoDeleteExchangeIfUnused(src);
+      }
+      reply(r, noWait ? null : new Outbound.ExchangeUnbindOk());
+    }
+  }
+
+  /** An auto-delete exchange goes when its last binding (as a source) is removed. */
+  private void autoDeleteExchangeIfUnused(ExchangeEntry x) {
+    if (x.spec.autoDelete() && x.bindings.isEmpty() && exchanges.get(x.spec.name()) == x) {
+      removeExchange(x.spec.name());
+    }
+  }
+
+  // ---------------------------------------------------------------- queue lifecycle
+
+  private Behavior<Command> onQueueRemoved(QueueRemoved m) {
+    QueueEntry q = queues.get(m.queue());
+    if (q != null && q.ref().equals(m.ref())) {
+      queues.remove(m.queue());
+      for (ExchangeEntry x : List.copyOf(exchanges.values())) {
+        if (x.bindings.removeDestination(Destination.queue(m.queue())) > 0) {
+          autoDeleteExchangeIfUnused(x);
+        }
+      }
+    }
+    m.ref().tell(QueueActor.Stop.INSTANCE);
+    return this;
+  }
+
+  private Behavior<Command> onReportLive(ReportLive m) {
+    List<QueueEntry> all = List.copyOf(queues.values());
+    if (all.isEmpty()) {
+      m.callback().accept(List.of());
+      return this;
+    }
+    // Queues answer from their own actors; under the live runtime those run on several threads.
+    List<String> live = new ArrayList<>();
+    int[] remaining = {all.size()};
+    for (QueueEntry q : all) {
+      q.ref().tell(new QueueActor.ReportLive(part -> {
+        boolean done;
+        synchronized (live) {
+          live.addAll(part);
+          done = --remaining[0] == 0;
+        }
+        if (done) {
+          m.callback().accept(live);
+        }
+      }));
+    }
+    return this;
+  }
+}

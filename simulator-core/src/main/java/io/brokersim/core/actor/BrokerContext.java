@@ -1,0 +1,19 @@
+package io.brokersim.core.actor;
+
+import io.brokersim.core.model.RandomSource;
+import io.brokersim.core.profile.BrokerProfile;
+import io.brokersim.core.trace.Trace;
+import java.util.function.LongSupplier;
+
+/**
+ * What every broker actor of one virtual host shares: the profile, the vhost name, the trace, the
+ * clock (virtual nanoseconds under the deterministic runtime) and the run's seeded randomness.
+ * Each actor forks its own random stream from {@code random} by a stable purpose name.
+ */
+public record BrokerContext(BrokerProfile profile, String vhost, Trace trace, LongSupplier clock,
+    RandomSource random) {
+
+  public long now() {
+    return clock.getAsLong();
+  }
+}

@@ -1,0 +1,713 @@
+package io.brokersim.core.actor;
+
+import io.brokersim.core.model.AmqpError;
+import io.brokersim.core.model.DeliveryTags;
+import io.brokersim.core.model.Message;
+import io.brokersim.core.model.MethodRef;
+import io.brokersim.core.model.PublishConfirms;
+import io.brokersim.core.model.RandomSource;
+import io.brokersim.core.model.ReplyCode;
+import io.brokersim.core.profile.BrokerProfile;
+import io.brokersim.core.profile.ExpirationRule;
+import io.brokersim.core.trace.TraceEvent;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * One AMQP channel: consumer tags, delivery tags and unacked deliveries, publisher confirms, mandatory
+ * returns and channel errors.
+ *
+ * <p>Methods are handled one at a time in arrival order, as a broker's channel process does: while a
+ * method waits for the virtual host or a queue to answer, later methods are stashed, so replies reach
+ * the client in request order and a publish after a declare sees the declared queue.
+ *
+ * <p>On close the channel asks every queue it used to requeue the channel's unacked deliveries and
+ * drop its consumers, and stops only when each has confirmed (or has stopped), so a delivery still in
+ * flight is never stranded.
+ */
+public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
+
+  /** Messages a channel understands: {@link ClientMethod}s from the client and the records below. */
+  public interface Command {}
+
+  /** A synchronous answer from the vhost or a queue: a method for the client, or an error. */
+  public record Reply(Outbound ok, AmqpError error, String declaredQueue) implements Command {}
+
+  public record ConsumerAttached(String consumerTag, String queue, ActorRef<QueueActor.Command> queueRef,
+      boolean noAck, boolean noWait) implements Command {}
+
+  public record Deliver(String queue, ActorRef<QueueActor.Command> queueRef, String consumerTag, long deliveryId,
+      Message message, boolean redelivered, boolean noAck) implements Command {}
+
+  public record GetResult(String queue, ActorRef<QueueActor.Command> queueRef, long deliveryId, Message message,
+      boolean redelivered, boolean noAck, int messageCount) implements Command {}
+
+  /** The routing result of a publish (sent when the publisher needs it: confirms or mandatory). */
+  public record Routed(long seq, Message message, int queues, boolean mandatory) implements Command {}
+
+  /** A queue accepted (or refused) a message of publish {@code seq}. */
+  public record EnqueueResult(long seq, boolean accepted) implements Command {}
+
+  /** The vhost refused a publish (unknown or internal exchange). */
+  public record PublishFailed(long seq, AmqpError error) implements Command {}
+
+  /** A queue cancelled one of this channel's consumers (queue deleted). */
+  public record ServerCancel(String consumerTag, String queue) implements Command {}
+
+  /** A queue finished releasing this closing channel's deliveries and consumers (or it stopped). */
+  public record Released(ActorRef<QueueActor.Command> queue) implements Command {}
+
+  /** The connection is closing: clean up without telling the client. */
+  public record Shutdown(String reason) implements Command {}
+
+  private record Unacked(ActorRef<QueueActor.Command> queue, String queueName, long deliveryId, Message message,
+      String consumerTag) {}
+
+  private record ConsumerInfo(String queue, ActorRef<QueueActor.Command> queueRef, boolean noAck) {}
+
+  private enum Phase { OPEN, CLOSING, RELEASING }
+
+  private final BrokerContext broker;
+  private final BrokerProfile profile;
+  private final ActorRef<BrokerActor.Command> vhost;
+  private final ActorRef<ConnectionActor.Command> connection;
+  private final ClientSink sink;
+  private final String connectionId;
+  private final int number;
+  private final String channelId;
+  private final boolean cancelNotify;
+  private final AtomicReference<String> lastQueue;
+  private final RandomSource random;
+
+  private final DeliveryTags<Unacked> tags = new DeliveryTags<>();
+  private final Map<String, ConsumerInfo> consumers = new LinkedHashMap<>();
+  private final Set<ActorRef<QueueActor.Command>> queuesUsed = new LinkedHashSet<>();
+  private final ArrayDeque<ClientMethod> stash = new ArrayDeque<>();
+  private ClientMethod awaiting;
+  private PublishConfirms confirms;
+  private Integer prefetch;
+  private long published;
+  private Phase phase = Phase.OPEN;
+  private boolean closeHandshakeDone;
+  private final Set<ActorRef<QueueActor.Command>> pendingReleases = new LinkedHashSet<>();
+
+  public static Behavior<Command> create(BrokerContext broker, ActorRef<BrokerActor.Command> vhost,
+      ActorRef<ConnectionActor.Command> connection, ClientSink sink, String connectionId, int number,
+      boolean cancelNotify, AtomicReference<String> lastQueue) {
+    return Behaviors.setup(ctx -> new ChannelActor(ctx, broker, vhost, connection, sink, connectionId, number,
+        cancelNotify, lastQueue));
+  }
+
+  private ChannelActor(ActorContext<Command> ctx, BrokerContext broker, ActorRef<BrokerActor.Command> vhost,
+      ActorRef<ConnectionActor.Command> connection, ClientSink sink, String connectionId, int number,
+      boolean cancelNotify, AtomicReference<String> lastQueue) {
+    super(ctx);
+    this.broker = broker;
+    this.profile = broker.profile();
+    this.vhost = vhost;
+    this.connection = connection;
+    this.sink = sink;
+    this.connectionId = connectionId;
+    this.number = number;
+    this.channelId = connectionId + "/ch-" + number;
+    this.cancelNotify = cancelNotify;
+    this.lastQueue = lastQueue;
+    this.random = broker.random().fork("consumer-tags/" + channelId);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(ClientMethod.BasicPublish.class, this::onPublishMessage)
+        .onMessage(Deliver.class, this::onDeliver)
+        .onMessage(ClientMethod.class, this::onClientMethod)
+        .onMessage(Reply.class, this::onReply)
+        .onMessage(ConsumerAttached.class, this::onConsumerAttached)
+        .onMessage(GetResult.class, this::onGetResult)
+        .onMessage(Routed.class, this::onRouted)
+        .onMessage(EnqueueResult.class, this::onEnqueueResult)
+        .onMessage(PublishFailed.class, this::onPublishFailed)
+        .onMessage(ServerCancel.class, this::onServerCancel)
+        .onMessage(Released.class, this::onReleased)
+        .onMessage(Shutdown.class, this::onShutdown)
+        .build();
+  }
+
+  // ------------------------------------------------------------ client methods
+
+  private Behavior<Command> onPublishMessage(ClientMethod.BasicPublish p) {
+    return onClientMethod(p);
+  }
+
+  private Behavior<Command> onClientMethod(ClientMethod m) {
+    if (phase != Phase.OPEN) {
+      return whileClosing(m);
+    }
+    if (awaiting != null) {
+      stash.addLast(m);
+      return this;
+    }
+    handle(m);
+    return afterHandling();
+  }
+
+  /** After a server close only close and close-ok count (reference §0.2). */
+  private Behavior<Command> whileClosing(ClientMethod m) {
+    if (m instanceof ClientMethod.ChannelCloseOk || m instanceof ClientMethod.ChannelClose) {
+      if (m instanceof ClientMethod.ChannelClose && phase == Phase.CLOSING) {
+        sink.send(number, new Outbound.ChannelCloseOk());
+      }
+      closeHandshakeDone = true;
+      return maybeStop();
+    }
+    return this;
+  }
+
+  private Behavior<Command> afterHandling() {
+    return phase == Phase.OPEN ? this : maybeStop();
+  }
+
+  private void handle(ClientMethod m) {
+    if (m instanceof ClientMethod.BasicPublish p) {
+      publish(p);
+    } else if (m instanceof ClientMethod.BasicAck a) {
+      settle(a.deliveryTag(), a.multiple(), QueueActor.SettleKind.ACK, MethodRef.BASIC_ACK, "basic.ack");
+    } else if (m instanceof ClientMethod.BasicNack n) {
+      settle(n.deliveryTag(), n.multiple(), n.requeue() ? QueueActor.SettleKind.REQUEUE : QueueActor.SettleKind.DISCARD,
+          MethodRef.BASIC_NACK, "basic.nack");
+    } else if (m instanceof ClientMethod.BasicReject r) {
+      settle(r.deliveryTag(), false, r.requeue() ? QueueActor.SettleKind.REQUEUE : QueueActor.SettleKind.DISCARD,
+          MethodRef.BASIC_REJECT, "basic.reject");
+    } else if (m instanceof ClientMethod.BasicConsume c) {
+      consume(c);
+    } else if (m instanceof ClientMethod.BasicCancel c) {
+      cancel(c);
+    } else if (m instanceof ClientMethod.BasicQos q) {
+      qos(q);
+    } else if (m instanceof ClientMethod.BasicRecover r) {
+      recover(r);
+    } else if (m instanceof ClientMethod.ConfirmSelect c) {
+      if (confirms == null) {
+        confirms = new PublishConfirms();
+      }
+      if (!c.noWait()) {
+        sink.send(number, new Outbound.ConfirmSelectOk());
+      }
+    } else if (m instanceof ClientMethod.TxSelect || m instanceof ClientMethod.TxCommit
+        || m instanceof ClientMethod.TxRollback) {
+      raise(AmqpError.of(ReplyCode.NOT_IMPLEMENTED, txMethod(m),
+          "transactions (tx.*) are not simulated by brokersim"));
+    } else if (m instanceof ClientMethod.ChannelFlow f) {
+      if (f.active()) {
+        sink.send(number, new Outbound.ChannelFlowOk(true));
+      } else {
+        raise(AmqpError.of(ReplyCode.NOT_IMPLEMENTED, MethodRef.CHANNEL_FLOW, "active=false"));
+      }
+    } else if (m instanceof ClientMethod.ChannelClose) {
+      broker.trace().record(new TraceEvent.ChannelClosed(channelId, 200, "client close", 0, 0, "client"));
+      sink.send(number, new Outbound.ChannelCloseOk());
+      closeHandshakeDone = true;
+      release("channel-closed");
+    } else if (m instanceof ClientMethod.ChannelCloseOk) {
+      // Unexpected while open: nothing to acknowledge.
+    } else {
+      request(m);
+    }
+  }
+
+  private static MethodRef txMethod(ClientMethod m) {
+    if (m instanceof ClientMethod.TxSelect) {
+      return MethodRef.TX_SELECT;
+    }
+    return m instanceof ClientMethod.TxCommit ? MethodRef.TX_COMMIT : MethodRef.TX_ROLLBACK;
+  }
+
+  /** Sends a registry method to the vhost and waits for its answer. */
+  private void request(ClientMethod m) {
+    ClientMethod resolved = resolveEmptyQueueName(m);
+    if (resolved == null) {
+      return;
+    }
+    if (isReplyPseudoQueue(queueOf(resolved))) {
+      raise(directReplyToNotSimulated(methodOf(resolved)));
+      return;
+    }
+    awaiting = resolved;
+    vhost.tell(new BrokerActor.ChannelRequest(resolved, info(), getContext().getSelf()));
+  }
+
+  private BrokerActor.ChannelInfo info() {
+    int p = prefetch != null ? prefetch : profile.defaultConsumerPrefetch();
+    return new BrokerActor.ChannelInfo(channelId, connectionId, p, cancelNotify);
+  }
+
+  /** The empty-queue-name shortcut (reference §2.1): the most recently declared queue. */
+  private ClientMethod resolveEmptyQueueName(ClientMethod m) {
+    String q = queueOf(m);
+    if (q == null || !q.isEmpty() || m instanceof ClientMethod.QueueDeclare) {
+      return m;
+    }
+    String last = lastQueue.get();
+    if (last == null) {
+      if (profile.isRabbitMq()) {
+        raise(profile.noPreviouslyDeclaredQueue(methodOf(m)));
+        return null;
+      }
+      return m;
+    }
+    if (m instanceof ClientMethod.QueueBind b) {
+      return new ClientMethod.QueueBind(last, b.exchange(), b.routingKey().isEmpty() ? last : b.routingKey(),
+          b.noWait(), b.arguments());
+    } else if (m instanceof ClientMethod.QueueUnbind u) {
+      return new ClientMethod.QueueUnbind(last, u.exchange(), u.routingKey(), u.arguments());
+    } else if (m instanceof ClientMethod.QueuePurge p) {
+      return new ClientMethod.QueuePurge(last, p.noWait());
+    } else if (m instanceof ClientMethod.QueueDelete d) {
+      return new ClientMethod.QueueDelete(last, d.ifUnused(), d.ifEmpty(), d.noWait());
+    } else if (m instanceof ClientMethod.BasicGet g) {
+      return new ClientMethod.BasicGet(last, g.noAck());
+    } else if (m instanceof ClientMethod.BasicConsume c) {
+      return new ClientMethod.BasicConsume(last, c.consumerTag(), c.noLocal(), c.noAck(), c.exclusive(), c.noWait(),
+          c.arguments());
+    }
+    return m;
+  }
+
+  private static String queueOf(ClientMethod m) {
+    if (m instanceof ClientMethod.QueueDeclare d) {
+      return d.queue();
+    } else if (m instanceof ClientMethod.QueueBind b) {
+      return b.queue();
+    } else if (m instanceof ClientMethod.QueueUnbind u) {
+      return u.queue();
+    } else if (m instanceof ClientMethod.QueuePurge p) {
+      return p.queue();
+    } else if (m instanceof ClientMethod.QueueDelete d) {
+      return d.queue();
+    } else if (m instanceof ClientMethod.BasicGet g) {
+      return g.queue();
+    } else if (m instanceof ClientMethod.BasicConsume c) {
+      return c.queue();
+    }
+    return null;
+  }
+
+  private static MethodRef methodOf(ClientMethod m) {
+    if (m instanceof ClientMethod.QueueDeclare) {
+      return MethodRef.QUEUE_DECLARE;
+    } else if (m instanceof ClientMethod.QueueBind) {
+      return MethodRef.QUEUE_BIND;
+    } else if (m instanceof ClientMethod.QueueUnbind) {
+      return MethodRef.QUEUE_UNBIND;
+    } else if (m instanceof ClientMethod.QueuePurge) {
+      return MethodRef.QUEUE_PURGE;
+    } else if (m instanceof ClientMethod.QueueDelete) {
+      return MethodRef.QUEUE_DELETE;
+    } else if (m instanceof ClientMethod.BasicGet) {
+      return MethodRef.BASIC_GET;
+    } else if (m instanceof ClientMethod.BasicConsume) {
+      return MethodRef.BASIC_CONSUME;
+    } else if (m instanceof ClientMethod.BasicPublish) {
+      return MethodRef.BASIC_PUBLISH;
+    }
+    return MethodRef.NONE;
+  }
+
+  /** Direct reply-to pseudo names (reference §1.1), handled by a later milestone. */
+  private boolean isReplyPseudoQueue(String name) {
+    if (name == null) {
+      return false;
+    }
+    return name.startsWith("amq.rabbitmq.reply-to") || (profile.isLavinMq() && name.startsWith("amq.direct.reply-to"));
+  }
+
+  private static AmqpError directReplyToNotSimulated(MethodRef method) {
+    return AmqpError.of(ReplyCode.NOT_IMPLEMENTED, method,
+        "direct reply-to is not simulated yet by brokersim (use a callback queue)");
+  }
+
+  // ------------------------------------------------------------ publish
+
+  private void publish(ClientMethod.BasicPublish p) {
+    if (p.immediate()) {
+      if (profile.immediateHandling() == BrokerProfile.ImmediateHandling.CONNECTION_ERROR_540) {
+        raise(profile.immediateNotImplemented());
+      } else {
+        raise(AmqpError.of(ReplyCode.NOT_IMPLEMENTED, MethodRef.BASIC_PUBLISH,
+            "immediate=true (LavinMQ's 313 NO_CONSUMERS return) is not simulated yet by brokersim"));
+      }
+      return;
+    }
+    String replyTo = p.properties() == null ? null : p.properties().replyTo();
+    if (isReplyPseudoQueueExact(replyTo)) {
+      raise(directReplyToNotSimulated(MethodRef.BASIC_PUBLISH));
+      return;
+    }
+    AmqpError expirationError = ExpirationRule.validate(profile, p.properties());
+    if (expirationError != null) {
+      raise(expirationError);
+      return;
+    }
+    String msgId = channelId + "#" + (++published);
+    Message msg = new Message(msgId, p.exchange(), p.routingKey(), p.properties(), p.body());
+    long seq = confirms == null ? 0 : confirms.nextSeq();
+    var props = msg.properties();
+    broker.trace().record(new TraceEvent.Published(msgId, channelId, p.exchange(), p.routingKey(), p.mandatory(),
+        p.immediate(), props.correlationId(), props.replyTo(), props.messageId(), msg.bodySize()));
+    vhost.tell(new BrokerActor.Route(msg, p.mandatory(), p.immediate(), seq, channelId, getContext().getSelf()));
+  }
+
+  private boolean isReplyPseudoQueueExact(String replyTo) {
+    return replyTo != null && (replyTo.equals("amq.rabbitmq.reply-to")
+        || (profile.isLavinMq() && replyTo.equals("amq.direct.reply-to")));
+  }
+
+  private Behavior<Command> onRouted(Routed r) {
+    if (phase != Phase.OPEN) {
+      if (r.queues() == 0 && r.mandatory()) {
+        broker.trace().record(new TraceEvent.Discarded(r.message().msgId(), null, "unroutable",
+            "mandatory and unroutable, but the publishing channel " + channelId + " closed before the return"));
+      }
+      return this;
+    }
+    if (r.queues() == 0 && r.mandatory()) {
+      Message m = r.message();
+      // basic.return precedes the confirm of the same publish (reference §3.1).
+      sink.send(number, new Outbound.BasicReturn(312, "NO_ROUTE", m.exchange(), m.routingKey(), m.properties(),
+          m.body()));
+      broker.trace().record(new TraceEvent.Returned(m.msgId(), channelId, 312, "NO_ROUTE"));
+    }
+    if (confirms != null && r.seq() > 0) {
+      confirms.routed(r.seq(), r.queues());
+      flushConfirms();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onEnqueueResult(EnqueueResult r) {
+    if (phase == Phase.OPEN && confirms != null) {
+      confirms.queueResult(r.seq(), r.accepted());
+      flushConfirms();
+    }
+    return this;
+  }
+
+  private void flushConfirms() {
+    for (PublishConfirms.Confirm c : confirms.release()) {
+      sink.send(number, c.ack() ? new Outbound.BasicAck(c.seq(), c.multiple()) : new Outbound.BasicNack(c.seq(),
+          c.multiple()));
+      broker.trace().record(new TraceEvent.ConfirmSent(channelId, c.seq(), c.multiple(), c.ack()));
+    }
+  }
+
+  private Behavior<Command> onPublishFailed(PublishFailed f) {
+    if (phase == Phase.OPEN) {
+      raise(f.error());
+    }
+    return afterHandling();
+  }
+
+  // ------------------------------------------------------------ consumers and deliveries
+
+  private void consume(ClientMethod.BasicConsume c) {
+    String tag = c.consumerTag();
+    if (tag == null || tag.isEmpty()) {
+      do {
+        tag = random.name("amq.ctag-", profile.generatedConsumerTagBytes());
+      } while (consumers.containsKey(tag));
+    } else if (consumers.containsKey(tag)) {
+      var reuse = profile.consumerTagReuse(tag);
+      if (reuse.isPresent()) {
+        raise(reuse.get());
+        return;
+      }
+    }
+    request(new ClientMethod.BasicConsume(c.queue(), tag, c.noLocal(), c.noAck(), c.exclusive(), c.noWait(),
+        c.arguments()));
+  }
+
+  private Behavior<Command> onConsumerAttached(ConsumerAttached a) {
+    if (phase != Phase.OPEN) {
+      // The channel closed while the consume was in flight: let the queue drop the consumer.
+      releaseQueue(a.queueRef(), "channel-closed");
+      return this;
+    }
+    consumers.put(a.consumerTag(), new ConsumerInfo(a.queue(), a.queueRef(), a.noAck()));
+    queuesUsed.add(a.queueRef());
+    if (!a.noWait()) {
+      sink.send(number, new Outbound.BasicConsumeOk(a.consumerTag()));
+    }
+    return replyDone();
+  }
+
+  private void cancel(ClientMethod.BasicCancel c) {
+    ConsumerInfo info = consumers.get(c.consumerTag());
+    if (info == null) {
+      // Cancelling an unknown tag is not an error (reference §4.2).
+      if (!c.noWait()) {
+        sink.send(number, new Outbound.BasicCancelOk(c.consumerTag()));
+      }
+      return;
+    }
+    awaiting = c;
+    info.queueRef().tell(new QueueActor.CancelConsumer(channelId, c.consumerTag(), c.noWait(), getContext().getSelf()));
+  }
+
+  private Behavior<Command> onDeliver(Deliver d) {
+    if (phase != Phase.OPEN) {
+      // Ack-mode deliveries are requeued by the queue when it processes this channel's release;
+      // no-ack deliveries were settled on sending, so they end here, with a recorded reason.
+      if (d.noAck()) {
+        broker.trace().record(new TraceEvent.Discarded(d.message().msgId(), d.queue(), "consumer-gone",
+            "no-ack delivery reached channel " + channelId + " after it closed"));
+      }
+      return this;
+    }
+    long tag = tags.next(new Unacked(d.queueRef(), d.queue(), d.deliveryId(), d.message(), d.consumerTag()), !d.noAck());
+    Message m = d.message();
+    broker.trace().record(new TraceEvent.Delivered(m.msgId(), d.queue(), channelId, d.consumerTag(), tag,
+        d.redelivered(), d.noAck()));
+    sink.send(number, new Outbound.BasicDeliver(d.consumerTag(), tag, d.redelivered(), m.exchange(), m.routingKey(),
+        m.properties(), m.body()));
+    return this;
+  }
+
+  private Behavior<Command> onGetResult(GetResult g) {
+    queuesUsed.add(g.queueRef());
+    if (phase != Phase.OPEN) {
+      if (g.noAck()) {
+        broker.trace().record(new TraceEvent.Discarded(g.message().msgId(), g.queue(), "consumer-gone",
+            "basic.get answer reached channel " + channelId + " after it closed"));
+      } else {
+        releaseQueue(g.queueRef(), "channel-closed");
+      }
+      return this;
+    }
+    long tag = tags.next(new Unacked(g.queueRef(), g.queue(), g.deliveryId(), g.message(), null), !g.noAck());
+    Message m = g.message();
+    broker.trace().record(new TraceEvent.Delivered(m.msgId(), g.queue(), channelId, null, tag, g.redelivered(),
+        g.noAck()));
+    sink.send(number, new Outbound.BasicGetOk(tag, g.redelivered(), m.exchange(), m.routingKey(), g.messageCount(),
+        m.properties(), m.body()));
+    return replyDone();
+  }
+
+  private Behavior<Command> onServerCancel(ServerCancel c) {
+    if (consumers.remove(c.consumerTag()) != null && phase == Phase.OPEN) {
+      if (!profile.cancelNotifyNeedsCapability() || cancelNotify) {
+        sink.send(number, new Outbound.BasicCancel(c.consumerTag()));
+      }
+    }
+    return this;
+  }
+
+  private void settle(long tag, boolean multiple, QueueActor.SettleKind kind, MethodRef method, String methodName) {
+    List<DeliveryTags.Tagged<Unacked>> settled = tags.settle(tag, multiple);
+    if (settled == null) {
+      raise(profile.unknownDeliveryTag(method, tag));
+      return;
+    }
+    if (settled.isEmpty()) {
+      return;
+    }
+    Map<ActorRef<QueueActor.Command>, List<Long>> byQueue = new LinkedHashMap<>();
+    for (DeliveryTags.Tagged<Unacked> t : settled) {
+      Unacked u = t.target();
+      byQueue.computeIfAbsent(u.queue(), q -> new ArrayList<>()).add(u.deliveryId());
+      if (kind == QueueActor.SettleKind.ACK) {
+        broker.trace().record(new TraceEvent.Acked(u.message().msgId(), u.queueName(), channelId, t.tag()));
+      } else {
+        broker.trace().record(new TraceEvent.Rejected(u.message().msgId(), u.queueName(), channelId, t.tag(),
+            kind == QueueActor.SettleKind.REQUEUE, methodName));
+      }
+    }
+    for (Map.Entry<ActorRef<QueueActor.Command>, List<Long>> e : byQueue.entrySet()) {
+      e.getKey().tell(new QueueActor.Settle(channelId, toArray(e.getValue()), kind, methodName));
+    }
+  }
+
+  private static long[] toArray(List<Long> ids) {
+    long[] out = new long[ids.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = ids.get(i);
+    }
+    return out;
+  }
+
+  private void qos(ClientMethod.BasicQos q) {
+    if (q.prefetchSize() != 0) {
+      raise(profile.prefetchSizeError(q.prefetchSize()));
+      return;
+    }
+    if (q.global() && profile.globalQos() == BrokerProfile.GlobalQos.SHARED_PER_CHANNEL) {
+      raise(AmqpError.of(ReplyCode.NOT_IMPLEMENTED, MethodRef.BASIC_QOS,
+          "basic.qos with global=true (a prefetch shared by the channel) is not simulated yet by brokersim"));
+      return;
+    }
+    prefetch = q.prefetchCount();
+    if (profile.qosUpdatesExistingConsumers()) {
+      for (ActorRef<QueueActor.Command> ref : consumerQueues()) {
+        ref.tell(new QueueActor.SetPrefetch(channelId, q.prefetchCount()));
+      }
+    }
+    sink.send(number, new Outbound.BasicQosOk());
+  }
+
+  private Set<ActorRef<QueueActor.Command>> consumerQueues() {
+    Set<ActorRef<QueueActor.Command>> out = new LinkedHashSet<>();
+    for (ConsumerInfo c : consumers.values()) {
+      out.add(c.queueRef());
+    }
+    return out;
+  }
+
+  private void recover(ClientMethod.BasicRecover r) {
+    if (!r.requeue() && !profile.recoverWithoutRequeueSupported()) {
+      raise(profile.recoverRequeueFalseNotImplemented(MethodRef.BASIC_RECOVER));
+      return;
+    }
+    List<Unacked> all = new ArrayList<>();
+    for (DeliveryTags.Tagged<Unacked> t : tags.drain()) {
+      all.add(t.target());
+    }
+    if (r.requeue()) {
+      Map<ActorRef<QueueActor.Command>, List<Long>> byQueue = new LinkedHashMap<>();
+      for (Unacked u : all) {
+        byQueue.computeIfAbsent(u.queue(), q -> new ArrayList<>()).add(u.deliveryId());
+      }
+      for (Map.Entry<ActorRef<QueueActor.Command>, List<Long>> e : byQueue.entrySet()) {
+        e.getKey().tell(new QueueActor.Settle(channelId, toArray(e.getValue()), QueueActor.SettleKind.REQUEUE,
+            "basic.recover"));
+      }
+    } else {
+      // LavinMQ: redeliver to the original consumer with redelivered=true and a new delivery tag.
+      for (Unacked u : all) {
+        long tag = tags.next(u, true);
+        Message m = u.message();
+        broker.trace().record(new TraceEvent.Delivered(m.msgId(), u.queueName(), channelId, u.consumerTag(), tag, true,
+            false));
+        if (u.consumerTag() != null) {
+          sink.send(number, new Outbound.BasicDeliver(u.consumerTag(), tag, true, m.exchange(), m.routingKey(),
+              m.properties(), m.body()));
+        }
+      }
+    }
+    sink.send(number, new Outbound.BasicRecoverOk());
+  }
+
+  // ------------------------------------------------------------ replies
+
+  private Behavior<Command> onReply(Reply r) {
+    if (phase != Phase.OPEN) {
+      return this;
+    }
+    ClientMethod asked = awaiting;
+    if (r.error() != null) {
+      awaiting = null;
+      raise(r.error());
+      return afterHandling();
+    }
+    if (r.declaredQueue() != null) {
+      lastQueue.set(r.declaredQueue());
+    }
+    if (asked instanceof ClientMethod.BasicCancel c) {
+      consumers.remove(c.consumerTag());
+    }
+    if (r.ok() != null) {
+      sink.send(number, r.ok());
+    }
+    return replyDone();
+  }
+
+  /** The awaited answer arrived: handle stashed methods until one waits again. */
+  private Behavior<Command> replyDone() {
+    awaiting = null;
+    while (awaiting == null && phase == Phase.OPEN && !stash.isEmpty()) {
+      handle(stash.pollFirst());
+    }
+    return afterHandling();
+  }
+
+  // ------------------------------------------------------------ errors and close
+
+  /** Turns an error into a close: a channel close here, a connection close through the connection. */
+  private void raise(AmqpError e) {
+    if (phase != Phase.OPEN) {
+      return;
+    }
+    if (e.connectionScope()) {
+      connection.tell(new ConnectionActor.ChannelError(number, e));
+      phase = Phase.RELEASING;
+      closeHandshakeDone = true;
+      stash.clear();
+      return;
+    }
+    broker.trace().record(new TraceEvent.ChannelClosed(channelId, e.replyCode(), e.text(), e.classId(), e.methodId(),
+        "server"));
+    sink.send(number, new Outbound.ChannelClose(e));
+    release("channel-error");
+    phase = Phase.CLOSING;
+  }
+
+  private Behavior<Command> onShutdown(Shutdown s) {
+    if (phase == Phase.OPEN) {
+      broker.trace().record(new TraceEvent.ChannelClosed(channelId, 320, "connection closed", 0, 0, s.reason()));
+    }
+    closeHandshakeDone = true;
+    if (phase != Phase.RELEASING || pendingReleases.isEmpty()) {
+      release(s.reason());
+    }
+    phase = Phase.RELEASING;
+    return maybeStop();
+  }
+
+  /** Asks every queue this channel used to requeue its deliveries and drop its consumers. */
+  private void release(String reason) {
+    phase = Phase.RELEASING;
+    stash.clear();
+    awaiting = null;
+    tags.drain();
+    consumers.clear();
+    if (confirms != null && confirms.outstanding() > 0) {
+      confirms = null;
+    }
+    for (ActorRef<QueueActor.Command> q : queuesUsed) {
+      releaseQueue(q, reason);
+    }
+    queuesUsed.clear();
+  }
+
+  private void releaseQueue(ActorRef<QueueActor.Command> q, String reason) {
+    if (pendingReleases.add(q)) {
+      q.tell(new QueueActor.ChannelGone(channelId, reason, getContext().getSelf()));
+      getContext().watchWith(q, new Released(q));
+    }
+  }
+
+  private Behavior<Command> onReleased(Released r) {
+    if (pendingReleases.remove(r.queue())) {
+      getContext().unwatch(r.queue());
+    }
+    return maybeStop();
+  }
+
+  private Behavior<Command> maybeStop() {
+    if (phase != Phase.OPEN && closeHandshakeDone && pendingReleases.isEmpty()) {
+      connection.tell(new ConnectionActor.ChannelTerminated(number, getContext().getSelf()));
+      return Behaviors.stopped();
+    }
+    return this;
+  }
+}

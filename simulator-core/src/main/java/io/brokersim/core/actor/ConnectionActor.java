@@ -1,0 +1,179 @@
+package io.brokersim.core.actor;
+
+import io.brokersim.core.model.AmqpError;
+import io.brokersim.core.model.MethodRef;
+import io.brokersim.core.model.ReplyCode;
+import io.brokersim.core.profile.BrokerProfile;
+import io.brokersim.core.trace.TraceEvent;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * One client connection: its channels and the close cascade. A connection error or a client close
+ * shuts every channel down (each requeues its unacked deliveries); once all have released their
+ * queues the vhost is told, which deletes the connection's exclusive queues.
+ */
+public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> {
+
+  /** Messages a connection understands. */
+  public interface Command {}
+
+  /** {@code channel.open} for channel {@code number}. */
+  public record OpenChannel(int number) implements Command {}
+
+  /** Client-initiated {@code connection.close}. */
+  public record Close(int replyCode, String replyText) implements Command {}
+
+  /** The client's answer to a server-initiated {@code connection.close}. */
+  public enum CloseOk implements Command { INSTANCE }
+
+  /** The transport died (or a fault cut it): no handshake, no frames. */
+  public record Cut(String reason) implements Command {}
+
+  /** A server-initiated close from outside the connection (a fault, a broker shutdown). */
+  public record ForceClose(AmqpError error, String initiator) implements Command {}
+
+  /** A channel raised a connection-level error. */
+  public record ChannelError(int number, AmqpError error) implements Command {}
+
+  /** A channel finished closing. */
+  public record ChannelTerminated(int number, ActorRef<ChannelActor.Command> ref) implements Command {}
+
+  private final BrokerContext broker;
+  private final ActorRef<BrokerActor.Command> vhost;
+  private final String id;
+  private final boolean cancelNotify;
+  private final ClientSink sink;
+  private final Map<Integer, ActorRef<ChannelActor.Command>> channels = new LinkedHashMap<>();
+  private final AtomicReference<String> connectionLastQueue = new AtomicReference<>();
+  private long channelActors;
+  private boolean closing;
+  private boolean waitingCloseOk;
+  private boolean abrupt;
+  private boolean clientClosed;
+
+  public static Behavior<Command> create(BrokerContext broker, ActorRef<BrokerActor.Command> vhost, String id,
+      String clientName, boolean cancelNotify, ClientSink sink) {
+    return Behaviors.setup(ctx -> new ConnectionActor(ctx, broker, vhost, id, cancelNotify, sink));
+  }
+
+  private ConnectionActor(ActorContext<Command> ctx, BrokerContext broker, ActorRef<BrokerActor.Command> vhost,
+      String id, boolean cancelNotify, ClientSink sink) {
+    super(ctx);
+    this.broker = broker;
+    this.vhost = vhost;
+    this.id = id;
+    this.cancelNotify = cancelNotify;
+    this.sink = sink;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(OpenChannel.class, this::onOpenChannel)
+        .onMessage(Close.class, this::onClose)
+        .onMessageEquals(CloseOk.INSTANCE, this::onCloseOk)
+        .onMessage(Cut.class, this::onCut)
+        .onMessage(ForceClose.class, m -> serverClose(m.error(), m.initiator()))
+        .onMessage(ChannelError.class, m -> serverClose(m.error(), "server"))
+        .onMessage(ChannelTerminated.class, this::onChannelTerminated)
+        .build();
+  }
+
+  private Behavior<Command> onOpenChannel(OpenChannel m) {
+    if (closing) {
+      return this;
+    }
+    if (channels.containsKey(m.number())) {
+      return serverClose(AmqpError.of(ReplyCode.CHANNEL_ERROR, MethodRef.CHANNEL_OPEN, "second 'channel.open' seen"),
+          "server");
+    }
+    int max = broker.profile().serverChannelMax();
+    if (m.number() < 1 || m.number() > max) {
+      return serverClose(AmqpError.of(ReplyCode.NOT_ALLOWED, MethodRef.CHANNEL_OPEN,
+          "number of channels opened (" + (channels.size() + 1) + ") has reached the negotiated channel_max (" + max
+              + ")"), "server");
+    }
+    AtomicReference<String> lastQueue = broker.profile().lastQueueScope() == BrokerProfile.LastQueueScope.CONNECTION
+        ? connectionLastQueue
+        : new AtomicReference<>();
+    ActorRef<ChannelActor.Command> ref = getContext().spawn(
+        ChannelActor.create(broker, vhost, getContext().getSelf(), sink, id, m.number(), cancelNotify, lastQueue),
+        "ch-" + m.number() + "-" + (++channelActors));
+    channels.put(m.number(), ref);
+    broker.trace().record(new TraceEvent.ChannelOpened(id + "/ch-" + m.number()));
+    sink.channelOpened(m.number(), ref);
+    sink.send(m.number(), new Outbound.ChannelOpenOk());
+    return this;
+  }
+
+  private Behavior<Command> onClose(Close m) {
+    if (closing) {
+      return this;
+    }
+    broker.trace().record(new TraceEvent.ConnectionClosed(id, m.replyCode(), m.replyText(), "client"));
+    clientClosed = true;
+    shutdownChannels("connection-closed");
+    return maybeFinish();
+  }
+
+  private Behavior<Command> onCut(Cut m) {
+    if (!closing) {
+      broker.trace().record(new TraceEvent.ConnectionClosed(id, 0, m.reason(), "transport"));
+      shutdownChannels("connection-lost");
+    }
+    abrupt = true;
+    waitingCloseOk = false;
+    return maybeFinish();
+  }
+
+  private Behavior<Command> serverClose(AmqpError error, String initiator) {
+    if (closing) {
+      return this;
+    }
+    broker.trace().record(new TraceEvent.ConnectionClosed(id, error.replyCode(), error.text(), initiator));
+    sink.send(0, new Outbound.ConnectionClose(error));
+    waitingCloseOk = true;
+    shutdownChannels("connection-error");
+    return maybeFinish();
+  }
+
+  private Behavior<Command> onCloseOk() {
+    waitingCloseOk = false;
+    return maybeFinish();
+  }
+
+  private void shutdownChannels(String reason) {
+    closing = true;
+    for (ActorRef<ChannelActor.Command> ch : channels.values()) {
+      ch.tell(new ChannelActor.Shutdown(reason));
+    }
+  }
+
+  private Behavior<Command> onChannelTerminated(ChannelTerminated m) {
+    if (m.ref().equals(channels.get(m.number()))) {
+      channels.remove(m.number());
+    }
+    return maybeFinish();
+  }
+
+  /** Done when every channel has released its queues and the close handshake (if any) is over. */
+  private Behavior<Command> maybeFinish() {
+    if (!closing || !channels.isEmpty() || waitingCloseOk) {
+      return this;
+    }
+    vhost.tell(new BrokerActor.ConnectionGone(id));
+    if (clientClosed && !abrupt) {
+      sink.send(0, new Outbound.ConnectionCloseOk());
+    }
+    sink.connectionTerminated(abrupt);
+    return Behaviors.stopped();
+  }
+}

@@ -1,0 +1,408 @@
+package io.brokersim.core.actor;
+
+import io.brokersim.core.model.AmqpError;
+import io.brokersim.core.model.Expiration;
+import io.brokersim.core.model.FieldTables;
+import io.brokersim.core.model.Message;
+import io.brokersim.core.model.MethodRef;
+import io.brokersim.core.model.QueueConsumer;
+import io.brokersim.core.model.QueueSpec;
+import io.brokersim.core.model.QueueState;
+import io.brokersim.core.model.QueuedMessage;
+import io.brokersim.core.trace.TraceEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * One queue. The rules live in {@link QueueState}; this actor owns the consumers' channel references,
+ * sends deliveries, answers declares/purges/deletes that need the queue's counts, and records trace
+ * events. Once deleted it discards late messages with a recorded reason and bounces commands back to
+ * the broker, which re-resolves the name.
+ */
+public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
+
+  /** Messages a queue understands. */
+  public interface Command {}
+
+  /** A routed message. {@code confirmTo} is non-null when the publisher wants a confirm for {@code seq}. */
+  public record Enqueue(Message message, ActorRef<ChannelActor.Command> confirmTo, long seq) implements Command {}
+
+  /**
+   * A channel request the broker resolved to this queue: redeclare, consume, get, purge or delete.
+   * If this queue was deleted meanwhile, it goes back to the broker, which resolves the name again.
+   */
+  public record Forwarded(BrokerActor.ChannelRequest request) implements Command {}
+
+  public record CancelConsumer(String channelId, String consumerTag, boolean noWait,
+      ActorRef<ChannelActor.Command> replyTo) implements Command {}
+
+  /** How deliveries are settled. */
+  public enum SettleKind { ACK, REQUEUE, DISCARD }
+
+  /** Settles deliveries of this queue; {@code method} names the client method for the trace. */
+  public record Settle(String channelId, long[] deliveryIds, SettleKind kind, String reason) implements Command {}
+
+  /**
+   * A channel closed: requeue every unacked delivery made to it, drop its consumers, then tell the
+   * channel it is released.
+   */
+  public record ChannelGone(String channelId, String reason, ActorRef<ChannelActor.Command> replyTo)
+      implements Command {}
+
+  /** LavinMQ: {@code basic.qos} changes the prefetch of a channel's existing consumers. */
+  public record SetPrefetch(String channelId, int prefetch) implements Command {}
+
+  /** Deletion not asked by a client (exclusive owner gone, expiry); {@code reason} goes to the trace. */
+  public record DeleteInternal(String reason) implements Command {}
+
+  /** Reports the live copies ({@code msgId@queue}) to the callback, for the fate-ledger check. */
+  public record ReportLive(Consumer<List<String>> callback) implements Command {}
+
+  /** Sent by the broker after it removed the queue from its registry. */
+  public enum Stop implements Command { INSTANCE }
+
+  private enum ExpiryTick implements Command { INSTANCE }
+
+  private final BrokerContext broker;
+  private final ActorRef<BrokerActor.Command> vhost;
+  private final QueueSpec spec;
+  private final QueueState<ActorRef<ChannelActor.Command>> state = new QueueState<>();
+  private final TimerScheduler<Command> timers;
+  private final long queueTtlMillis;
+  private long expiryTimerAt = Long.MAX_VALUE;
+  private boolean deleted;
+
+  public static Behavior<Command> create(BrokerContext broker, ActorRef<BrokerActor.Command> vhost, QueueSpec spec) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new QueueActor(ctx, broker, vhost, spec, timers)));
+  }
+
+  private QueueActor(ActorContext<Command> ctx, BrokerContext broker, ActorRef<BrokerActor.Command> vhost,
+      QueueSpec spec, TimerScheduler<Command> timers) {
+    super(ctx);
+    this.broker = broker;
+    this.vhost = vhost;
+    this.spec = spec;
+    this.timers = timers;
+    Long ttl = FieldTables.integerValue(spec.arguments().get("x-message-ttl"));
+    this.queueTtlMillis = ttl == null ? -1 : ttl;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Enqueue.class, this::onEnqueue)
+        .onMessage(Settle.class, this::onSettle)
+        .onMessage(Forwarded.class, this::onForwarded)
+        .onMessage(CancelConsumer.class, this::onCancelConsumer)
+        .onMessage(ChannelGone.class, this::onChannelGone)
+        .onMessage(SetPrefetch.class, this::onSetPrefetch)
+        .onMessage(DeleteInternal.class, this::onDeleteInternal)
+        .onMessage(ReportLive.class, this::onReportLive)
+        .onMessageEquals(ExpiryTick.INSTANCE, this::onExpiryTick)
+        .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
+        .build();
+  }
+
+  private String name() {
+    return spec.name();
+  }
+
+  private Behavior<Command> onEnqueue(Enqueue m) {
+    if (deleted) {
+      broker.trace().record(new TraceEvent.Discarded(m.message().msgId(), name(), "queue-deleted",
+          "routed to queue '" + name() + "' while it was being deleted"));
+      if (m.confirmTo() != null) {
+        m.confirmTo().tell(new ChannelActor.EnqueueResult(m.seq(), true));
+      }
+      return this;
+    }
+    long now = broker.now();
+    long expiresAt = Expiration.expiresAt(now, Expiration.messageTtlMillis(m.message().properties()), queueTtlMillis);
+    state.enqueue(m.message(), expiresAt);
+    broker.trace().record(new TraceEvent.Enqueued(m.message().msgId(), name(), state.readyCount()));
+    if (m.confirmTo() != null) {
+      m.confirmTo().tell(new ChannelActor.EnqueueResult(m.seq(), true));
+    }
+    dispatch();
+    return this;
+  }
+
+  /** Delivers what can be delivered, then expires what reached the head past its TTL. */
+  private void dispatch() {
+    long now = broker.now();
+    expire(now);
+    for (QueueState.Delivery<ActorRef<ChannelActor.Command>> d : state.deliverReady()) {
+      QueueConsumer<ActorRef<ChannelActor.Command>> c = d.consumer();
+      c.handle().tell(new ChannelActor.Deliver(name(), getContext().getSelf(), c.tag(), d.deliveryId(),
+          d.entry().message(), d.redelivered(), c.noAck()));
+    }
+    expire(now);
+    armExpiryTimer(now);
+  }
+
+  private void expire(long now) {
+    for (QueuedMessage e : state.expireHead(now)) {
+      broker.trace().record(new TraceEvent.Expired(e.message().msgId(), name()));
+    }
+  }
+
+  private void armExpiryTimer(long now) {
+    QueuedMessage head = state.peek();
+    long due = head == null ? Long.MAX_VALUE : head.expiresAtNanos();
+    if (due == expiryTimerAt) {
+      return;
+    }
+    expiryTimerAt = due;
+    if (due == Long.MAX_VALUE) {
+      timers.cancel(ExpiryTick.INSTANCE);
+    } else {
+      timers.startSingleTimer(ExpiryTick.INSTANCE, ExpiryTick.INSTANCE, Duration.ofNanos(Math.max(0, due - now)));
+    }
+  }
+
+  private Behavior<Command> onExpiryTick() {
+    expiryTimerAt = Long.MAX_VALUE;
+    if (!deleted) {
+      dispatch();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onSettle(Settle m) {
+    if (deleted) {
+      return this;
+    }
+    for (long id : m.deliveryIds()) {
+      switch (m.kind()) {
+        case ACK -> state.ack(id);
+        case REQUEUE -> {
+          QueuedMessage e = state.requeue(id);
+          if (e != null) {
+            broker.trace().record(new TraceEvent.Requeued(e.message().msgId(), name(), m.reason()));
+          }
+        }
+        case DISCARD -> {
+          QueuedMessage e = state.ack(id);
+          if (e != null) {
+            broker.trace().record(new TraceEvent.Discarded(e.message().msgId(), name(), "rejected-no-dlx",
+                m.reason() + " with requeue=false and no dead-letter exchange"));
+          }
+        }
+      }
+    }
+    dispatch();
+    return this;
+  }
+
+  private Behavior<Command> onForwarded(Forwarded f) {
+    BrokerActor.ChannelRequest r = f.request();
+    if (deleted) {
+      vhost.tell(r);
+      return this;
+    }
+    ClientMethod m = r.method();
+    if (m instanceof ClientMethod.QueueDeclare d) {
+      redeclare(r, d);
+    } else if (m instanceof ClientMethod.BasicConsume c) {
+      addConsumer(r, c);
+    } else if (m instanceof ClientMethod.BasicGet g) {
+      get(r, g);
+    } else if (m instanceof ClientMethod.QueuePurge p) {
+      purge(r, p);
+    } else if (m instanceof ClientMethod.QueueDelete d) {
+      delete(r, d);
+    }
+    return this;
+  }
+
+  private static void reply(BrokerActor.ChannelRequest r, Outbound ok) {
+    r.channel().tell(new ChannelActor.Reply(ok, null, null));
+  }
+
+  private static void fail(BrokerActor.ChannelRequest r, AmqpError error) {
+    r.channel().tell(new ChannelActor.Reply(null, error, null));
+  }
+
+  private void redeclare(BrokerActor.ChannelRequest r, ClientMethod.QueueDeclare d) {
+    if (spec.exclusive() && !spec.ownerConnection().equals(r.info().connectionId())) {
+      fail(r, broker.profile().exclusiveLocked(MethodRef.QUEUE_DECLARE, name(), broker.vhost()));
+      return;
+    }
+    if (!d.passive()) {
+      AmqpError err = redeclareError(d);
+      if (err != null) {
+        fail(r, err);
+        return;
+      }
+    }
+    Outbound ok = d.noWait() ? null : new Outbound.QueueDeclareOk(name(), state.readyCount(), state.consumerCount());
+    r.channel().tell(new ChannelActor.Reply(ok, null, name()));
+  }
+
+  private AmqpError redeclareError(ClientMethod.QueueDeclare d) {
+    boolean wantDurable = d.durable() && !(d.exclusive() && broker.profile().exclusiveQueuesAreTransient());
+    if (spec.exclusive() != d.exclusive()) {
+      return spec.exclusive()
+          ? broker.profile().exclusiveLocked(MethodRef.QUEUE_DECLARE, name(), broker.vhost())
+          : broker.profile().notAnExclusiveQueue(name(), broker.vhost());
+    }
+    return spec.firstDifference(wantDurable, d.autoDelete(), d.arguments())
+        .map(diff -> broker.profile().inequivalentQueue(name(), broker.vhost(), diff.argument(), diff.received(),
+            diff.current()))
+        .orElse(null);
+  }
+
+  private void addConsumer(BrokerActor.ChannelRequest r, ClientMethod.BasicConsume c) {
+    if (state.hasExclusiveConsumer() || (c.exclusive() && state.consumerCount() > 0)) {
+      fail(r, broker.profile().exclusiveConsumerConflict(name(), broker.vhost()));
+      return;
+    }
+    String channelId = r.info().channelId();
+    int prefetch = r.info().prefetch();
+    state.addConsumer(new QueueConsumer<>(r.channel(), channelId, c.consumerTag(), c.noAck(), c.exclusive(), prefetch));
+    broker.trace().record(new TraceEvent.ConsumerAdded(name(), channelId, c.consumerTag(), c.noAck(), prefetch));
+    r.channel().tell(new ChannelActor.ConsumerAttached(c.consumerTag(), name(), getContext().getSelf(), c.noAck(),
+        c.noWait()));
+    dispatch();
+  }
+
+  private Behavior<Command> onCancelConsumer(CancelConsumer m) {
+    QueueConsumer<ActorRef<ChannelActor.Command>> removed =
+        deleted ? null : state.removeConsumer(m.channelId(), m.consumerTag());
+    if (removed != null) {
+      broker.trace().record(new TraceEvent.ConsumerCancelled(name(), m.channelId(), m.consumerTag(), "client"));
+    }
+    // The queue answers so that cancel-ok cannot overtake deliveries already sent (reference §4.2), and
+    // auto-delete happens before the client sees cancel-ok (§2.3).
+    if (removed != null) {
+      maybeAutoDelete();
+    }
+    if (m.replyTo() != null) {
+      m.replyTo().tell(new ChannelActor.Reply(m.noWait() ? null : new Outbound.BasicCancelOk(m.consumerTag()), null,
+          null));
+    }
+    if (!deleted) {
+      dispatch();
+    }
+    return this;
+  }
+
+  private void get(BrokerActor.ChannelRequest r, ClientMethod.BasicGet g) {
+    expire(broker.now());
+    QueueState.Delivery<ActorRef<ChannelActor.Command>> d = state.get(r.info().channelId(), g.noAck());
+    if (d == null) {
+      reply(r, new Outbound.BasicGetEmpty());
+    } else {
+      r.channel().tell(new ChannelActor.GetResult(name(), getContext().getSelf(), d.deliveryId(),
+          d.entry().message(), d.redelivered(), g.noAck(), state.readyCount()));
+    }
+    dispatch();
+  }
+
+  private Behavior<Command> onChannelGone(ChannelGone m) {
+    if (deleted) {
+      m.replyTo().tell(new ChannelActor.Released(getContext().getSelf()));
+      return this;
+    }
+    for (QueuedMessage e : state.requeueChannel(m.channelId())) {
+      broker.trace().record(new TraceEvent.Requeued(e.message().msgId(), name(), m.reason()));
+    }
+    List<QueueConsumer<ActorRef<ChannelActor.Command>>> gone = state.removeConsumersOf(m.channelId());
+    for (QueueConsumer<ActorRef<ChannelActor.Command>> c : gone) {
+      broker.trace().record(new TraceEvent.ConsumerCancelled(name(), m.channelId(), c.tag(), m.reason()));
+    }
+    if (!gone.isEmpty()) {
+      maybeAutoDelete();
+    }
+    if (!deleted) {
+      dispatch();
+    }
+    m.replyTo().tell(new ChannelActor.Released(getContext().getSelf()));
+    return this;
+  }
+
+  private Behavior<Command> onSetPrefetch(SetPrefetch m) {
+    state.setPrefetchOf(m.channelId(), m.prefetch());
+    if (!deleted) {
+      dispatch();
+    }
+    return this;
+  }
+
+  private void purge(BrokerActor.ChannelRequest r, ClientMethod.QueuePurge p) {
+    List<QueuedMessage> purged = state.purge();
+    for (QueuedMessage e : purged) {
+      broker.trace().record(new TraceEvent.Discarded(e.message().msgId(), name(), "purged", "queue.purge"));
+    }
+    reply(r, p.noWait() ? null : new Outbound.QueuePurgeOk(purged.size()));
+    armExpiryTimer(broker.now());
+  }
+
+  private void delete(BrokerActor.ChannelRequest r, ClientMethod.QueueDelete d) {
+    if (d.ifUnused() && state.consumerCount() > 0) {
+      fail(r, broker.profile().queueInUse(name(), broker.vhost()));
+      return;
+    }
+    if (d.ifEmpty() && state.readyCount() > 0) {
+      fail(r, broker.profile().queueNotEmpty(name(), broker.vhost()));
+      return;
+    }
+    int ready = deleteNow("client");
+    reply(r, d.noWait() ? null : new Outbound.QueueDeleteOk(ready));
+  }
+
+  private Behavior<Command> onDeleteInternal(DeleteInternal m) {
+    if (!deleted) {
+      deleteNow(m.reason());
+    }
+    return this;
+  }
+
+  private void maybeAutoDelete() {
+    if (spec.autoDelete() && state.everHadConsumer() && state.consumerCount() == 0) {
+      deleteNow("auto-delete");
+    }
+  }
+
+  /** Deletes the queue: server-cancels consumers, discards every message, tells the broker. */
+  private int deleteNow(String reason) {
+    int ready = state.readyCount();
+    List<QueueConsumer<ActorRef<ChannelActor.Command>>> consumers = state.consumers();
+    for (QueueConsumer<ActorRef<ChannelActor.Command>> c : consumers) {
+      broker.trace().record(new TraceEvent.ConsumerCancelled(name(), c.channelId(), c.tag(), "server"));
+      c.handle().tell(new ChannelActor.ServerCancel(c.tag(), name()));
+    }
+    List<QueuedMessage> lost = state.clear();
+    for (QueuedMessage e : lost) {
+      broker.trace().record(new TraceEvent.Discarded(e.message().msgId(), name(), "queue-deleted", reason));
+    }
+    deleted = true;
+    timers.cancelAll();
+    broker.trace().record(new TraceEvent.QueueDeleted(name(), reason, lost.size()));
+    vhost.tell(new BrokerActor.QueueRemoved(name(), getContext().getSelf()));
+    return ready;
+  }
+
+  private Behavior<Command> onReportLive(ReportLive m) {
+    List<String> live = new ArrayList<>();
+    if (!deleted) {
+      for (QueuedMessage e : state.readySnapshot()) {
+        live.add(e.message().msgId() + "@" + name());
+      }
+      for (QueueState.Unacked<ActorRef<ChannelActor.Command>> u : state.unacked().values()) {
+        live.add(u.entry().message().msgId() + "@" + name());
+      }
+    }
+    m.callback().accept(live);
+    return this;
+  }
+}
