@@ -112,6 +112,13 @@ public final class Simulation implements AutoCloseable, Driver {
 
   /** Runs the simulation until {@code stage} completes (advancing virtual time if needed); returns its value. */
   @Override
+  public Scheduled schedule(Duration delay, Runnable task) {
+    var system = runtime.system();
+    var cancellable = system.scheduler().scheduleOnce(delay, task, system.executionContext());
+    return cancellable::cancel;
+  }
+
+  @Override
   public <T> T await(CompletionStage<T> stage) {
     return runtime.await(stage);
   }

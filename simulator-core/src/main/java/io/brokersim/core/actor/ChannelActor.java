@@ -69,6 +69,12 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
   /** A queue finished releasing this closing channel's deliveries and consumers (or it stopped). */
   public record Released(ActorRef<QueueActor.Command> queue) implements Command {}
 
+  /**
+   * Backpressure from the front end: while {@code slowDown} is true the channel's consumers get no new
+   * deliveries (the client's socket is not keeping up); false resumes them. Nothing is dropped.
+   */
+  public record Backpressure(boolean slowDown) implements Command {}
+
   /** The connection is closing: clean up without telling the client. */
   public record Shutdown(String reason) implements Command {}
 
@@ -101,6 +107,7 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
   private long published;
   private Phase phase = Phase.OPEN;
   private boolean closeHandshakeDone;
+  private boolean slowedDown;
   private final Set<ActorRef<QueueActor.Command>> pendingReleases = new LinkedHashSet<>();
 
   public static Behavior<Command> create(BrokerContext broker, ActorRef<BrokerActor.Command> vhost,
@@ -142,6 +149,7 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
         .onMessage(ServerCancel.class, this::onServerCancel)
         .onMessage(Released.class, this::onReleased)
         .onMessage(Shutdown.class, this::onShutdown)
+        .onMessage(Backpressure.class, this::onBackpressure)
         .build();
   }
 
@@ -446,6 +454,9 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
     }
     consumers.put(a.consumerTag(), new ConsumerInfo(a.queue(), a.queueRef(), a.noAck()));
     queuesUsed.add(a.queueRef());
+    if (slowedDown) {
+      a.queueRef().tell(new QueueActor.SetBlocked(channelId, true));
+    }
     if (!a.noWait()) {
       sink.send(number, new Outbound.BasicConsumeOk(a.consumerTag()));
     }
@@ -502,6 +513,16 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
     sink.send(number, new Outbound.BasicGetOk(tag, g.redelivered(), m.exchange(), m.routingKey(), g.messageCount(),
         m.properties(), m.body()));
     return replyDone();
+  }
+
+  private Behavior<Command> onBackpressure(Backpressure b) {
+    if (phase == Phase.OPEN && b.slowDown() != slowedDown) {
+      slowedDown = b.slowDown();
+      for (ActorRef<QueueActor.Command> ref : consumerQueues()) {
+        ref.tell(new QueueActor.SetBlocked(channelId, slowedDown));
+      }
+    }
+    return this;
   }
 
   private Behavior<Command> onServerCancel(ServerCancel c) {

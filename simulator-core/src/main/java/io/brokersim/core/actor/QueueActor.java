@@ -58,6 +58,9 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
   public record ChannelGone(String channelId, String reason, ActorRef<ChannelActor.Command> replyTo)
       implements Command {}
 
+  /** A channel's client cannot keep up (or caught up again): stop or resume deliveries to its consumers. */
+  public record SetBlocked(String channelId, boolean blocked) implements Command {}
+
   /** LavinMQ: {@code basic.qos} changes the prefetch of a channel's existing consumers. */
   public record SetPrefetch(String channelId, int prefetch) implements Command {}
 
@@ -105,6 +108,7 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
         .onMessage(CancelConsumer.class, this::onCancelConsumer)
         .onMessage(ChannelGone.class, this::onChannelGone)
         .onMessage(SetPrefetch.class, this::onSetPrefetch)
+        .onMessage(SetBlocked.class, this::onSetBlocked)
         .onMessage(DeleteInternal.class, this::onDeleteInternal)
         .onMessage(ReportLive.class, this::onReportLive)
         .onMessageEquals(ExpiryTick.INSTANCE, this::onExpiryTick)
@@ -327,6 +331,14 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
       dispatch();
     }
     m.replyTo().tell(new ChannelActor.Released(getContext().getSelf()));
+    return this;
+  }
+
+  private Behavior<Command> onSetBlocked(SetBlocked m) {
+    state.setBlockedOf(m.channelId(), m.blocked());
+    if (!deleted) {
+      dispatch();
+    }
     return this;
   }
 

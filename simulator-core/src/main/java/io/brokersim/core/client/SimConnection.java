@@ -53,6 +53,11 @@ public final class SimConnection implements ClientSink {
     return driver;
   }
 
+  /** Runs {@code task} after {@code delay} (virtual time in a simulation) on the broker's thread. */
+  public Driver.Scheduled schedule(java.time.Duration delay, Runnable task) {
+    return driver.schedule(delay, task);
+  }
+
   /** Opens the next free channel. */
   public CompletionStage<SimChannel> openChannelAsync() {
     CompletableFuture<SimChannel> f = new CompletableFuture<>();

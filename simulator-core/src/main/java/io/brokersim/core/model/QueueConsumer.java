@@ -12,6 +12,7 @@ public final class QueueConsumer<H> {
   private final boolean exclusive;
   private int prefetch;
   private int unacked;
+  private boolean blocked;
 
   public QueueConsumer(H handle, String channelId, String tag, boolean noAck, boolean exclusive, int prefetch) {
     this.handle = handle;
@@ -56,7 +57,16 @@ public final class QueueConsumer<H> {
 
   /** True if this consumer may receive one more message now. */
   public boolean hasCapacity() {
-    return noAck || prefetch == 0 || unacked < prefetch;
+    return !blocked && (noAck || prefetch == 0 || unacked < prefetch);
+  }
+
+  /** True while the consumer's channel asked for no more deliveries (its socket is slow). */
+  public boolean blocked() {
+    return blocked;
+  }
+
+  void setBlocked(boolean value) {
+    blocked = value;
   }
 
   void delivered() {

@@ -164,6 +164,15 @@ public final class QueueState<H> {
     return false;
   }
 
+  /** Blocks or unblocks deliveries to every consumer of a channel (backpressure from a slow client). */
+  public void setBlockedOf(String channelId, boolean blocked) {
+    for (QueueConsumer<H> c : consumers) {
+      if (c.channelId().equals(channelId)) {
+        c.setBlocked(blocked);
+      }
+    }
+  }
+
   /** Changes the prefetch of every consumer of a channel (LavinMQ's basic.qos on existing consumers). */
   public void setPrefetchOf(String channelId, int prefetch) {
     for (QueueConsumer<H> c : consumers) {

@@ -130,4 +130,15 @@ class QueueStateTest {
     assertEquals("a", q.deliverReady().get(0).consumer().handle());
     assertTrue(q.everHadConsumer());
   }
+
+  @Test
+  void setBlockedOf_channel_noDeliveriesUntilUnblocked() {
+    QueueState<String> q = new QueueState<>();
+    q.addConsumer(new QueueConsumer<>("a", "ch", "t", true, false, 0));
+    q.setBlockedOf("ch", true);
+    q.enqueue(msg("m1"), Long.MAX_VALUE);
+    assertTrue(q.deliverReady().isEmpty());
+    q.setBlockedOf("ch", false);
+    assertEquals(List.of("m1"), ids(q.deliverReady()));
+  }
 }

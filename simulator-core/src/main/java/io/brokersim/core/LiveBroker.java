@@ -1,0 +1,163 @@
+package io.brokersim.core;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.brokersim.core.actor.BrokerActor;
+import io.brokersim.core.actor.BrokerContext;
+import io.brokersim.core.client.Driver;
+import io.brokersim.core.client.SimConnection;
+import io.brokersim.core.profile.BrokerProfile;
+import io.brokersim.core.runtime.LiveRuntime;
+import io.brokersim.core.trace.FateLedger;
+import io.brokersim.core.trace.Trace;
+import io.brokersim.core.trace.TraceSink;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+/**
+ * The same broker actors as {@link Simulation}, on real threads and the real clock, for serving real
+ * clients (the wire adapter) and for in-process clients that want live behaviour. The trace and fate
+ * ledger work the same way; the order of concurrent events is whatever the threads produce.
+ */
+public final class LiveBroker implements AutoCloseable, Driver {
+  private static final Duration AWAIT_TIMEOUT = Duration.ofSeconds(30);
+
+  private final BrokerProfile profile;
+  private final LiveRuntime<BrokerActor.Command> runtime;
+  private final Trace trace;
+  private final FateLedger ledger;
+  private boolean closed;
+
+  private LiveBroker(Builder b) {
+    this.profile = b.profile;
+    this.ledger = b.ledger ? FateLedger.create() : null;
+    List<TraceSink> sinks = new ArrayList<>(b.sinks);
+    if (ledger != null) {
+      sinks.add(ledger);
+    }
+    Trace[] holder = new Trace[1];
+    this.runtime = LiveRuntime.start(rt -> {
+      holder[0] = Trace.create(rt::nowNanos, sinks.toArray(new TraceSink[0]));
+      BrokerContext ctx = new BrokerContext(profile, b.vhost, holder[0], rt::nowNanos, rt.entropy().fork("broker"));
+      return BrokerActor.create(ctx);
+    }, b.systemName, b.seed, b.config);
+    this.trace = holder[0];
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public BrokerProfile profile() {
+    return profile;
+  }
+
+  /** The virtual host actor: front ends send {@code BrokerActor.Connect} here. */
+  public ActorRef<BrokerActor.Command> vhost() {
+    return runtime.system();
+  }
+
+  /** The actor system, e.g. to materialize the wire adapter's streams on it. */
+  public ActorSystem<BrokerActor.Command> system() {
+    return runtime.system();
+  }
+
+  public Trace trace() {
+    return trace;
+  }
+
+  /** The fate ledger, or null if the builder turned it off (long-running servers). */
+  public FateLedger ledger() {
+    return ledger;
+  }
+
+  /** Connects an in-process client. */
+  public SimConnection connect(String clientName) {
+    return await(SimConnection.open(vhost(), clientName, this));
+  }
+
+  @Override
+  public Scheduled schedule(Duration delay, Runnable task) {
+    var system = runtime.system();
+    var cancellable = system.scheduler().scheduleOnce(delay, task, system.executionContext());
+    return cancellable::cancel;
+  }
+
+  @Override
+  public <T> T await(CompletionStage<T> stage) {
+    return runtime.await(stage, AWAIT_TIMEOUT);
+  }
+
+  /** Checks the ledger against the queues' live copies (see {@link Simulation#assertNothingLostSilently()}). */
+  public void assertNothingLostSilently() {
+    if (ledger == null) {
+      throw new IllegalStateException("this broker was built with ledger(false)");
+    }
+    CompletableFuture<List<String>> live = new CompletableFuture<>();
+    vhost().tell(new BrokerActor.ReportLive(live::complete));
+    ledger.assertNothingLostSilently(new LinkedHashSet<>(await(live)));
+  }
+
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      runtime.close();
+    }
+  }
+
+  /** Options of a live broker. */
+  public static final class Builder {
+    private static final Config DEFAULTS = ConfigFactory.load().getConfig("brokersim");
+    private BrokerProfile profile = BrokerProfile.byName(DEFAULTS.getString("profile")).orElse(BrokerProfile.LAVINMQ);
+    private String vhost = DEFAULTS.getString("vhost");
+    private long seed;
+    private boolean ledger = true;
+    private String systemName = "brokersim";
+    private Config config = ConfigFactory.empty();
+    private final List<TraceSink> sinks = new ArrayList<>();
+
+    public Builder profile(BrokerProfile value) {
+      profile = Objects.requireNonNull(value);
+      return this;
+    }
+
+    /** Seed for server-generated names. */
+    public Builder seed(long value) {
+      seed = value;
+      return this;
+    }
+
+    /** Keep a fate ledger (default true; its memory grows with the number of messages). */
+    public Builder ledger(boolean value) {
+      ledger = value;
+      return this;
+    }
+
+    public Builder sink(TraceSink sink) {
+      sinks.add(sink);
+      return this;
+    }
+
+    public Builder systemName(String value) {
+      systemName = Objects.requireNonNull(value);
+      return this;
+    }
+
+    public Builder config(Config value) {
+      config = Objects.requireNonNull(value);
+      return this;
+    }
+
+    public LiveBroker build() {
+      return new LiveBroker(this);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package io.brokersim.core.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.brokersim.core.LiveBroker;
+import io.brokersim.core.client.SimChannel;
+import io.brokersim.core.client.SimConsumer;
+import io.brokersim.core.profile.BrokerProfile;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class LiveBrokerIT {
+
+  @Test
+  void liveBroker_publishConsumeAck_onRealThreads() throws Exception {
+    try (LiveBroker broker = LiveBroker.builder().profile(BrokerProfile.RABBITMQ_3).build()) {
+      SimChannel producer = broker.connect("producer").openChannel();
+      SimChannel consumer = broker.connect("consumer").openChannel();
+      producer.queueDeclare("live", true, false, false, null);
+      int n = 2_000;
+      CountDownLatch done = new CountDownLatch(n);
+      AtomicInteger redelivered = new AtomicInteger();
+      consumer.basicQos(50);
+      consumer.basicConsume("live", false, (SimConsumer) (ch, d) -> {
+        if (d.redelivered()) {
+          redelivered.incrementAndGet();
+        }
+        ch.basicAck(d.deliveryTag(), false);
+        done.countDown();
+      });
+      producer.confirmSelect();
+      for (int i = 0; i < n; i++) {
+        producer.basicPublish("", "live", "m" + i);
+      }
+      assertTrue(producer.waitForConfirms());
+      assertTrue(done.await(30, TimeUnit.SECONDS), "all deliveries within 30 s");
+      assertEquals(0, redelivered.get());
+      consumer.close();
+      assertEquals(0, producer.queueDeclarePassive("live").messageCount());
+      broker.assertNothingLostSilently();
+    }
+  }
+}
