@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * A busy RPC topology for determinism checks: 5 responders share {@code rpc_queue} (prefetch 5) and
+ * A busy RPC topology for determinism checks: 10 responders share {@code rpc_queue} (prefetch 20) and
  * answer after a seeded virtual delay, occasionally never; 50 requesters each make 20 callback-queue
  * calls spread over time, with a 2 s timeout. Run as a main, it prints the trace hash so another JVM
  * can be compared.
@@ -27,7 +27,7 @@ public final class BusyRpcWorkload {
 
   public static final int REQUESTERS = 50;
   public static final int CALLS_EACH = 20;
-  public static final int RESPONDERS = 5;
+  public static final int RESPONDERS = 10;
 
   private BusyRpcWorkload() {}
 
@@ -39,7 +39,7 @@ public final class BusyRpcWorkload {
         SimConnection conn = sim.connect("responder-" + r);
         SimChannel ch = conn.openChannel();
         ch.queueDeclare("rpc_queue", true, false, false, null);
-        ch.basicQos(5);
+        ch.basicQos(20);
         ch.basicConsume("rpc_queue", false, (SimConsumer) (channel, request) -> {
           long delayMillis = 10 + rng.nextInt(2_500);
           boolean answer = rng.nextInt(100) >= 3;
