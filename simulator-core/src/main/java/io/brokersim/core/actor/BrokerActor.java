@@ -57,9 +57,19 @@ public final class BrokerActor extends AbstractBehavior<BrokerActor.Command> {
   public record ChannelRequest(ClientMethod method, ChannelInfo info, ActorRef<ChannelActor.Command> channel)
       implements Command {}
 
-  /** A publish to route. {@code seq} > 0 when the publisher uses confirms. */
+  /**
+   * A publish to route. {@code seq} > 0 when the publisher uses confirms. {@code precheck} is an error the
+   * channel found (reply-to, expiration) that applies only if the exchange exists, as the brokers check
+   * the exchange first (§1.3). {@code replyInterceptDone} marks a publish the reply-to registry sent back
+   * for normal routing.
+   */
   public record Route(Message message, boolean mandatory, boolean immediate, long seq, String channelId,
-      ActorRef<ChannelActor.Command> channel) implements Command {}
+      ActorRef<ChannelActor.Command> channel, AmqpError precheck, boolean replyInterceptDone) implements Command {
+
+    Route withReplyInterceptDone() {
+      return new Route(message, mandatory, immediate, seq, channelId, channel, precheck, true);
+    }
+  }
 
   /** A queue deleted itself (auto-delete, client delete, expiry); remove it if it is still the registered one. */
   public record QueueRemoved(String queue, ActorRef<QueueActor.Command> ref) implements Command {}
@@ -87,6 +97,7 @@ public final class BrokerActor extends AbstractBehavior<BrokerActor.Command> {
   private final RandomSource names;
   private final Map<String, ExchangeEntry> exchanges = new LinkedHashMap<>();
   private final Map<String, QueueEntry> queues = new LinkedHashMap<>();
+  private final ActorRef<ReplyToRegistryActor.Command> replyTo;
   private long connections;
   private long queueActors;
 
@@ -99,6 +110,7 @@ public final class BrokerActor extends AbstractBehavior<BrokerActor.Command> {
     this.broker = broker;
     this.profile = broker.profile();
     this.names = broker.random().fork("queue-names");
+    this.replyTo = ctx.spawn(ReplyToRegistryActor.create(broker, ctx.getSelf()), "reply-to-registry");
     for (ReservedNames.PredeclaredExchange e : ReservedNames.predeclaredExchanges()) {
       exchanges.put(e.name(), new ExchangeEntry(new ExchangeSpec(e.name(), e.type(), true, false, false, null)));
     }
@@ -121,7 +133,8 @@ public final class BrokerActor extends AbstractBehavior<BrokerActor.Command> {
   private Behavior<Command> onConnect(Connect m) {
     String id = "conn-" + (++connections);
     ActorRef<ConnectionActor.Command> ref = getContext().spawn(
-        ConnectionActor.create(broker, getContext().getSelf(), id, m.clientName(), m.cancelNotify(), m.sink()), id);
+        ConnectionActor.create(broker, getContext().getSelf(), replyTo, id, m.clientName(), m.cancelNotify(), m.sink()),
+        id);
     broker.trace().record(new TraceEvent.ConnectionOpened(id, m.clientName(), m.user(), broker.vhost()));
     m.sink().connectionOpened(id, ref);
     return this;
@@ -141,21 +154,28 @@ public final class BrokerActor extends AbstractBehavior<BrokerActor.Command> {
   private Behavior<Command> onRoute(Route m) {
     Message msg = m.message();
     String exchange = msg.exchange();
+    boolean defaultExchange = ReservedNames.isDefaultExchange(exchange);
+    ExchangeEntry named = defaultExchange ? null : exchanges.get(exchange);
+    if (!defaultExchange && named == null) {
+      return refusePublish(m, profile.exchangeNotFound(MethodRef.BASIC_PUBLISH, exchange, broker.vhost()));
+    }
+    if (named != null && named.spec.internal()) {
+      return refusePublish(m, profile.internalExchangePublish(exchange, broker.vhost()));
+    }
+    if (m.precheck() != null) {
+      return refusePublish(m, m.precheck());
+    }
+    if (!m.replyInterceptDone() && profile.isReplyName(msg.routingKey())
+        && (defaultExchange || profile.interceptsRepliesOnAnyExchange())) {
+      replyTo.tell(new ReplyToRegistryActor.Deliver(m));
+      return this;
+    }
     List<QueueEntry> targets;
-    if (ReservedNames.isDefaultExchange(exchange)) {
+    if (defaultExchange) {
       QueueEntry q = queues.get(msg.routingKey());
       targets = q == null ? List.of() : List.of(q);
     } else {
-      ExchangeEntry x = exchanges.get(exchange);
-      AmqpError refused = x == null
-          ? profile.exchangeNotFound(MethodRef.BASIC_PUBLISH, exchange, broker.vhost())
-          : x.spec.internal() ? profile.internalExchangePublish(exchange, broker.vhost()) : null;
-      if (refused != null) {
-        broker.trace().record(new TraceEvent.Discarded(msg.msgId(), null, "unroutable", refused.text()));
-        m.channel().tell(new ChannelActor.PublishFailed(m.seq(), refused));
-        return this;
-      }
-      targets = route(x, msg);
+      targets = route(named, msg);
     }
     List<String> names = new ArrayList<>(targets.size());
     for (QueueEntry q : targets) {
@@ -176,6 +196,12 @@ public final class BrokerActor extends AbstractBehavior<BrokerActor.Command> {
     for (QueueEntry q : targets) {
       q.ref().tell(new QueueActor.Enqueue(msg, confirmTo, m.seq()));
     }
+    return this;
+  }
+
+  private Behavior<Command> refusePublish(Route m, AmqpError error) {
+    broker.trace().record(new TraceEvent.Discarded(m.message().msgId(), null, "unroutable", error.text()));
+    m.channel().tell(new ChannelActor.PublishFailed(m.seq(), error));
     return this;
   }
 
@@ -240,7 +266,13 @@ public final class BrokerActor extends AbstractBehavior<BrokerActor.Command> {
     } else if (m instanceof ClientMethod.BasicConsume c) {
       withQueue(r, c.queue(), MethodRef.BASIC_CONSUME, q -> q.ref().tell(new QueueActor.Forwarded(r)));
     } else if (m instanceof ClientMethod.BasicGet g) {
-      withQueue(r, g.queue(), MethodRef.BASIC_GET, q -> q.ref().tell(new QueueActor.Forwarded(r)));
+      var volatileGet = profile.isReplyName(g.queue()) ? profile.getOnReplyNameError(g.queue(), broker.vhost())
+          : java.util.Optional.<AmqpError>empty();
+      if (volatileGet.isPresent()) {
+        fail(r, volatileGet.get());
+      } else {
+        withQueue(r, g.queue(), MethodRef.BASIC_GET, q -> q.ref().tell(new QueueActor.Forwarded(r)));
+      }
     } else if (m instanceof ClientMethod.QueuePurge p) {
       withQueue(r, p.queue(), MethodRef.QUEUE_PURGE, q -> q.ref().tell(new QueueActor.Forwarded(r)));
     } else if (m instanceof ClientMethod.QueueDelete d) {
@@ -288,6 +320,18 @@ public final class BrokerActor extends AbstractBehavior<BrokerActor.Command> {
 
   private void queueDeclare(ChannelRequest r, ClientMethod.QueueDeclare d) {
     String name = d.queue();
+    if (profile.isReplyPseudoName(name)) {
+      // The pseudo-queue always "exists" (§1.7); RabbitMQ reports one consumer, LavinMQ none.
+      Outbound ok = d.noWait() ? null : new Outbound.QueueDeclareOk(name, 0, profile.pseudoNameDeclareConsumerCount());
+      r.channel().tell(new ChannelActor.Reply(ok, null, name));
+      return;
+    }
+    if (profile.isReplyName(name)
+        || (profile.isRabbitMq() && name.startsWith(BrokerProfile.RABBITMQ_REPLY_TO))) {
+      // Any declare of a reply name is a liveness probe, whatever its flags (§1.7).
+      replyTo.tell(new ReplyToRegistryActor.Probe(r, name));
+      return;
+    }
     QueueEntry existing = name.isEmpty() ? null : queues.get(name);
     if (existing != null) {
       existing.ref().tell(new QueueActor.Forwarded(r));
@@ -343,6 +387,10 @@ public final class BrokerActor extends AbstractBehavior<BrokerActor.Command> {
       fail(r, profile.defaultExchangeRefused(MethodRef.QUEUE_BIND));
       return;
     }
+    if (profile.isReplyName(b.queue()) && profile.bindToReplyNameError(MethodRef.QUEUE_BIND).isPresent()) {
+      fail(r, profile.bindToReplyNameError(MethodRef.QUEUE_BIND).get());
+      return;
+    }
     QueueEntry q = queues.get(b.queue());
     if (q == null) {
       fail(r, profile.queueNotFound(MethodRef.QUEUE_BIND, b.queue(), broker.vhost()));
@@ -373,6 +421,10 @@ public final class BrokerActor extends AbstractBehavior<BrokerActor.Command> {
   private void queueUnbind(ChannelRequest r, ClientMethod.QueueUnbind u) {
     if (ReservedNames.isDefaultExchange(u.exchange())) {
       fail(r, profile.defaultExchangeRefused(MethodRef.QUEUE_UNBIND));
+      return;
+    }
+    if (profile.isReplyName(u.queue()) && profile.bindToReplyNameError(MethodRef.QUEUE_UNBIND).isPresent()) {
+      fail(r, profile.bindToReplyNameError(MethodRef.QUEUE_UNBIND).get());
       return;
     }
     QueueEntry q = queues.get(u.queue());

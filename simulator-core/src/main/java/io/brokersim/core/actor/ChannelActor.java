@@ -1,6 +1,7 @@
 package io.brokersim.core.actor;
 
 import io.brokersim.core.model.AmqpError;
+import io.brokersim.core.model.BasicProperties;
 import io.brokersim.core.model.DeliveryTags;
 import io.brokersim.core.model.Message;
 import io.brokersim.core.model.MethodRef;
@@ -66,8 +67,14 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
   /** A queue cancelled one of this channel's consumers (queue deleted). */
   public record ServerCancel(String consumerTag, String queue) implements Command {}
 
-  /** A queue finished releasing this closing channel's deliveries and consumers (or it stopped). */
-  public record Released(ActorRef<QueueActor.Command> queue) implements Command {}
+  /** A queue or the reply-to registry finished releasing this closing channel (or it stopped). */
+  public record Released(ActorRef<?> from) implements Command {}
+
+  /** A direct reply for this channel's reply consumer (reference §1.5). */
+  public record DirectReply(String replyName, String consumerTag, Message message) implements Command {}
+
+  /** What happened to a reply this channel published to a reply name: returned or not (§1.6). */
+  public record ReplyOutcome(long seq, Message message, boolean returnIt) implements Command {}
 
   /**
    * Backpressure from the front end: while {@code slowDown} is true the channel's consumers get no new
@@ -88,6 +95,7 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
   private final BrokerContext broker;
   private final BrokerProfile profile;
   private final ActorRef<BrokerActor.Command> vhost;
+  private final ActorRef<ReplyToRegistryActor.Command> replyRegistry;
   private final ActorRef<ConnectionActor.Command> connection;
   private final ClientSink sink;
   private final String connectionId;
@@ -108,22 +116,27 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
   private Phase phase = Phase.OPEN;
   private boolean closeHandshakeDone;
   private boolean slowedDown;
-  private final Set<ActorRef<QueueActor.Command>> pendingReleases = new LinkedHashSet<>();
+  private final Set<ActorRef<?>> pendingReleases = new LinkedHashSet<>();
+  /** Reply consumer tag → its reply name; the last entry is the current one (LavinMQ may hold several). */
+  private final Map<String, String> replyConsumers = new LinkedHashMap<>();
+  private String replyTag;
+  private String replyName;
 
   public static Behavior<Command> create(BrokerContext broker, ActorRef<BrokerActor.Command> vhost,
-      ActorRef<ConnectionActor.Command> connection, ClientSink sink, String connectionId, int number,
-      boolean cancelNotify, AtomicReference<String> lastQueue) {
-    return Behaviors.setup(ctx -> new ChannelActor(ctx, broker, vhost, connection, sink, connectionId, number,
-        cancelNotify, lastQueue));
+      ActorRef<ReplyToRegistryActor.Command> replyRegistry, ActorRef<ConnectionActor.Command> connection,
+      ClientSink sink, String connectionId, int number, boolean cancelNotify, AtomicReference<String> lastQueue) {
+    return Behaviors.setup(ctx -> new ChannelActor(ctx, broker, vhost, replyRegistry, connection, sink, connectionId,
+        number, cancelNotify, lastQueue));
   }
 
   private ChannelActor(ActorContext<Command> ctx, BrokerContext broker, ActorRef<BrokerActor.Command> vhost,
-      ActorRef<ConnectionActor.Command> connection, ClientSink sink, String connectionId, int number,
-      boolean cancelNotify, AtomicReference<String> lastQueue) {
+      ActorRef<ReplyToRegistryActor.Command> replyRegistry, ActorRef<ConnectionActor.Command> connection,
+      ClientSink sink, String connectionId, int number, boolean cancelNotify, AtomicReference<String> lastQueue) {
     super(ctx);
     this.broker = broker;
     this.profile = broker.profile();
     this.vhost = vhost;
+    this.replyRegistry = replyRegistry;
     this.connection = connection;
     this.sink = sink;
     this.connectionId = connectionId;
@@ -148,6 +161,8 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
         .onMessage(PublishFailed.class, this::onPublishFailed)
         .onMessage(ServerCancel.class, this::onServerCancel)
         .onMessage(Released.class, this::onReleased)
+        .onMessage(DirectReply.class, this::onDirectReply)
+        .onMessage(ReplyOutcome.class, this::onReplyOutcome)
         .onMessage(Shutdown.class, this::onShutdown)
         .onMessage(Backpressure.class, this::onBackpressure)
         .build();
@@ -248,10 +263,6 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
     if (resolved == null) {
       return;
     }
-    if (isReplyPseudoQueue(queueOf(resolved))) {
-      raise(directReplyToNotSimulated(methodOf(resolved)));
-      return;
-    }
     awaiting = resolved;
     vhost.tell(new BrokerActor.ChannelRequest(resolved, info(), getContext().getSelf()));
   }
@@ -333,19 +344,6 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
     return MethodRef.NONE;
   }
 
-  /** Direct reply-to pseudo names (reference §1.1), handled by a later milestone. */
-  private boolean isReplyPseudoQueue(String name) {
-    if (name == null) {
-      return false;
-    }
-    return name.startsWith("amq.rabbitmq.reply-to") || (profile.isLavinMq() && name.startsWith("amq.direct.reply-to"));
-  }
-
-  private static AmqpError directReplyToNotSimulated(MethodRef method) {
-    return AmqpError.of(ReplyCode.NOT_IMPLEMENTED, method,
-        "direct reply-to is not simulated yet by brokersim (use a callback queue)");
-  }
-
   // ------------------------------------------------------------ publish
 
   private void publish(ClientMethod.BasicPublish p) {
@@ -358,28 +356,49 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
       }
       return;
     }
-    String replyTo = p.properties() == null ? null : p.properties().replyTo();
-    if (isReplyPseudoQueueExact(replyTo)) {
-      raise(directReplyToNotSimulated(MethodRef.BASIC_PUBLISH));
-      return;
+    BasicProperties props = p.properties() == null ? BasicProperties.EMPTY : p.properties();
+    AmqpError replyError = null;
+    if (profile.isReplyPseudoName(props.replyTo())) {
+      // Direct reply-to (§1.3): the pseudo name becomes this channel's reply name, or the publish fails.
+      if (replyName == null) {
+        replyError = profile.replyConsumerMissing();
+      } else {
+        props = props.withReplyTo(replyName);
+      }
     }
-    AmqpError expirationError = ExpirationRule.validate(profile, p.properties());
-    if (expirationError != null) {
-      raise(expirationError);
-      return;
-    }
+    AmqpError expirationError = ExpirationRule.validate(profile, props);
+    AmqpError precheck = profile.checksReplyToBeforeExpiration()
+        ? (replyError != null ? replyError : expirationError)
+        : (expirationError != null ? expirationError : replyError);
     String msgId = channelId + "#" + (++published);
-    Message msg = new Message(msgId, p.exchange(), p.routingKey(), p.properties(), p.body());
+    Message msg = new Message(msgId, p.exchange(), p.routingKey(), props, p.body());
     long seq = confirms == null ? 0 : confirms.nextSeq();
-    var props = msg.properties();
     broker.trace().record(new TraceEvent.Published(msgId, channelId, p.exchange(), p.routingKey(), p.mandatory(),
         p.immediate(), props.correlationId(), props.replyTo(), props.messageId(), msg.bodySize()));
-    vhost.tell(new BrokerActor.Route(msg, p.mandatory(), p.immediate(), seq, channelId, getContext().getSelf()));
+    vhost.tell(new BrokerActor.Route(msg, p.mandatory(), p.immediate(), seq, channelId, getContext().getSelf(),
+        precheck, false));
+    if (precheck != null) {
+      // This publish will close the channel (after the vhost has checked the exchange, which comes
+      // first): handle nothing after it until then, as a broker's channel process would not.
+      awaiting = p;
+    }
   }
 
-  private boolean isReplyPseudoQueueExact(String replyTo) {
-    return replyTo != null && (replyTo.equals("amq.rabbitmq.reply-to")
-        || (profile.isLavinMq() && replyTo.equals("amq.direct.reply-to")));
+  private Behavior<Command> onReplyOutcome(ReplyOutcome o) {
+    if (phase != Phase.OPEN) {
+      return this;
+    }
+    if (o.returnIt()) {
+      Message m = o.message();
+      sink.send(number, new Outbound.BasicReturn(312, "NO_ROUTE", m.exchange(), m.routingKey(), m.properties(),
+          m.body()));
+      broker.trace().record(new TraceEvent.Returned(m.msgId(), channelId, 312, "NO_ROUTE"));
+    }
+    if (confirms != null && o.seq() > 0) {
+      confirms.routed(o.seq(), 0);
+      flushConfirms();
+    }
+    return this;
   }
 
   private Behavior<Command> onRouted(Routed r) {
@@ -430,6 +449,17 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
   // ------------------------------------------------------------ consumers and deliveries
 
   private void consume(ClientMethod.BasicConsume c) {
+    if (profile.isReplyPseudoName(c.queue())) {
+      consumeReplies(c);
+      return;
+    }
+    if (profile.isReplyName(c.queue())) {
+      var e = profile.consumeOnReplyNameError(c.queue(), broker.vhost(), c.queue().equals(replyName));
+      if (e.isPresent()) {
+        raise(e.get());
+        return;
+      }
+    }
     String tag = c.consumerTag();
     if (tag == null || tag.isEmpty()) {
       do {
@@ -444,6 +474,59 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
     }
     request(new ClientMethod.BasicConsume(c.queue(), tag, c.noLocal(), c.noAck(), c.exclusive(), c.noWait(),
         c.arguments()));
+  }
+
+  /** A direct reply-to consumer (§1.2): no-ack only, not a queue consumer, registered under a reply name. */
+  private void consumeReplies(ClientMethod.BasicConsume c) {
+    if (!c.noAck()) {
+      raise(profile.replyConsumerMustBeNoAck());
+      return;
+    }
+    String tag = c.consumerTag();
+    if (tag != null && !tag.isEmpty() && consumers.containsKey(tag) && profile.consumerTagReuse(tag).isPresent()) {
+      raise(profile.consumerTagReuse(tag).get());
+      return;
+    }
+    if (replyTag != null && !profile.allowsSecondReplyConsumer()) {
+      raise(profile.replyConsumerAlreadySet());
+      return;
+    }
+    if (tag == null || tag.isEmpty()) {
+      tag = random.name("amq.ctag-", profile.generatedConsumerTagBytes());
+    }
+    // RabbitMQ: an opaque, unguessable suffix (>= 128 bits); LavinMQ: the consumer tag itself (§1.3).
+    String name = profile.isLavinMq()
+        ? profile.replyNamePrefix() + tag
+        : profile.replyNamePrefix() + random.name("", 9) + "." + random.base64(16);
+    replyTag = tag;
+    replyName = name;
+    replyConsumers.put(tag, name);
+    replyRegistry.tell(new ReplyToRegistryActor.Register(name, getContext().getSelf(), channelId, tag));
+    broker.trace().record(new TraceEvent.ConsumerAdded(c.queue(), channelId, tag, true, 0));
+    if (!c.noWait()) {
+      sink.send(number, new Outbound.BasicConsumeOk(tag));
+    }
+  }
+
+  private Behavior<Command> onDirectReply(DirectReply r) {
+    Message m = r.message();
+    String current = replyConsumers.get(r.consumerTag());
+    if (phase != Phase.OPEN || current == null || !current.equals(r.replyName())) {
+      String why = phase != Phase.OPEN ? "the requester's channel " + channelId + " closed before the reply arrived"
+          : "the requester cancelled its reply consumer before the reply arrived";
+      broker.trace().record(new TraceEvent.ReplyDropped(m.msgId(), r.replyName(), why));
+      return this;
+    }
+    long tag = switch (profile.replyDeliveryTag()) {
+      case NEXT -> tags.next(null, false);
+      case NEXT_WITHOUT_INCREMENT -> tags.peekNext();
+      case ALWAYS_ONE -> 1L;
+    };
+    broker.trace().record(new TraceEvent.Delivered(m.msgId(), "reply:" + r.replyName(), channelId, r.consumerTag(),
+        tag, false, true));
+    sink.send(number, new Outbound.BasicDeliver(r.consumerTag(), tag, false, m.exchange(), m.routingKey(),
+        m.properties(), m.body()));
+    return this;
   }
 
   private Behavior<Command> onConsumerAttached(ConsumerAttached a) {
@@ -464,6 +547,22 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
   }
 
   private void cancel(ClientMethod.BasicCancel c) {
+    String name = replyConsumers.remove(c.consumerTag());
+    if (name != null) {
+      // The reply name dies at once: later replies are dropped and probes answer 404 (§1.8).
+      replyRegistry.tell(new ReplyToRegistryActor.Unregister(name,
+          "the requester cancelled its reply consumer '" + c.consumerTag() + "' on " + channelId));
+      if (c.consumerTag().equals(replyTag)) {
+        replyTag = null;
+        replyName = null;
+      }
+      broker.trace().record(new TraceEvent.ConsumerCancelled(BrokerProfile.RABBITMQ_REPLY_TO, channelId,
+          c.consumerTag(), "client"));
+      if (!c.noWait()) {
+        sink.send(number, new Outbound.BasicCancelOk(c.consumerTag()));
+      }
+      return;
+    }
     ConsumerInfo info = consumers.get(c.consumerTag());
     if (info == null) {
       // Cancelling an unknown tag is not an error (reference §4.2).
@@ -684,7 +783,13 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
 
   private Behavior<Command> onShutdown(Shutdown s) {
     if (phase == Phase.OPEN) {
-      broker.trace().record(new TraceEvent.ChannelClosed(channelId, 320, "connection closed", 0, 0, s.reason()));
+      String initiator = switch (s.reason()) {
+        case "connection-closed" -> "client";
+        case "connection-lost" -> "transport";
+        default -> "server";
+      };
+      broker.trace().record(new TraceEvent.ChannelClosed(channelId, 320, "its connection closed (" + s.reason() + ")",
+          0, 0, initiator));
     }
     closeHandshakeDone = true;
     if (phase != Phase.RELEASING || pendingReleases.isEmpty()) {
@@ -708,6 +813,16 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
       releaseQueue(q, reason);
     }
     queuesUsed.clear();
+    if (!replyConsumers.isEmpty()) {
+      replyConsumers.clear();
+      replyTag = null;
+      replyName = null;
+      if (pendingReleases.add(replyRegistry)) {
+        replyRegistry.tell(new ReplyToRegistryActor.ReleaseChannel(channelId,
+            "the requester's channel closed (" + reason + ")", getContext().getSelf()));
+        getContext().watchWith(replyRegistry, new Released(replyRegistry));
+      }
+    }
   }
 
   private void releaseQueue(ActorRef<QueueActor.Command> q, String reason) {
@@ -718,8 +833,8 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
   }
 
   private Behavior<Command> onReleased(Released r) {
-    if (pendingReleases.remove(r.queue())) {
-      getContext().unwatch(r.queue());
+    if (pendingReleases.remove(r.from())) {
+      getContext().unwatch(r.from());
     }
     return maybeStop();
   }

@@ -48,6 +48,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
 
   private final BrokerContext broker;
   private final ActorRef<BrokerActor.Command> vhost;
+  private final ActorRef<ReplyToRegistryActor.Command> replyTo;
   private final String id;
   private final boolean cancelNotify;
   private final ClientSink sink;
@@ -59,16 +60,18 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
   private boolean abrupt;
   private boolean clientClosed;
 
-  public static Behavior<Command> create(BrokerContext broker, ActorRef<BrokerActor.Command> vhost, String id,
-      String clientName, boolean cancelNotify, ClientSink sink) {
-    return Behaviors.setup(ctx -> new ConnectionActor(ctx, broker, vhost, id, cancelNotify, sink));
+  public static Behavior<Command> create(BrokerContext broker, ActorRef<BrokerActor.Command> vhost,
+      ActorRef<ReplyToRegistryActor.Command> replyTo, String id, String clientName, boolean cancelNotify,
+      ClientSink sink) {
+    return Behaviors.setup(ctx -> new ConnectionActor(ctx, broker, vhost, replyTo, id, cancelNotify, sink));
   }
 
   private ConnectionActor(ActorContext<Command> ctx, BrokerContext broker, ActorRef<BrokerActor.Command> vhost,
-      String id, boolean cancelNotify, ClientSink sink) {
+      ActorRef<ReplyToRegistryActor.Command> replyTo, String id, boolean cancelNotify, ClientSink sink) {
     super(ctx);
     this.broker = broker;
     this.vhost = vhost;
+    this.replyTo = replyTo;
     this.id = id;
     this.cancelNotify = cancelNotify;
     this.sink = sink;
@@ -105,7 +108,8 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         ? connectionLastQueue
         : new AtomicReference<>();
     ActorRef<ChannelActor.Command> ref = getContext().spawn(
-        ChannelActor.create(broker, vhost, getContext().getSelf(), sink, id, m.number(), cancelNotify, lastQueue),
+        ChannelActor.create(broker, vhost, replyTo, getContext().getSelf(), sink, id, m.number(), cancelNotify,
+            lastQueue),
         "ch-" + m.number() + "-" + (++channelActors));
     channels.put(m.number(), ref);
     broker.trace().record(new TraceEvent.ChannelOpened(id + "/ch-" + m.number()));

@@ -16,8 +16,8 @@ import java.util.concurrent.CompletionStage;
  * a call that gets no reply within its timeout fails with {@link RpcTimeoutException}, and a reply that
  * arrives after that (or matches no call) is discarded and recorded in {@link #discardedReplies()}.
  *
- * <p>The reply address is either an exclusive server-named callback queue ({@link #callbackQueue}) or
- * is given by the caller. Correlation ids are {@code <channel id>:<n>}, deterministic per run.
+ * <p>The reply address is an exclusive server-named callback queue ({@link #callbackQueue}) or the
+ * direct reply-to pseudo-queue ({@link #directReplyTo}). Correlation ids are {@code <channel id>:<n>}, deterministic per run.
  */
 public final class RpcClient {
 
@@ -34,6 +34,7 @@ public final class RpcClient {
   private final List<String> timedOut = new ArrayList<>();
   private final List<DiscardedReply> discarded = new ArrayList<>();
   private long nextId;
+  private boolean mandatory;
 
   private RpcClient(SimChannel channel, String exchange, String routingKey, String replyTo, Duration timeout) {
     this.channel = channel;
@@ -54,6 +55,44 @@ public final class RpcClient {
     return client;
   }
 
+  /**
+   * Direct reply-to (reference §1): consumes the pseudo-queue {@code pseudoName} (no-ack) on
+   * {@code channel} and sends requests with {@code reply_to} set to it; the broker rewrites it to this
+   * channel's reply name. Use {@code amq.rabbitmq.reply-to} (every profile) or, under LavinMQ,
+   * {@code amq.direct.reply-to}.
+   */
+  public static RpcClient directReplyTo(SimChannel channel, String pseudoName, String exchange, String routingKey,
+      Duration timeout) {
+    RpcClient client = new RpcClient(channel, exchange, routingKey, pseudoName, timeout);
+    channel.basicConsume(pseudoName, true, (SimConsumer) (ch, reply) -> client.onReply(reply));
+    return client;
+  }
+
+  /**
+   * Publishes requests as mandatory: a {@code basic.return} carrying a waiting call's correlation id
+   * fails that call at once with {@link UnroutableRpcException} (as the Java client's
+   * {@code RpcClientParams.useMandatory()}).
+   */
+  public RpcClient mandatory() {
+    mandatory = true;
+    channel.addReturnListener(r -> {
+      String correlationId = r.properties().correlationId();
+      CompletableFuture<Delivery> f;
+      Driver.Scheduled timer;
+      synchronized (this) {
+        f = correlationId == null ? null : calls.remove(correlationId);
+        timer = correlationId == null ? null : timers.remove(correlationId);
+      }
+      if (timer != null) {
+        timer.cancel();
+      }
+      if (f != null) {
+        f.completeExceptionally(new UnroutableRpcException(correlationId, r));
+      }
+    });
+    return this;
+  }
+
   /** The reply address requests carry. */
   public String replyTo() {
     return replyTo;
@@ -68,7 +107,7 @@ public final class RpcClient {
       calls.put(correlationId, f);
     }
     BasicProperties base = props == null ? BasicProperties.EMPTY : props;
-    channel.basicPublish(exchange, routingKey, false,
+    channel.basicPublish(exchange, routingKey, mandatory,
         base.toBuilder().replyTo(replyTo).correlationId(correlationId).build(), body);
     Driver.Scheduled timer = channel.connection().schedule(timeout, () -> expire(correlationId));
     synchronized (this) {

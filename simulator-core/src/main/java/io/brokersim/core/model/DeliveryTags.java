@@ -31,6 +31,11 @@ public final class DeliveryTags<T> {
     return tag;
   }
 
+  /** The tag the next delivery will get, without taking it. */
+  public long peekNext() {
+    return lastTag + 1;
+  }
+
   public int outstandingCount() {
     return outstanding.size();
   }

@@ -138,6 +138,131 @@ public final class BrokerProfile {
     return isLavinMq() ? 24 : 16;
   }
 
+  // ---- direct reply-to (§1) ----
+
+  /** RabbitMQ's pseudo-queue name, accepted by every profile. */
+  public static final String RABBITMQ_REPLY_TO = "amq.rabbitmq.reply-to";
+
+  /** LavinMQ's alias (an ordinary name under the RabbitMQ profiles). */
+  public static final String LAVINMQ_REPLY_TO = "amq.direct.reply-to";
+
+  /** True for the exact pseudo-queue names this profile treats as direct reply-to (§1.1). */
+  public boolean isReplyPseudoName(String name) {
+    return RABBITMQ_REPLY_TO.equals(name) || (isLavinMq() && LAVINMQ_REPLY_TO.equals(name));
+  }
+
+  /** Prefix of generated reply names: every requester gets {@code prefix + suffix} (§1.3). */
+  public String replyNamePrefix() {
+    return isLavinMq() ? LAVINMQ_REPLY_TO + "." : RABBITMQ_REPLY_TO + ".";
+  }
+
+  /** True for a name with this profile's generated-reply-name prefix (live or not). */
+  public boolean isReplyName(String name) {
+    return name != null && name.startsWith(replyNamePrefix()) && name.length() > replyNamePrefix().length();
+  }
+
+  /**
+   * Delivery tags of direct replies (§1.5): RabbitMQ 4.2+ takes the channel's next tag; up to 4.1 it
+   * uses the next tag without consuming it; LavinMQ always sends 1.
+   */
+  public enum ReplyDeliveryTag { NEXT, NEXT_WITHOUT_INCREMENT, ALWAYS_ONE }
+
+  public ReplyDeliveryTag replyDeliveryTag() {
+    if (isLavinMq()) {
+      return ReplyDeliveryTag.ALWAYS_ONE;
+    }
+    return rabbitMajor >= 4 ? ReplyDeliveryTag.NEXT : ReplyDeliveryTag.NEXT_WITHOUT_INCREMENT;
+  }
+
+  /** §1.6: RabbitMQ ≤ 4.1 returns a mandatory reply with 312 even when it was delivered. */
+  public boolean returnsMandatoryReplyWhenDelivered() {
+    return isRabbitMq() && rabbitMajor < 4;
+  }
+
+  /** §1.6: a mandatory reply to a requester that is gone is returned (not by RabbitMQ 4.2+). */
+  public boolean returnsMandatoryReplyWhenRequesterGone() {
+    return !(isRabbitMq() && rabbitMajor >= 4);
+  }
+
+  /** LavinMQ intercepts reply routing keys on any exchange; RabbitMQ only on the default exchange (§1.4). */
+  public boolean interceptsRepliesOnAnyExchange() {
+    return isLavinMq();
+  }
+
+  /** RabbitMQ allows one reply consumer per channel; LavinMQ replaces it (§1.2). */
+  public boolean allowsSecondReplyConsumer() {
+    return isLavinMq();
+  }
+
+  /** 406 for a reply consumer that is not no-ack (§1.2). */
+  public AmqpError replyConsumerMustBeNoAck() {
+    String text = isRabbitMq() ? "reply consumer cannot acknowledge" : "Direct replys must be consumed in no-ack mode";
+    return AmqpError.of(ReplyCode.PRECONDITION_FAILED, MethodRef.BASIC_CONSUME, text);
+  }
+
+  /** RabbitMQ's 406 for a second reply consumer on one channel (§1.2). */
+  public AmqpError replyConsumerAlreadySet() {
+    return AmqpError.of(ReplyCode.PRECONDITION_FAILED, MethodRef.BASIC_CONSUME, "reply consumer already set");
+  }
+
+  /**
+   * 406 for a publish whose reply_to is a pseudo name on a channel without a reply consumer (§1.3);
+   * LavinMQ raises it from the content header, so its close names method 0,0.
+   */
+  public AmqpError replyConsumerMissing() {
+    if (isRabbitMq()) {
+      return AmqpError.of(ReplyCode.PRECONDITION_FAILED, MethodRef.BASIC_PUBLISH, "fast reply consumer does not exist");
+    }
+    return AmqpError.of(ReplyCode.PRECONDITION_FAILED, MethodRef.NONE, "Direct reply consumer does not exist");
+  }
+
+  /** §1.3 check order: RabbitMQ checks reply-to before expiration, LavinMQ after. */
+  public boolean checksReplyToBeforeExpiration() {
+    return isRabbitMq();
+  }
+
+  /** consumer_count in the declare-ok for the exact pseudo name (§1.7): RabbitMQ 1, LavinMQ 0. */
+  public int pseudoNameDeclareConsumerCount() {
+    return isRabbitMq() ? 1 : 0;
+  }
+
+  /** 404 for a liveness probe of a reply name whose requester is gone (§1.7). */
+  public AmqpError replyNameNotFound(String name, String vhost) {
+    String text = isRabbitMq()
+        ? "no queue '" + name + "' in vhost '" + vhost + "'"
+        : "Queue '" + name + "' doesn't exists";
+    return AmqpError.of(ReplyCode.NOT_FOUND, MethodRef.QUEUE_DECLARE, text);
+  }
+
+  /** RabbitMQ 4.2.6+/4.3 refuse bindings to reply names with 403; other profiles answer 404 (§1.4, §1.9). */
+  public Optional<AmqpError> bindToReplyNameError(MethodRef method) {
+    if (isRabbitMq() && rabbitMajor >= 4) {
+      return Optional.of(AmqpError.of(ReplyCode.ACCESS_REFUSED, method,
+          "cannot bind or unbind to a volatile (direct reply-to) queue"));
+    }
+    return Optional.empty();
+  }
+
+  /** RabbitMQ 4.2+: {@code basic.get} on a reply name is a 540 connection error (§1.9). */
+  public Optional<AmqpError> getOnReplyNameError(String name, String vhost) {
+    if (isRabbitMq() && rabbitMajor >= 4) {
+      return Optional.of(AmqpError.of(ReplyCode.NOT_IMPLEMENTED, MethodRef.BASIC_GET,
+          "basic.get not supported by volatile queue '" + name + "' in vhost '" + vhost + "'"));
+    }
+    return Optional.empty();
+  }
+
+  /** RabbitMQ 4.2+: {@code basic.consume} on a reply name is a 406 (§1.9); others answer 404. */
+  public Optional<AmqpError> consumeOnReplyNameError(String name, String vhost, boolean ownName) {
+    if (isRabbitMq() && rabbitMajor >= 4) {
+      String text = ownName
+          ? "multiple consumers are unsupported for volatile queue '" + name + "' in vhost '" + vhost + "'"
+          : "only creator channel may consume from queue '" + name + "' in vhost '" + vhost + "'";
+      return Optional.of(AmqpError.of(ReplyCode.PRECONDITION_FAILED, MethodRef.BASIC_CONSUME, text));
+    }
+    return Optional.empty();
+  }
+
   // ---- handshake (§6) ----
 
   /** Minimum {@code frame_max} a client may negotiate. */
