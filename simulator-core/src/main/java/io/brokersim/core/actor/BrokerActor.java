@@ -13,6 +13,7 @@ import io.brokersim.core.model.RandomSource;
 import io.brokersim.core.model.ReplyCode;
 import io.brokersim.core.model.ReservedNames;
 import io.brokersim.core.profile.BrokerProfile;
+import io.brokersim.core.profile.DeadLettering;
 import io.brokersim.core.profile.QueueArguments;
 import io.brokersim.core.trace.TraceEvent;
 import java.util.ArrayDeque;
@@ -165,7 +166,7 @@ public final class BrokerActor extends AbstractBehavior<BrokerActor.Command> {
     if (m.precheck() != null) {
       return refusePublish(m, m.precheck());
     }
-    if (!m.replyInterceptDone() && profile.isReplyName(msg.routingKey())
+    if (!m.replyInterceptDone() && m.channel() != null && profile.isReplyName(msg.routingKey())
         && (defaultExchange || profile.interceptsRepliesOnAnyExchange())) {
       replyTo.tell(new ReplyToRegistryActor.Deliver(m));
       return this;
@@ -177,6 +178,22 @@ public final class BrokerActor extends AbstractBehavior<BrokerActor.Command> {
     } else {
       targets = route(named, msg);
     }
+    boolean deadLetter = m.channel() == null;
+    if (deadLetter && !targets.isEmpty()) {
+      List<QueueEntry> kept = new ArrayList<>(targets.size());
+      for (QueueEntry q : targets) {
+        if (!DeadLettering.isCycle(msg, q.spec().name())) {
+          kept.add(q);
+        }
+      }
+      if (kept.isEmpty()) {
+        broker.trace().record(new TraceEvent.Routed(msg.msgId(), exchange, msg.routingKey(), List.of()));
+        broker.trace().record(new TraceEvent.Discarded(msg.msgId(), null, "unroutable",
+            "dead-letter cycle: the message already died in every target queue without a rejection"));
+        return this;
+      }
+      targets = kept;
+    }
     List<String> names = new ArrayList<>(targets.size());
     for (QueueEntry q : targets) {
       names.add(q.spec().name());
@@ -184,7 +201,7 @@ public final class BrokerActor extends AbstractBehavior<BrokerActor.Command> {
     broker.trace().record(new TraceEvent.Routed(msg.msgId(), exchange, msg.routingKey(), names));
     // Tell the channel first: its confirm bookkeeping then always sees the routing result before the
     // queues' acceptances, whatever thread runs which actor.
-    boolean wantsResult = m.seq() > 0 || (m.mandatory() && targets.isEmpty());
+    boolean wantsResult = !deadLetter && (m.seq() > 0 || (m.mandatory() && targets.isEmpty()));
     if (wantsResult) {
       m.channel().tell(new ChannelActor.Routed(m.seq(), msg, targets.size(), m.mandatory()));
     }
@@ -200,6 +217,12 @@ public final class BrokerActor extends AbstractBehavior<BrokerActor.Command> {
   }
 
   private Behavior<Command> refusePublish(Route m, AmqpError error) {
+    if (m.channel() == null) {
+      // A dead letter to a missing exchange is dropped silently by the brokers (§5.4); we record it.
+      broker.trace().record(new TraceEvent.Discarded(m.message().msgId(), null, "unroutable",
+          "dead-letter exchange '" + m.message().exchange() + "' does not exist"));
+      return this;
+    }
     broker.trace().record(new TraceEvent.Discarded(m.message().msgId(), null, "unroutable", error.text()));
     m.channel().tell(new ChannelActor.PublishFailed(m.seq(), error));
     return this;

@@ -9,10 +9,12 @@ import io.brokersim.core.model.QueueConsumer;
 import io.brokersim.core.model.QueueSpec;
 import io.brokersim.core.model.QueueState;
 import io.brokersim.core.model.QueuedMessage;
+import io.brokersim.core.profile.DeadLettering;
 import io.brokersim.core.trace.TraceEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -75,13 +77,22 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
 
   private enum ExpiryTick implements Command { INSTANCE }
 
+  private enum LeaseExpired implements Command { INSTANCE }
+
   private final BrokerContext broker;
   private final ActorRef<BrokerActor.Command> vhost;
   private final QueueSpec spec;
   private final QueueState<ActorRef<ChannelActor.Command>> state = new QueueState<>();
   private final TimerScheduler<Command> timers;
   private final long queueTtlMillis;
+  private final long expiresMillis;
+  private final long maxLength;
+  private final long maxLengthBytes;
+  private final boolean rejectPublish;
+  private final String deadLetterExchange;
+  private final String deadLetterRoutingKey;
   private long expiryTimerAt = Long.MAX_VALUE;
+  private long deadLettered;
   private boolean deleted;
 
   public static Behavior<Command> create(BrokerContext broker, ActorRef<BrokerActor.Command> vhost, QueueSpec spec) {
@@ -95,8 +106,62 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     this.vhost = vhost;
     this.spec = spec;
     this.timers = timers;
-    Long ttl = FieldTables.integerValue(spec.arguments().get("x-message-ttl"));
-    this.queueTtlMillis = ttl == null ? -1 : ttl;
+    Map<String, Object> args = spec.arguments();
+    this.queueTtlMillis = longArg(args, "x-message-ttl");
+    this.expiresMillis = longArg(args, "x-expires");
+    this.maxLength = longArg(args, "x-max-length");
+    this.maxLengthBytes = longArg(args, "x-max-length-bytes");
+    String overflow = FieldTables.stringValue(args, "x-overflow");
+    this.rejectPublish = "reject-publish".equals(overflow) || "reject-publish-dlx".equals(overflow);
+    this.deadLetterExchange = FieldTables.stringValue(args, "x-dead-letter-exchange");
+    this.deadLetterRoutingKey = FieldTables.stringValue(args, "x-dead-letter-routing-key");
+    renewLease();
+  }
+
+  private static long longArg(Map<String, Object> args, String key) {
+    Long v = FieldTables.integerValue(args.get(key));
+    return v == null ? -1 : v;
+  }
+
+  /** {@code x-expires} (§5.3): any use restarts the idle lease. */
+  private void renewLease() {
+    if (expiresMillis > 0 && !deleted) {
+      timers.startSingleTimer(LeaseExpired.INSTANCE, LeaseExpired.INSTANCE, Duration.ofMillis(expiresMillis));
+    }
+  }
+
+  private Behavior<Command> onLeaseExpired() {
+    if (!deleted) {
+      if (state.consumerCount() == 0) {
+        // Messages of an expired queue are not dead-lettered (§5.3).
+        deleteNow("expires");
+      } else {
+        renewLease();
+      }
+    }
+    return this;
+  }
+
+  /**
+   * Ends a message's life in this queue for {@code reason}: dead-lettered when the queue has a
+   * dead-letter exchange, otherwise dropped with the matching trace event.
+   */
+  private void retire(QueuedMessage e, DeadLettering.Reason reason, String detail) {
+    Message m = e.message();
+    if (deadLetterExchange == null) {
+      switch (reason) {
+        case EXPIRED -> broker.trace().record(new TraceEvent.Expired(m.msgId(), name()));
+        case REJECTED -> broker.trace().record(new TraceEvent.Discarded(m.msgId(), name(), "rejected-no-dlx",
+            detail + " with requeue=false and no dead-letter exchange"));
+        case MAXLEN -> broker.trace().record(new TraceEvent.Discarded(m.msgId(), name(), "overflow", detail));
+      }
+      return;
+    }
+    String newId = m.msgId() + "~" + getContext().getSelf().path().name() + "." + (++deadLettered);
+    Message dead = DeadLettering.deadLetter(broker.profile(), m, newId, name(), reason, deadLetterExchange,
+        deadLetterRoutingKey, broker.now() / 1_000_000_000L);
+    broker.trace().record(new TraceEvent.DeadLettered(m.msgId(), name(), reason.wire(), newId, deadLetterExchange));
+    vhost.tell(new BrokerActor.Route(dead, false, false, 0, "queue " + name(), null, null, false));
   }
 
   @Override
@@ -112,6 +177,7 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
         .onMessage(DeleteInternal.class, this::onDeleteInternal)
         .onMessage(ReportLive.class, this::onReportLive)
         .onMessageEquals(ExpiryTick.INSTANCE, this::onExpiryTick)
+        .onMessageEquals(LeaseExpired.INSTANCE, this::onLeaseExpired)
         .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
         .build();
   }
@@ -129,6 +195,15 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
       }
       return this;
     }
+    if (rejectPublish && wouldOverflow(m.message())) {
+      // x-overflow reject-publish (§5.4): refused, and nacked under confirms.
+      broker.trace().record(new TraceEvent.Discarded(m.message().msgId(), name(), "overflow",
+          "queue '" + name() + "' is full (x-overflow reject-publish)"));
+      if (m.confirmTo() != null) {
+        m.confirmTo().tell(new ChannelActor.EnqueueResult(m.seq(), false));
+      }
+      return this;
+    }
     long now = broker.now();
     long expiresAt = Expiration.expiresAt(now, Expiration.messageTtlMillis(m.message().properties()), queueTtlMillis);
     state.enqueue(m.message(), expiresAt);
@@ -137,13 +212,29 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
       m.confirmTo().tell(new ChannelActor.EnqueueResult(m.seq(), true));
     }
     dispatch();
+    // Default overflow is drop-head: the oldest ready messages make room (dead-lettered as maxlen).
+    while (overLimit()) {
+      retire(state.dropHead(), DeadLettering.Reason.MAXLEN, "x-max-length reached (drop-head)");
+    }
     return this;
+  }
+
+  private boolean wouldOverflow(Message m) {
+    return (maxLength >= 0 && state.readyCount() >= maxLength)
+        || (maxLengthBytes >= 0 && state.readyBytes() + m.bodySize() > maxLengthBytes);
+  }
+
+  private boolean overLimit() {
+    return state.readyCount() > 0
+        && ((maxLength >= 0 && state.readyCount() > maxLength) || (maxLengthBytes >= 0 && state.readyBytes() > maxLengthBytes));
   }
 
   /** Delivers what can be delivered, then expires what reached the head past its TTL. */
   private void dispatch() {
     long now = broker.now();
-    expire(now);
+    // Strictly past messages go first; one due exactly now may still be delivered to a ready consumer,
+    // which is what expiration "0" means (reference §5.1), and expires right after otherwise.
+    expire(now - 1);
     for (QueueState.Delivery<ActorRef<ChannelActor.Command>> d : state.deliverReady()) {
       QueueConsumer<ActorRef<ChannelActor.Command>> c = d.consumer();
       c.handle().tell(new ChannelActor.Deliver(name(), getContext().getSelf(), c.tag(), d.deliveryId(),
@@ -155,7 +246,7 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
 
   private void expire(long now) {
     for (QueuedMessage e : state.expireHead(now)) {
-      broker.trace().record(new TraceEvent.Expired(e.message().msgId(), name()));
+      retire(e, DeadLettering.Reason.EXPIRED, "expired");
     }
   }
 
@@ -197,8 +288,7 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
         case DISCARD -> {
           QueuedMessage e = state.ack(id);
           if (e != null) {
-            broker.trace().record(new TraceEvent.Discarded(e.message().msgId(), name(), "rejected-no-dlx",
-                m.reason() + " with requeue=false and no dead-letter exchange"));
+            retire(e, DeadLettering.Reason.REJECTED, m.reason());
           }
         }
       }
@@ -237,6 +327,7 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
   }
 
   private void redeclare(BrokerActor.ChannelRequest r, ClientMethod.QueueDeclare d) {
+    renewLease();
     if (spec.exclusive() && !spec.ownerConnection().equals(r.info().connectionId())) {
       fail(r, broker.profile().exclusiveLocked(MethodRef.QUEUE_DECLARE, name(), broker.vhost()));
       return;
@@ -266,6 +357,7 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
   }
 
   private void addConsumer(BrokerActor.ChannelRequest r, ClientMethod.BasicConsume c) {
+    renewLease();
     if (state.hasExclusiveConsumer() || (c.exclusive() && state.consumerCount() > 0)) {
       fail(r, broker.profile().exclusiveConsumerConflict(name(), broker.vhost()));
       return;
@@ -288,6 +380,7 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     // The queue answers so that cancel-ok cannot overtake deliveries already sent (reference §4.2), and
     // auto-delete happens before the client sees cancel-ok (§2.3).
     if (removed != null) {
+      renewLease();
       maybeAutoDelete();
     }
     if (m.replyTo() != null) {
@@ -301,6 +394,7 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
   }
 
   private void get(BrokerActor.ChannelRequest r, ClientMethod.BasicGet g) {
+    renewLease();
     expire(broker.now());
     QueueState.Delivery<ActorRef<ChannelActor.Command>> d = state.get(r.info().channelId(), g.noAck());
     if (d == null) {
@@ -325,6 +419,7 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
       broker.trace().record(new TraceEvent.ConsumerCancelled(name(), m.channelId(), c.tag(), m.reason()));
     }
     if (!gone.isEmpty()) {
+      renewLease();
       maybeAutoDelete();
     }
     if (!deleted) {

@@ -1,0 +1,117 @@
+package io.brokersim.core.profile;
+
+import io.brokersim.core.model.BasicProperties;
+import io.brokersim.core.model.FieldTables;
+import io.brokersim.core.model.Message;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The dead-letter transformation (reference §5.4–5.5), per profile: the new message goes to the
+ * dead-letter exchange with the queue's dead-letter routing key (or its own), loses its
+ * {@code expiration}, and carries {@code x-death} bookkeeping in the profile's shape.
+ */
+public final class DeadLettering {
+  private DeadLettering() {}
+
+  /** Why a message was dead-lettered, as written in {@code x-death.reason}. */
+  public enum Reason {
+    REJECTED("rejected"), EXPIRED("expired"), MAXLEN("maxlen");
+
+    private final String wire;
+
+    Reason(String wire) {
+      this.wire = wire;
+    }
+
+    public String wire() {
+      return wire;
+    }
+  }
+
+  /**
+   * The dead-lettered copy of {@code m}, leaving queue {@code queue}.
+   *
+   * @param newMsgId the broker id of the new message
+   * @param epochSeconds the time written into {@code x-death.time}
+   */
+  public static Message deadLetter(BrokerProfile profile, Message m, String newMsgId, String queue, Reason reason,
+      String deadLetterExchange, String deadLetterRoutingKey, long epochSeconds) {
+    BasicProperties p = m.properties();
+    Map<String, Object> headers = p.headers() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(p.headers());
+    List<Object> deaths = new ArrayList<>();
+    if (headers.get("x-death") instanceof List<?> existing) {
+      deaths.addAll(existing);
+    }
+    Map<String, Object> entry = null;
+    for (int i = 0; i < deaths.size(); i++) {
+      if (deaths.get(i) instanceof Map<?, ?> d && queue.equals(d.get("queue")) && reason.wire().equals(d.get("reason"))) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> found = new LinkedHashMap<>((Map<String, Object>) d);
+        entry = found;
+        deaths.remove(i);
+        break;
+      }
+    }
+    if (entry == null) {
+      entry = new LinkedHashMap<>();
+      entry.put("count", profile.isLavinMq() ? (Object) 1 : (Object) 1L);
+      entry.put("reason", reason.wire());
+      entry.put("queue", queue);
+      entry.put("time", new FieldTables.Timestamp(epochSeconds));
+      entry.put("exchange", m.exchange());
+      entry.put("routing-keys", List.of(m.routingKey()));
+      if (p.expiration() != null) {
+        entry.put("original-expiration", p.expiration());
+      }
+    } else {
+      Long count = FieldTables.integerValue(entry.get("count"));
+      long next = (count == null ? 0 : count) + 1;
+      entry.put("count", profile.isLavinMq() ? (Object) (int) next : (Object) next);
+      if (profile.isLavinMq()) {
+        entry.put("time", new FieldTables.Timestamp(epochSeconds));
+      }
+    }
+    deaths.add(0, entry);
+    headers.put("x-death", deaths);
+    headers.putIfAbsent("x-first-death-queue", queue);
+    headers.putIfAbsent("x-first-death-reason", reason.wire());
+    headers.putIfAbsent("x-first-death-exchange", m.exchange());
+    if (profile.isRabbitMq()) {
+      headers.put("x-last-death-queue", queue);
+      headers.put("x-last-death-reason", reason.wire());
+      headers.put("x-last-death-exchange", m.exchange());
+    } else {
+      headers.remove("x-dead-letter-exchange");
+      headers.remove("x-dead-letter-routing-key");
+    }
+    BasicProperties out = p.toBuilder().headers(headers).expiration(null).build();
+    String routingKey = deadLetterRoutingKey != null ? deadLetterRoutingKey : m.routingKey();
+    return new Message(newMsgId, deadLetterExchange, routingKey, out, m.body());
+  }
+
+  /**
+   * Cycle detection (§5.4): a dead letter is not delivered back to a queue it already died in, unless
+   * some death on its way was a rejection.
+   */
+  public static boolean isCycle(Message deadLetter, String targetQueue) {
+    Map<String, Object> h = deadLetter.properties().headers();
+    if (h == null || !(h.get("x-death") instanceof List<?> deaths)) {
+      return false;
+    }
+    boolean seen = false;
+    for (Object o : deaths) {
+      if (o instanceof Map<?, ?> d) {
+        if ("rejected".equals(d.get("reason"))) {
+          return false;
+        }
+        if (targetQueue.equals(d.get("queue"))) {
+          seen = true;
+        }
+      }
+    }
+    return seen;
+  }
+}
