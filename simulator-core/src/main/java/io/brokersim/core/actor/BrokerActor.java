@@ -49,7 +49,8 @@ public final class BrokerActor extends AbstractBehavior<BrokerActor.Command> {
   public record Connect(String clientName, String user, boolean cancelNotify, ClientSink sink) implements Command {}
 
   /** Who asks: the channel's trace id, its connection, the prefetch new consumers get, and capabilities. */
-  public record ChannelInfo(String channelId, String connectionId, int prefetch, boolean cancelNotify) {}
+  public record ChannelInfo(String channelId, String connectionId, int prefetch, boolean cancelNotify,
+      io.brokersim.core.model.ChannelCredit credit) {}
 
   /**
    * A channel method that needs the registries (declare, bind, delete, purge, consume, get, exchange
@@ -75,6 +76,9 @@ public final class BrokerActor extends AbstractBehavior<BrokerActor.Command> {
   /** A queue deleted itself (auto-delete, client delete, expiry); remove it if it is still the registered one. */
   public record QueueRemoved(String queue, ActorRef<QueueActor.Command> ref) implements Command {}
 
+  /** A queue gained or lost a consumer able to take a message now (LavinMQ's immediate flag, §3.2). */
+  public record QueueReadiness(String queue, ActorRef<QueueActor.Command> ref, boolean ready) implements Command {}
+
   /** A connection ended: its exclusive queues go with it. */
   public record ConnectionGone(String connectionId) implements Command {}
 
@@ -98,6 +102,7 @@ public final class BrokerActor extends AbstractBehavior<BrokerActor.Command> {
   private final RandomSource names;
   private final Map<String, ExchangeEntry> exchanges = new LinkedHashMap<>();
   private final Map<String, QueueEntry> queues = new LinkedHashMap<>();
+  private final Set<String> readyQueues = new LinkedHashSet<>();
   private final ActorRef<ReplyToRegistryActor.Command> replyTo;
   private long connections;
   private long queueActors;
@@ -125,6 +130,7 @@ public final class BrokerActor extends AbstractBehavior<BrokerActor.Command> {
         .onMessage(Connect.class, this::onConnect)
         .onMessage(QueueRemoved.class, this::onQueueRemoved)
         .onMessage(ConnectionGone.class, this::onConnectionGone)
+        .onMessage(QueueReadiness.class, this::onQueueReadiness)
         .onMessage(ReportLive.class, this::onReportLive)
         .build();
   }
@@ -138,6 +144,18 @@ public final class BrokerActor extends AbstractBehavior<BrokerActor.Command> {
         id);
     broker.trace().record(new TraceEvent.ConnectionOpened(id, m.clientName(), m.user(), broker.vhost()));
     m.sink().connectionOpened(id, ref);
+    return this;
+  }
+
+  private Behavior<Command> onQueueReadiness(QueueReadiness m) {
+    QueueEntry q = queues.get(m.queue());
+    if (q != null && q.ref().equals(m.ref())) {
+      if (m.ready()) {
+        readyQueues.add(m.queue());
+      } else {
+        readyQueues.remove(m.queue());
+      }
+    }
     return this;
   }
 
@@ -178,6 +196,19 @@ public final class BrokerActor extends AbstractBehavior<BrokerActor.Command> {
     } else {
       targets = route(named, msg);
     }
+    if (m.immediate()) {
+      // LavinMQ (§3.2): unless some matched queue has a consumer ready now, the message goes nowhere and
+      // comes back as 313 NO_CONSUMERS, mandatory or not; otherwise it goes to every matched queue.
+      boolean anyReady = false;
+      for (QueueEntry q : targets) {
+        anyReady |= readyQueues.contains(q.spec().name());
+      }
+      if (!anyReady) {
+        broker.trace().record(new TraceEvent.Routed(msg.msgId(), exchange, msg.routingKey(), List.of()));
+        m.channel().tell(new ChannelActor.Routed(m.seq(), msg, 0, m.mandatory(), true));
+        return this;
+      }
+    }
     boolean deadLetter = m.channel() == null;
     if (deadLetter && !targets.isEmpty()) {
       List<QueueEntry> kept = new ArrayList<>(targets.size());
@@ -203,7 +234,7 @@ public final class BrokerActor extends AbstractBehavior<BrokerActor.Command> {
     // queues' acceptances, whatever thread runs which actor.
     boolean wantsResult = !deadLetter && (m.seq() > 0 || (m.mandatory() && targets.isEmpty()));
     if (wantsResult) {
-      m.channel().tell(new ChannelActor.Routed(m.seq(), msg, targets.size(), m.mandatory()));
+      m.channel().tell(new ChannelActor.Routed(m.seq(), msg, targets.size(), m.mandatory(), false));
     }
     if (targets.isEmpty() && !m.mandatory()) {
       broker.trace().record(new TraceEvent.Discarded(msg.msgId(), null, "unroutable",
@@ -598,6 +629,7 @@ public final class BrokerActor extends AbstractBehavior<BrokerActor.Command> {
     QueueEntry q = queues.get(m.queue());
     if (q != null && q.ref().equals(m.ref())) {
       queues.remove(m.queue());
+      readyQueues.remove(m.queue());
       for (ExchangeEntry x : List.copyOf(exchanges.values())) {
         if (x.bindings.removeDestination(Destination.queue(m.queue())) > 0) {
           autoDeleteExchangeIfUnused(x);

@@ -2,6 +2,7 @@ package io.brokersim.core.actor;
 
 import io.brokersim.core.model.AmqpError;
 import io.brokersim.core.model.BasicProperties;
+import io.brokersim.core.model.ChannelCredit;
 import io.brokersim.core.model.DeliveryTags;
 import io.brokersim.core.model.Message;
 import io.brokersim.core.model.MethodRef;
@@ -55,8 +56,12 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
   public record GetResult(String queue, ActorRef<QueueActor.Command> queueRef, long deliveryId, Message message,
       boolean redelivered, boolean noAck, int messageCount) implements Command {}
 
-  /** The routing result of a publish (sent when the publisher needs it: confirms or mandatory). */
-  public record Routed(long seq, Message message, int queues, boolean mandatory) implements Command {}
+  /**
+   * The routing result of a publish (sent when the publisher needs it: confirms, mandatory, immediate).
+   * {@code noConsumers} means LavinMQ's immediate check failed: return 313 whatever mandatory says.
+   */
+  public record Routed(long seq, Message message, int queues, boolean mandatory, boolean noConsumers)
+      implements Command {}
 
   /** A queue accepted (or refused) a message of publish {@code seq}. */
   public record EnqueueResult(long seq, boolean accepted) implements Command {}
@@ -112,6 +117,7 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
   private ClientMethod awaiting;
   private PublishConfirms confirms;
   private Integer prefetch;
+  private final ChannelCredit credit = new ChannelCredit();
   private long published;
   private Phase phase = Phase.OPEN;
   private boolean closeHandshakeDone;
@@ -269,7 +275,7 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
 
   private BrokerActor.ChannelInfo info() {
     int p = prefetch != null ? prefetch : profile.defaultConsumerPrefetch();
-    return new BrokerActor.ChannelInfo(channelId, connectionId, p, cancelNotify);
+    return new BrokerActor.ChannelInfo(channelId, connectionId, p, cancelNotify, credit);
   }
 
   /** The empty-queue-name shortcut (reference §2.1): the most recently declared queue. */
@@ -347,13 +353,8 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
   // ------------------------------------------------------------ publish
 
   private void publish(ClientMethod.BasicPublish p) {
-    if (p.immediate()) {
-      if (profile.immediateHandling() == BrokerProfile.ImmediateHandling.CONNECTION_ERROR_540) {
-        raise(profile.immediateNotImplemented());
-      } else {
-        raise(AmqpError.of(ReplyCode.NOT_IMPLEMENTED, MethodRef.BASIC_PUBLISH,
-            "immediate=true (LavinMQ's 313 NO_CONSUMERS return) is not simulated yet by brokersim"));
-      }
+    if (p.immediate() && profile.immediateHandling() == BrokerProfile.ImmediateHandling.CONNECTION_ERROR_540) {
+      raise(profile.immediateNotImplemented());
       return;
     }
     BasicProperties props = p.properties() == null ? BasicProperties.EMPTY : p.properties();
@@ -403,18 +404,19 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
 
   private Behavior<Command> onRouted(Routed r) {
     if (phase != Phase.OPEN) {
-      if (r.queues() == 0 && r.mandatory()) {
+      if (r.noConsumers() || (r.queues() == 0 && r.mandatory())) {
         broker.trace().record(new TraceEvent.Discarded(r.message().msgId(), null, "unroutable",
             "mandatory and unroutable, but the publishing channel " + channelId + " closed before the return"));
       }
       return this;
     }
-    if (r.queues() == 0 && r.mandatory()) {
+    if (r.noConsumers() || (r.queues() == 0 && r.mandatory())) {
       Message m = r.message();
+      int code = r.noConsumers() ? 313 : 312;
+      String text = r.noConsumers() ? "NO_CONSUMERS" : "NO_ROUTE";
       // basic.return precedes the confirm of the same publish (reference §3.1).
-      sink.send(number, new Outbound.BasicReturn(312, "NO_ROUTE", m.exchange(), m.routingKey(), m.properties(),
-          m.body()));
-      broker.trace().record(new TraceEvent.Returned(m.msgId(), channelId, 312, "NO_ROUTE"));
+      sink.send(number, new Outbound.BasicReturn(code, text, m.exchange(), m.routingKey(), m.properties(), m.body()));
+      broker.trace().record(new TraceEvent.Returned(m.msgId(), channelId, code, text));
     }
     if (confirms != null && r.seq() > 0) {
       confirms.routed(r.seq(), r.queues());
@@ -643,8 +645,12 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
       return;
     }
     Map<ActorRef<QueueActor.Command>, List<Long>> byQueue = new LinkedHashMap<>();
+    int consumerDeliveries = 0;
     for (DeliveryTags.Tagged<Unacked> t : settled) {
       Unacked u = t.target();
+      if (u.consumerTag() != null) {
+        consumerDeliveries++;
+      }
       byQueue.computeIfAbsent(u.queue(), q -> new ArrayList<>()).add(u.deliveryId());
       if (kind == QueueActor.SettleKind.ACK) {
         broker.trace().record(new TraceEvent.Acked(u.message().msgId(), u.queueName(), channelId, t.tag()));
@@ -653,8 +659,20 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
             kind == QueueActor.SettleKind.REQUEUE, methodName));
       }
     }
+    // Give shared credit back before the queues hear of the settle, so none waits for credit in vain.
+    boolean wasFull = consumerDeliveries > 0 && credit.release(consumerDeliveries);
     for (Map.Entry<ActorRef<QueueActor.Command>, List<Long>> e : byQueue.entrySet()) {
       e.getKey().tell(new QueueActor.Settle(channelId, toArray(e.getValue()), kind, methodName));
+    }
+    if (wasFull) {
+      redispatch();
+    }
+  }
+
+  /** Lets every queue with a consumer of this channel try again (credit became available). */
+  private void redispatch() {
+    for (ActorRef<QueueActor.Command> ref : consumerQueues()) {
+      ref.tell(new QueueActor.SetBlocked(channelId, slowedDown));
     }
   }
 
@@ -672,8 +690,13 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
       return;
     }
     if (q.global() && profile.globalQos() == BrokerProfile.GlobalQos.SHARED_PER_CHANNEL) {
-      raise(AmqpError.of(ReplyCode.NOT_IMPLEMENTED, MethodRef.BASIC_QOS,
-          "basic.qos with global=true (a prefetch shared by the channel) is not simulated yet by brokersim"));
+      // A limit shared by every consumer of the channel (§4.5), checked by the queues through the credit.
+      boolean wasFull = !credit.available();
+      credit.setLimit(q.prefetchCount());
+      if (wasFull && credit.available()) {
+        redispatch();
+      }
+      sink.send(number, new Outbound.BasicQosOk());
       return;
     }
     prefetch = q.prefetchCount();
@@ -703,6 +726,7 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
       all.add(t.target());
     }
     if (r.requeue()) {
+      boolean wasFull = credit.release((int) all.stream().filter(u -> u.consumerTag() != null).count());
       Map<ActorRef<QueueActor.Command>, List<Long>> byQueue = new LinkedHashMap<>();
       for (Unacked u : all) {
         byQueue.computeIfAbsent(u.queue(), q -> new ArrayList<>()).add(u.deliveryId());
@@ -710,6 +734,9 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
       for (Map.Entry<ActorRef<QueueActor.Command>, List<Long>> e : byQueue.entrySet()) {
         e.getKey().tell(new QueueActor.Settle(channelId, toArray(e.getValue()), QueueActor.SettleKind.REQUEUE,
             "basic.recover"));
+      }
+      if (wasFull) {
+        redispatch();
       }
     } else {
       // LavinMQ: redeliver to the original consumer with redelivered=true and a new delivery tag.
@@ -768,10 +795,12 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
       return;
     }
     if (e.connectionScope()) {
+      broker.trace().record(new TraceEvent.ChannelClosed(channelId, e.replyCode(), e.text(), e.classId(),
+          e.methodId(), "server"));
       connection.tell(new ConnectionActor.ChannelError(number, e));
-      phase = Phase.RELEASING;
+      // Release now (requeue unacked, drop consumers); the connection's Shutdown then finds nothing to do.
       closeHandshakeDone = true;
-      stash.clear();
+      release("connection-error");
       return;
     }
     broker.trace().record(new TraceEvent.ChannelClosed(channelId, e.replyCode(), e.text(), e.classId(), e.methodId(),

@@ -93,6 +93,7 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
   private final String deadLetterRoutingKey;
   private long expiryTimerAt = Long.MAX_VALUE;
   private long deadLettered;
+  private boolean reportedReady;
   private boolean deleted;
 
   public static Behavior<Command> create(BrokerContext broker, ActorRef<BrokerActor.Command> vhost, QueueSpec spec) {
@@ -242,6 +243,19 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     }
     expire(now);
     armExpiryTimer(now);
+    reportReadiness();
+  }
+
+  /** Tells the vhost when this queue starts or stops having a consumer ready (only LavinMQ's immediate uses it). */
+  private void reportReadiness() {
+    if (broker.profile().immediateHandling() != io.brokersim.core.profile.BrokerProfile.ImmediateHandling.RETURN_313) {
+      return;
+    }
+    boolean ready = state.hasReadyConsumer();
+    if (ready != reportedReady) {
+      reportedReady = ready;
+      vhost.tell(new BrokerActor.QueueReadiness(name(), getContext().getSelf(), ready));
+    }
   }
 
   private void expire(long now) {
@@ -364,7 +378,8 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     }
     String channelId = r.info().channelId();
     int prefetch = r.info().prefetch();
-    state.addConsumer(new QueueConsumer<>(r.channel(), channelId, c.consumerTag(), c.noAck(), c.exclusive(), prefetch));
+    state.addConsumer(new QueueConsumer<>(r.channel(), channelId, c.consumerTag(), c.noAck(), c.exclusive(), prefetch,
+        r.info().credit()));
     broker.trace().record(new TraceEvent.ConsumerAdded(name(), channelId, c.consumerTag(), c.noAck(), prefetch));
     r.channel().tell(new ChannelActor.ConsumerAttached(c.consumerTag(), name(), getContext().getSelf(), c.noAck(),
         c.noWait()));

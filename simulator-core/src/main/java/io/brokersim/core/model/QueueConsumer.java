@@ -13,8 +13,16 @@ public final class QueueConsumer<H> {
   private int prefetch;
   private int unacked;
   private boolean blocked;
+  private final ChannelCredit credit;
 
   public QueueConsumer(H handle, String channelId, String tag, boolean noAck, boolean exclusive, int prefetch) {
+    this(handle, channelId, tag, noAck, exclusive, prefetch, null);
+  }
+
+  /** A consumer whose ack-mode deliveries also count against its channel's shared {@code credit}. */
+  public QueueConsumer(H handle, String channelId, String tag, boolean noAck, boolean exclusive, int prefetch,
+      ChannelCredit credit) {
+    this.credit = credit;
     this.handle = handle;
     this.channelId = channelId;
     this.tag = tag;
@@ -57,7 +65,7 @@ public final class QueueConsumer<H> {
 
   /** True if this consumer may receive one more message now. */
   public boolean hasCapacity() {
-    return !blocked && (noAck || prefetch == 0 || unacked < prefetch);
+    return !blocked && (noAck || ((prefetch == 0 || unacked < prefetch) && (credit == null || credit.available())));
   }
 
   /** True while the consumer's channel asked for no more deliveries (its socket is slow). */
@@ -72,6 +80,9 @@ public final class QueueConsumer<H> {
   void delivered() {
     if (!noAck) {
       unacked++;
+      if (credit != null) {
+        credit.acquire();
+      }
     }
   }
 
