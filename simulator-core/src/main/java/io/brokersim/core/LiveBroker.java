@@ -5,6 +5,8 @@ import com.typesafe.config.ConfigFactory;
 import io.brokersim.core.actor.BrokerActor;
 import io.brokersim.core.actor.BrokerContext;
 import io.brokersim.core.client.Driver;
+import io.brokersim.core.fault.FaultInjector;
+import io.brokersim.core.fault.FaultPlan;
 import io.brokersim.core.client.SimConnection;
 import io.brokersim.core.profile.BrokerProfile;
 import io.brokersim.core.runtime.LiveRuntime;
@@ -45,7 +47,9 @@ public final class LiveBroker implements AutoCloseable, Driver {
     Trace[] holder = new Trace[1];
     this.runtime = LiveRuntime.start(rt -> {
       holder[0] = Trace.create(rt::nowNanos, sinks.toArray(new TraceSink[0]));
-      BrokerContext ctx = new BrokerContext(profile, b.vhost, holder[0], rt::nowNanos, rt.entropy().fork("broker"));
+      FaultInjector faults = new FaultInjector(b.faults.rules(), rt.entropy().fork("faults"));
+      BrokerContext ctx = new BrokerContext(profile, b.vhost, holder[0], rt::nowNanos, rt.entropy().fork("broker"),
+          faults);
       return BrokerActor.create(ctx);
     }, b.systemName, b.seed, b.config);
     this.trace = holder[0];
@@ -122,6 +126,7 @@ public final class LiveBroker implements AutoCloseable, Driver {
     private boolean ledger = true;
     private String systemName = "brokersim";
     private Config config = ConfigFactory.empty();
+    private FaultPlan faults = FaultPlan.NONE;
     private final List<TraceSink> sinks = new ArrayList<>();
 
     public Builder profile(BrokerProfile value) {
@@ -148,6 +153,12 @@ public final class LiveBroker implements AutoCloseable, Driver {
 
     public Builder systemName(String value) {
       systemName = Objects.requireNonNull(value);
+      return this;
+    }
+
+    /** Fault rules to inject (see docs/faults.md). */
+    public Builder faults(FaultPlan value) {
+      faults = Objects.requireNonNull(value);
       return this;
     }
 

@@ -5,6 +5,8 @@ import com.typesafe.config.ConfigFactory;
 import io.brokersim.core.actor.BrokerActor;
 import io.brokersim.core.actor.BrokerContext;
 import io.brokersim.core.client.Driver;
+import io.brokersim.core.fault.FaultInjector;
+import io.brokersim.core.fault.FaultPlan;
 import io.brokersim.core.client.SimConnection;
 import io.brokersim.core.profile.BrokerProfile;
 import io.brokersim.core.runtime.DeterministicRuntime;
@@ -58,7 +60,9 @@ public final class Simulation implements AutoCloseable, Driver {
     Trace[] holder = new Trace[1];
     this.runtime = DeterministicRuntime.start(rt -> {
       holder[0] = Trace.create(rt::nowNanos, sinks.toArray(new TraceSink[0]));
-      BrokerContext ctx = new BrokerContext(profile, b.vhost, holder[0], rt::nowNanos, rt.entropy().fork("broker"));
+      FaultInjector faults = new FaultInjector(b.faults.rules(), rt.entropy().fork("faults"));
+      BrokerContext ctx = new BrokerContext(profile, b.vhost, holder[0], rt::nowNanos, rt.entropy().fork("broker"),
+          faults);
       return BrokerActor.create(ctx);
     }, "brokersim", seed, b.config);
     this.trace = holder[0];
@@ -185,6 +189,7 @@ public final class Simulation implements AutoCloseable, Driver {
     private boolean keepEvents = true;
     private final List<TraceSink> extraSinks = new ArrayList<>();
     private Config config = ConfigFactory.empty();
+    private FaultPlan faults = FaultPlan.NONE;
 
     public Builder seed(long value) {
       seed = value;
@@ -205,6 +210,12 @@ public final class Simulation implements AutoCloseable, Driver {
     /** An extra trace sink, e.g. a JSON Lines file. */
     public Builder sink(TraceSink sink) {
       extraSinks.add(sink);
+      return this;
+    }
+
+    /** Fault rules to inject (see docs/faults.md). */
+    public Builder faults(FaultPlan value) {
+      faults = Objects.requireNonNull(value);
       return this;
     }
 

@@ -1,5 +1,8 @@
 package io.brokersim.core.actor;
 
+import io.brokersim.core.fault.Boundary;
+import io.brokersim.core.fault.Effect;
+import io.brokersim.core.fault.FaultInjector;
 import io.brokersim.core.model.AmqpError;
 import io.brokersim.core.model.Binding;
 import io.brokersim.core.model.BindingTable;
@@ -16,6 +19,7 @@ import io.brokersim.core.profile.BrokerProfile;
 import io.brokersim.core.profile.DeadLettering;
 import io.brokersim.core.profile.QueueArguments;
 import io.brokersim.core.trace.TraceEvent;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -66,10 +70,17 @@ public final class BrokerActor extends AbstractBehavior<BrokerActor.Command> {
    * for normal routing.
    */
   public record Route(Message message, boolean mandatory, boolean immediate, long seq, String channelId,
-      ActorRef<ChannelActor.Command> channel, AmqpError precheck, boolean replyInterceptDone) implements Command {
+      ActorRef<ChannelActor.Command> channel, AmqpError precheck, boolean replyInterceptDone, String note)
+      implements Command {
 
-    Route withReplyInterceptDone() {
-      return new Route(message, mandatory, immediate, seq, channelId, channel, precheck, true);
+    public Route(Message message, boolean mandatory, boolean immediate, long seq, String channelId,
+        ActorRef<ChannelActor.Command> channel, AmqpError precheck, boolean replyInterceptDone) {
+      this(message, mandatory, immediate, seq, channelId, channel, precheck, replyInterceptDone, null);
+    }
+
+    /** Sent back by the reply-to registry for normal routing; {@code why} explains a later drop. */
+    Route withReplyInterceptDone(String why) {
+      return new Route(message, mandatory, immediate, seq, channelId, channel, precheck, true, why);
     }
   }
 
@@ -78,6 +89,19 @@ public final class BrokerActor extends AbstractBehavior<BrokerActor.Command> {
 
   /** A queue gained or lost a consumer able to take a message now (LavinMQ's immediate flag, §3.2). */
   public record QueueReadiness(String queue, ActorRef<QueueActor.Command> ref, boolean ready) implements Command {}
+
+  /** Pauses or resumes deliveries of a queue (a fault effect). */
+  public record PauseQueue(String queue, boolean paused) implements Command {}
+
+  /**
+   * Broker restart (a fault effect): every connection is cut; once all are gone, non-durable and
+   * exclusive queues are deleted, transient messages are lost, non-durable exchanges vanish, and durable
+   * queues keep their persistent messages.
+   */
+  public record Restart(String rule) implements Command {}
+
+  private record DelayedEnqueue(List<String> queues, Message message, long seq,
+      ActorRef<ChannelActor.Command> confirmTo) implements Command {}
 
   /** A connection ended: its exclusive queues go with it. */
   public record ConnectionGone(String connectionId) implements Command {}
@@ -103,6 +127,8 @@ public final class BrokerActor extends AbstractBehavior<BrokerActor.Command> {
   private final Map<String, ExchangeEntry> exchanges = new LinkedHashMap<>();
   private final Map<String, QueueEntry> queues = new LinkedHashMap<>();
   private final Set<String> readyQueues = new LinkedHashSet<>();
+  private final Map<String, ActorRef<ConnectionActor.Command>> connectionRefs = new LinkedHashMap<>();
+  private String restartingFor;
   private final ActorRef<ReplyToRegistryActor.Command> replyTo;
   private long connections;
   private long queueActors;
@@ -131,6 +157,9 @@ public final class BrokerActor extends AbstractBehavior<BrokerActor.Command> {
         .onMessage(QueueRemoved.class, this::onQueueRemoved)
         .onMessage(ConnectionGone.class, this::onConnectionGone)
         .onMessage(QueueReadiness.class, this::onQueueReadiness)
+        .onMessage(PauseQueue.class, this::onPauseQueue)
+        .onMessage(Restart.class, this::onRestart)
+        .onMessage(DelayedEnqueue.class, this::onDelayedEnqueue)
         .onMessage(ReportLive.class, this::onReportLive)
         .build();
   }
@@ -142,6 +171,7 @@ public final class BrokerActor extends AbstractBehavior<BrokerActor.Command> {
     ActorRef<ConnectionActor.Command> ref = getContext().spawn(
         ConnectionActor.create(broker, getContext().getSelf(), replyTo, id, m.clientName(), m.cancelNotify(), m.sink()),
         id);
+    connectionRefs.put(id, ref);
     broker.trace().record(new TraceEvent.ConnectionOpened(id, m.clientName(), m.user(), broker.vhost()));
     m.sink().connectionOpened(id, ref);
     return this;
@@ -159,12 +189,51 @@ public final class BrokerActor extends AbstractBehavior<BrokerActor.Command> {
     return this;
   }
 
+  private Behavior<Command> onPauseQueue(PauseQueue m) {
+    QueueEntry q = m.queue() == null ? null : queues.get(m.queue());
+    if (q != null) {
+      q.ref().tell(new QueueActor.Pause(m.paused()));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onRestart(Restart m) {
+    if (restartingFor != null) {
+      return this;
+    }
+    restartingFor = m.rule();
+    for (ActorRef<ConnectionActor.Command> c : connectionRefs.values()) {
+      c.tell(new ConnectionActor.Cut("broker restart (fault rule '" + m.rule() + "')"));
+    }
+    maybeFinishRestart();
+    return this;
+  }
+
+  /** Once every connection is gone (their unacked messages requeued), the restart takes the state down. */
+  private void maybeFinishRestart() {
+    if (restartingFor == null || !connectionRefs.isEmpty()) {
+      return;
+    }
+    String rule = restartingFor;
+    restartingFor = null;
+    for (QueueEntry q : queues.values()) {
+      q.ref().tell(new QueueActor.Restart(rule));
+    }
+    for (ExchangeEntry x : List.copyOf(exchanges.values())) {
+      if (!x.spec.durable() && exchanges.get(x.spec.name()) == x) {
+        removeExchange(x.spec.name());
+      }
+    }
+  }
+
   private Behavior<Command> onConnectionGone(ConnectionGone m) {
+    connectionRefs.remove(m.connectionId());
     for (QueueEntry q : queues.values()) {
       if (q.spec().exclusive() && m.connectionId().equals(q.spec().ownerConnection())) {
         q.ref().tell(new QueueActor.DeleteInternal("exclusive-owner-closed"));
       }
     }
+    maybeFinishRestart();
     return this;
   }
 
@@ -238,13 +307,119 @@ public final class BrokerActor extends AbstractBehavior<BrokerActor.Command> {
     }
     if (targets.isEmpty() && !m.mandatory()) {
       broker.trace().record(new TraceEvent.Discarded(msg.msgId(), null, "unroutable",
-          "no binding of exchange '" + exchange + "' matched routing key '" + msg.routingKey() + "'"));
+          m.note() != null ? m.note()
+              : "no binding of exchange '" + exchange + "' matched routing key '" + msg.routingKey() + "'"));
     }
     ActorRef<ChannelActor.Command> confirmTo = m.seq() > 0 ? m.channel() : null;
+    if (broker.faults().watches(Boundary.ROUTED) && applyRoutedFaults(m, targets, confirmTo)) {
+      return this;
+    }
     for (QueueEntry q : targets) {
       q.ref().tell(new QueueActor.Enqueue(msg, confirmTo, m.seq()));
     }
     return this;
+  }
+
+  /**
+   * Fault rules at routed (the routing result is already traced). Returns true if they took over the
+   * delivery to the queues (dropped, delayed or duplicated). Closing the publisher's channel or
+   * connection — the dead reply channel — happens after the queues got the request.
+   */
+  private boolean applyRoutedFaults(Route m, List<QueueEntry> targets, ActorRef<ChannelActor.Command> confirmTo) {
+    Message msg = m.message();
+    String firstQueue = targets.isEmpty() ? null : targets.get(0).spec().name();
+    List<FaultInjector.Fired> fired = FaultPoints.check(broker, Boundary.ROUTED, msg, firstQueue, null, null, null,
+        m.channelId());
+    if (fired.isEmpty()) {
+      return false;
+    }
+    boolean drop = false;
+    Duration delay = null;
+    int copies = 0;
+    for (FaultInjector.Fired f : fired) {
+      for (Effect e : f.effects()) {
+        if (e instanceof Effect.Drop) {
+          FaultPoints.record(broker, f, e, m.channelId(), msg.msgId(), null);
+          for (QueueEntry q : targets) {
+            broker.trace().record(new TraceEvent.Discarded(msg.msgId(), q.spec().name(), "fault", f.rule().name()));
+          }
+          drop = true;
+        } else if (e instanceof Effect.Delay d) {
+          FaultPoints.record(broker, f, e, m.channelId(), msg.msgId(), null);
+          delay = delay == null ? d.delay() : delay.plus(d.delay());
+        } else if (e instanceof Effect.Duplicate d) {
+          copies += d.copies();
+          for (int k = 1; k <= d.copies(); k++) {
+            FaultPoints.record(broker, f, e, m.channelId(), msg.msgId(), msg.msgId() + "~dup" + k);
+          }
+        } else if (e instanceof Effect.CloseChannel || e instanceof Effect.CloseConnection
+            || e instanceof Effect.CutConnection) {
+          if (m.channel() == null) {
+            FaultPoints.ignored(broker, f, e, Boundary.ROUTED, "dead letter", msg.msgId());
+          } else {
+            String target = e instanceof Effect.CloseChannel ? m.channelId() : connectionOf(m.channelId());
+            FaultPoints.record(broker, f, e, target, msg.msgId(), null);
+            m.channel().tell(new ChannelActor.FaultClose(e, f.rule().name()));
+          }
+        } else if (e instanceof Effect.PauseQueue pq) {
+          String q = pq.queue() == null ? firstQueue : pq.queue();
+          FaultPoints.record(broker, f, e, q, msg.msgId(), null);
+          getContext().getSelf().tell(new PauseQueue(q, pq.paused()));
+        } else if (e instanceof Effect.RestartBroker) {
+          FaultPoints.record(broker, f, e, "broker", msg.msgId(), null);
+          getContext().getSelf().tell(new Restart(f.rule().name()));
+        } else {
+          FaultPoints.ignored(broker, f, e, Boundary.ROUTED, m.channelId(), msg.msgId());
+        }
+      }
+    }
+    if (drop) {
+      if (m.seq() > 0 && m.channel() != null) {
+        m.channel().tell(new ChannelActor.PublishDropped(m.seq()));
+      }
+      return true;
+    }
+    List<String> names = new ArrayList<>(targets.size());
+    for (QueueEntry q : targets) {
+      names.add(q.spec().name());
+    }
+    if (delay != null) {
+      getContext().scheduleOnce(delay, getContext().getSelf(), new DelayedEnqueue(names, msg, m.seq(), confirmTo));
+    } else {
+      enqueue(names, msg, m.seq(), confirmTo);
+    }
+    for (int k = 1; k <= copies; k++) {
+      Message dup = new Message(msg.msgId() + "~dup" + k, msg.exchange(), msg.routingKey(), msg.properties(),
+          msg.body());
+      enqueue(names, dup, 0, null);
+    }
+    return true;
+  }
+
+  private static String connectionOf(String channelId) {
+    int slash = channelId == null ? -1 : channelId.indexOf('/');
+    return slash < 0 ? channelId : channelId.substring(0, slash);
+  }
+
+  private Behavior<Command> onDelayedEnqueue(DelayedEnqueue m) {
+    enqueue(m.queues(), m.message(), m.seq(), m.confirmTo());
+    return this;
+  }
+
+  /** Hands a message to queues by name; a queue deleted meanwhile records the loss. */
+  private void enqueue(List<String> names, Message msg, long seq, ActorRef<ChannelActor.Command> confirmTo) {
+    for (String n : names) {
+      QueueEntry q = queues.get(n);
+      if (q == null) {
+        broker.trace().record(new TraceEvent.Discarded(msg.msgId(), n, "queue-deleted",
+            "queue '" + n + "' was deleted while the message was delayed"));
+        if (confirmTo != null) {
+          confirmTo.tell(new ChannelActor.EnqueueResult(seq, true));
+        }
+      } else {
+        q.ref().tell(new QueueActor.Enqueue(msg, confirmTo, seq));
+      }
+    }
   }
 
   private Behavior<Command> refusePublish(Route m, AmqpError error) {

@@ -1,5 +1,6 @@
 package io.brokersim.core.actor;
 
+import io.brokersim.core.fault.FaultInjector;
 import io.brokersim.core.model.RandomSource;
 import io.brokersim.core.profile.BrokerProfile;
 import io.brokersim.core.trace.Trace;
@@ -8,10 +9,15 @@ import java.util.function.LongSupplier;
 /**
  * What every broker actor of one virtual host shares: the profile, the vhost name, the trace, the
  * clock (virtual nanoseconds under the deterministic runtime) and the run's seeded randomness.
- * Each actor forks its own random stream from {@code random} by a stable purpose name.
+ * Each actor forks its own random stream from {@code random} by a stable purpose name; {@code faults}
+ * decides which fault rules fire at each boundary.
  */
 public record BrokerContext(BrokerProfile profile, String vhost, Trace trace, LongSupplier clock,
-    RandomSource random) {
+    RandomSource random, FaultInjector faults) {
+
+  public BrokerContext {
+    faults = faults == null ? FaultInjector.NONE : faults;
+  }
 
   public long now() {
     return clock.getAsLong();

@@ -1,5 +1,8 @@
 package io.brokersim.core.actor;
 
+import io.brokersim.core.fault.Boundary;
+import io.brokersim.core.fault.Effect;
+import io.brokersim.core.fault.FaultInjector;
 import io.brokersim.core.model.AmqpError;
 import io.brokersim.core.model.BasicProperties;
 import io.brokersim.core.model.ChannelCredit;
@@ -12,6 +15,7 @@ import io.brokersim.core.model.ReplyCode;
 import io.brokersim.core.profile.BrokerProfile;
 import io.brokersim.core.profile.ExpirationRule;
 import io.brokersim.core.trace.TraceEvent;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -87,6 +91,19 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
    */
   public record Backpressure(boolean slowDown) implements Command {}
 
+  /** A fault rule elsewhere (routed, reply-resolved) closes or cuts this channel or its connection. */
+  public record FaultClose(Effect effect, String rule) implements Command {}
+
+  /** A fault rule dropped this channel's publish {@code seq} after routing: nack it under confirms. */
+  public record PublishDropped(long seq) implements Command {}
+
+  private record DelayedRoute(BrokerActor.Route route) implements Command {}
+
+  private record DelayedDeliver(Deliver deliver) implements Command {}
+
+  private record DelayedSettle(List<DeliveryTags.Tagged<Unacked>> settled, QueueActor.SettleKind kind,
+      String methodName) implements Command {}
+
   /** The connection is closing: clean up without telling the client. */
   public record Shutdown(String reason) implements Command {}
 
@@ -104,6 +121,7 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
   private final ActorRef<ConnectionActor.Command> connection;
   private final ClientSink sink;
   private final String connectionId;
+  private final String clientName;
   private final int number;
   private final String channelId;
   private final boolean cancelNotify;
@@ -130,15 +148,18 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
 
   public static Behavior<Command> create(BrokerContext broker, ActorRef<BrokerActor.Command> vhost,
       ActorRef<ReplyToRegistryActor.Command> replyRegistry, ActorRef<ConnectionActor.Command> connection,
-      ClientSink sink, String connectionId, int number, boolean cancelNotify, AtomicReference<String> lastQueue) {
+      ClientSink sink, String connectionId, String clientName, int number, boolean cancelNotify,
+      AtomicReference<String> lastQueue) {
     return Behaviors.setup(ctx -> new ChannelActor(ctx, broker, vhost, replyRegistry, connection, sink, connectionId,
-        number, cancelNotify, lastQueue));
+        clientName, number, cancelNotify, lastQueue));
   }
 
   private ChannelActor(ActorContext<Command> ctx, BrokerContext broker, ActorRef<BrokerActor.Command> vhost,
       ActorRef<ReplyToRegistryActor.Command> replyRegistry, ActorRef<ConnectionActor.Command> connection,
-      ClientSink sink, String connectionId, int number, boolean cancelNotify, AtomicReference<String> lastQueue) {
+      ClientSink sink, String connectionId, String clientName, int number, boolean cancelNotify,
+      AtomicReference<String> lastQueue) {
     super(ctx);
+    this.clientName = clientName;
     this.broker = broker;
     this.profile = broker.profile();
     this.vhost = vhost;
@@ -171,6 +192,19 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
         .onMessage(ReplyOutcome.class, this::onReplyOutcome)
         .onMessage(Shutdown.class, this::onShutdown)
         .onMessage(Backpressure.class, this::onBackpressure)
+        .onMessage(FaultClose.class, this::onFaultClose)
+        .onMessage(PublishDropped.class, this::onPublishDropped)
+        .onMessage(DelayedRoute.class, d -> {
+          vhost.tell(d.route());
+          return this;
+        })
+        .onMessage(DelayedDeliver.class, d -> deliver(d.deliver(), false))
+        .onMessage(DelayedSettle.class, d -> {
+          if (phase == Phase.OPEN) {
+            applySettle(d.settled(), d.kind(), d.methodName());
+          }
+          return this;
+        })
         .build();
   }
 
@@ -376,13 +410,131 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
     long seq = confirms == null ? 0 : confirms.nextSeq();
     broker.trace().record(new TraceEvent.Published(msgId, channelId, p.exchange(), p.routingKey(), p.mandatory(),
         p.immediate(), props.correlationId(), props.replyTo(), props.messageId(), msg.bodySize()));
-    vhost.tell(new BrokerActor.Route(msg, p.mandatory(), p.immediate(), seq, channelId, getContext().getSelf(),
-        precheck, false));
+    BrokerActor.Route route = new BrokerActor.Route(msg, p.mandatory(), p.immediate(), seq, channelId,
+        getContext().getSelf(), precheck, false);
+    if (precheck == null && applyPublishFaults(route)) {
+      return;
+    }
+    vhost.tell(route);
     if (precheck != null) {
       // This publish will close the channel (after the vhost has checked the exchange, which comes
       // first): handle nothing after it until then, as a broker's channel process would not.
       awaiting = p;
     }
+  }
+
+  /**
+   * Fault rules at publish-received. Returns true if they consumed the publish (dropped, delayed, or
+   * the channel/connection is being closed instead).
+   */
+  private boolean applyPublishFaults(BrokerActor.Route route) {
+    List<FaultInjector.Fired> fired = FaultPoints.check(broker, Boundary.PUBLISH_RECEIVED, route.message(), null,
+        null, connectionId, clientName, channelId);
+    if (fired.isEmpty()) {
+      return false;
+    }
+    Message msg = route.message();
+    boolean consumed = false;
+    String discardedBy = null;
+    Duration delay = null;
+    for (FaultInjector.Fired f : fired) {
+      for (Effect e : f.effects()) {
+        if (e instanceof Effect.Drop d) {
+          FaultPoints.record(broker, f, e, channelId, msg.msgId(), null);
+          discardedBy = discardedBy == null ? f.rule().name() : discardedBy;
+          consumed = true;
+        } else if (e instanceof Effect.Delay d) {
+          FaultPoints.record(broker, f, e, channelId, msg.msgId(), null);
+          delay = delay == null ? d.delay() : delay.plus(d.delay());
+        } else if (e instanceof Effect.Duplicate d) {
+          for (int k = 1; k <= d.copies(); k++) {
+            String dupId = msg.msgId() + "~dup" + k;
+            FaultPoints.record(broker, f, e, channelId, msg.msgId(), dupId);
+            Message dup = new Message(dupId, msg.exchange(), msg.routingKey(), msg.properties(), msg.body());
+            vhost.tell(new BrokerActor.Route(dup, route.mandatory(), route.immediate(), 0, channelId,
+                getContext().getSelf(), null, false));
+          }
+        } else if (e instanceof Effect.CloseChannel c) {
+          FaultPoints.record(broker, f, e, channelId, msg.msgId(), null);
+          discardedBy = discardedBy == null ? f.rule().name() : discardedBy;
+          consumed = true;
+          faultClose(e, f.rule().name());
+        } else if (e instanceof Effect.CloseConnection c) {
+          FaultPoints.record(broker, f, e, connectionId, msg.msgId(), null);
+          discardedBy = discardedBy == null ? f.rule().name() : discardedBy;
+          consumed = true;
+          faultClose(e, f.rule().name());
+        } else if (e instanceof Effect.CutConnection c) {
+          FaultPoints.record(broker, f, e, connectionId, msg.msgId(), null);
+          discardedBy = discardedBy == null ? f.rule().name() : discardedBy;
+          consumed = true;
+          faultClose(e, f.rule().name());
+        } else if (e instanceof Effect.PauseQueue pq) {
+          FaultPoints.record(broker, f, e, pq.queue(), msg.msgId(), null);
+          vhost.tell(new BrokerActor.PauseQueue(pq.queue(), pq.paused()));
+        } else if (e instanceof Effect.RestartBroker r) {
+          FaultPoints.record(broker, f, e, "broker", msg.msgId(), null);
+          vhost.tell(new BrokerActor.Restart(f.rule().name()));
+        } else {
+          FaultPoints.ignored(broker, f, e, Boundary.PUBLISH_RECEIVED, channelId, msg.msgId());
+        }
+      }
+    }
+    if (consumed) {
+      broker.trace().record(new TraceEvent.Discarded(msg.msgId(), null, "fault", discardedBy));
+      if (confirms != null && route.seq() > 0) {
+        confirms.routed(route.seq(), 0);
+        confirms.nack(route.seq());
+        flushConfirms();
+      }
+      return true;
+    }
+    if (delay != null) {
+      getContext().scheduleOnce(delay, getContext().getSelf(), new DelayedRoute(route));
+      return true;
+    }
+    return false;
+  }
+
+  /** Applies a close ordered by a fault rule to this channel or its connection. */
+  private void faultClose(Effect e, String rule) {
+    if (e instanceof Effect.CloseChannel c) {
+      raise(FaultPoints.closeError(c.code(), c.text(), rule, false), "fault", "closed by fault rule '" + rule + "'");
+    } else if (e instanceof Effect.CloseConnection c) {
+        connection.tell(new ConnectionActor.ForceClose(FaultPoints.closeError(c.code(), c.text(), rule, true), "fault"));
+        closeHandshakeDone = true;
+        release("connection closed by fault rule '" + rule + "'");
+      } else if (e instanceof Effect.CutConnection c) {
+      cutConnection("fault rule '" + rule + "' cut the connection");
+    } else if (e instanceof Effect.CrashConsumer c) {
+      cutConnection("fault rule '" + rule + "': the consumer crashed before its ack");
+    } else {
+      throw new IllegalArgumentException("not a close: " + e);
+    }
+  }
+
+  /** The client is gone: nothing it sent after this point reaches the broker; the connection cleans up. */
+  private void cutConnection(String reason) {
+    connection.tell(new ConnectionActor.Cut(reason));
+    phase = Phase.CLOSING;
+    stash.clear();
+    awaiting = null;
+  }
+
+  private Behavior<Command> onFaultClose(FaultClose f) {
+    if (phase == Phase.OPEN) {
+      faultClose(f.effect(), f.rule());
+    }
+    return afterHandling();
+  }
+
+  private Behavior<Command> onPublishDropped(PublishDropped d) {
+    if (phase == Phase.OPEN && confirms != null && d.seq() > 0) {
+      confirms.routed(d.seq(), 0);
+      confirms.nack(d.seq());
+      flushConfirms();
+    }
+    return this;
   }
 
   private Behavior<Command> onReplyOutcome(ReplyOutcome o) {
@@ -578,6 +730,13 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
   }
 
   private Behavior<Command> onDeliver(Deliver d) {
+    return deliver(d, true);
+  }
+
+  private Behavior<Command> deliver(Deliver d, boolean withFaults) {
+    if (phase == Phase.OPEN && withFaults && applyDeliverFaults(d)) {
+      return afterHandling();
+    }
     if (phase != Phase.OPEN) {
       // Ack-mode deliveries are requeued by the queue when it processes this channel's release;
       // no-ack deliveries were settled on sending, so they end here, with a recorded reason.
@@ -594,6 +753,76 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
     sink.send(number, new Outbound.BasicDeliver(d.consumerTag(), tag, d.redelivered(), m.exchange(), m.routingKey(),
         m.properties(), m.body()));
     return this;
+  }
+
+  /** Fault rules at delivered. Returns true if they consumed the delivery. */
+  private boolean applyDeliverFaults(Deliver d) {
+    List<FaultInjector.Fired> fired = FaultPoints.check(broker, Boundary.DELIVERED, d.message(), d.queue(),
+        d.consumerTag(), connectionId, clientName, channelId);
+    if (fired.isEmpty()) {
+      return false;
+    }
+    Message m = d.message();
+    boolean consumed = false;
+    boolean crash = false;
+    String crashRule = null;
+    Duration delay = null;
+    for (FaultInjector.Fired f : fired) {
+      for (Effect e : f.effects()) {
+        if (e instanceof Effect.Drop x) {
+          // The deliver frame is lost: the queue still counts it as unacked for this channel.
+          FaultPoints.record(broker, f, e, channelId, m.msgId(), null);
+          if (d.noAck()) {
+            broker.trace().record(new TraceEvent.Discarded(m.msgId(), d.queue(), "fault", f.rule().name()));
+          }
+          consumed = true;
+        } else if (e instanceof Effect.Delay x) {
+          FaultPoints.record(broker, f, e, channelId, m.msgId(), null);
+          delay = delay == null ? x.delay() : delay.plus(x.delay());
+        } else if (e instanceof Effect.CancelConsumer x) {
+          FaultPoints.record(broker, f, e, channelId, m.msgId(), null);
+          d.queueRef().tell(new QueueActor.ServerCancelConsumer(channelId, d.consumerTag(), f.rule().name()));
+        } else if (e instanceof Effect.CrashConsumer x) {
+          FaultPoints.record(broker, f, e, connectionId, m.msgId(), null);
+          crash = true;
+          crashRule = f.rule().name();
+        } else if (e instanceof Effect.CloseChannel x) {
+          FaultPoints.record(broker, f, e, channelId, m.msgId(), null);
+          consumed = true;
+          faultClose(e, f.rule().name());
+        } else if (e instanceof Effect.CloseConnection x) {
+          FaultPoints.record(broker, f, e, connectionId, m.msgId(), null);
+          consumed = true;
+          faultClose(e, f.rule().name());
+        } else if (e instanceof Effect.CutConnection x) {
+          FaultPoints.record(broker, f, e, connectionId, m.msgId(), null);
+          consumed = true;
+          faultClose(e, f.rule().name());
+        } else if (e instanceof Effect.PauseQueue pq) {
+          FaultPoints.record(broker, f, e, pq.queue() == null ? d.queue() : pq.queue(), m.msgId(), null);
+          vhost.tell(new BrokerActor.PauseQueue(pq.queue() == null ? d.queue() : pq.queue(), pq.paused()));
+        } else if (e instanceof Effect.RestartBroker r) {
+          FaultPoints.record(broker, f, e, "broker", m.msgId(), null);
+          vhost.tell(new BrokerActor.Restart(f.rule().name()));
+        } else {
+          FaultPoints.ignored(broker, f, e, Boundary.DELIVERED, channelId, m.msgId());
+        }
+      }
+    }
+    if (consumed) {
+      return true;
+    }
+    if (delay != null) {
+      getContext().scheduleOnce(delay, getContext().getSelf(), new DelayedDeliver(d));
+      return true;
+    }
+    if (crash) {
+      // The consumer receives the message, then dies before it can ack.
+      deliver(d, false);
+      faultClose(new Effect.CrashConsumer(), crashRule);
+      return true;
+    }
+    return false;
   }
 
   private Behavior<Command> onGetResult(GetResult g) {
@@ -641,6 +870,21 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
       raise(profile.unknownDeliveryTag(method, tag));
       return;
     }
+    List<DeliveryTags.Tagged<Unacked>> now = new ArrayList<>(settled.size());
+    for (DeliveryTags.Tagged<Unacked> t : settled) {
+      Duration delay = kind == QueueActor.SettleKind.ACK ? ackFault(t.target()) : null;
+      if (delay == null) {
+        now.add(t);
+      } else if (!delay.isNegative()) {
+        getContext().scheduleOnce(delay, getContext().getSelf(), new DelayedSettle(List.of(t), kind, methodName));
+      }
+      // a negative delay: the ack was lost on its way; the queue still counts the delivery as unacked
+    }
+    applySettle(now, kind, methodName);
+  }
+
+  /** Traces and sends settlements to their queues, giving shared prefetch credit back first. */
+  private void applySettle(List<DeliveryTags.Tagged<Unacked>> settled, QueueActor.SettleKind kind, String methodName) {
     if (settled.isEmpty()) {
       return;
     }
@@ -667,6 +911,42 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
     if (wasFull) {
       redispatch();
     }
+  }
+
+  /**
+   * Fault rules at ack-received for one delivery: null to settle now, a delay, or a negative duration
+   * when the ack is lost (dropped, or the channel/connection closes instead).
+   */
+  private Duration ackFault(Unacked u) {
+    if (!broker.faults().watches(Boundary.ACK_RECEIVED)) {
+      return null;
+    }
+    Duration delay = null;
+    boolean lost = false;
+    String msgId = u.message().msgId();
+    for (FaultInjector.Fired f : FaultPoints.check(broker, Boundary.ACK_RECEIVED, u.message(), u.queueName(),
+        u.consumerTag(), connectionId, clientName, channelId)) {
+      for (Effect e : f.effects()) {
+        if (e instanceof Effect.Drop) {
+          FaultPoints.record(broker, f, e, channelId, msgId, null);
+          lost = true;
+        } else if (e instanceof Effect.Delay d) {
+          FaultPoints.record(broker, f, e, channelId, msgId, null);
+          delay = delay == null ? d.delay() : delay.plus(d.delay());
+        } else if (e instanceof Effect.CloseChannel || e instanceof Effect.CloseConnection
+            || e instanceof Effect.CutConnection || e instanceof Effect.CrashConsumer) {
+          FaultPoints.record(broker, f, e, e instanceof Effect.CloseChannel ? channelId : connectionId, msgId, null);
+          lost = true;
+          faultClose(e, f.rule().name());
+        } else if (e instanceof Effect.RestartBroker) {
+          FaultPoints.record(broker, f, e, "broker", msgId, null);
+          vhost.tell(new BrokerActor.Restart(f.rule().name()));
+        } else {
+          FaultPoints.ignored(broker, f, e, Boundary.ACK_RECEIVED, channelId, msgId);
+        }
+      }
+    }
+    return lost ? Duration.ofNanos(-1) : delay;
   }
 
   /** Lets every queue with a consumer of this channel try again (credit became available). */
@@ -791,12 +1071,16 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
 
   /** Turns an error into a close: a channel close here, a connection close through the connection. */
   private void raise(AmqpError e) {
+    raise(e, "server", "channel-error");
+  }
+
+  private void raise(AmqpError e, String initiator, String reason) {
     if (phase != Phase.OPEN) {
       return;
     }
     if (e.connectionScope()) {
       broker.trace().record(new TraceEvent.ChannelClosed(channelId, e.replyCode(), e.text(), e.classId(),
-          e.methodId(), "server"));
+          e.methodId(), initiator));
       connection.tell(new ConnectionActor.ChannelError(number, e));
       // Release now (requeue unacked, drop consumers); the connection's Shutdown then finds nothing to do.
       closeHandshakeDone = true;
@@ -804,9 +1088,9 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
       return;
     }
     broker.trace().record(new TraceEvent.ChannelClosed(channelId, e.replyCode(), e.text(), e.classId(), e.methodId(),
-        "server"));
+        initiator));
     sink.send(number, new Outbound.ChannelClose(e));
-    release("channel-error");
+    release(reason);
     phase = Phase.CLOSING;
   }
 

@@ -50,6 +50,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
   private final ActorRef<BrokerActor.Command> vhost;
   private final ActorRef<ReplyToRegistryActor.Command> replyTo;
   private final String id;
+  private final String clientName;
   private final boolean cancelNotify;
   private final ClientSink sink;
   private final Map<Integer, ActorRef<ChannelActor.Command>> channels = new LinkedHashMap<>();
@@ -63,12 +64,14 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
   public static Behavior<Command> create(BrokerContext broker, ActorRef<BrokerActor.Command> vhost,
       ActorRef<ReplyToRegistryActor.Command> replyTo, String id, String clientName, boolean cancelNotify,
       ClientSink sink) {
-    return Behaviors.setup(ctx -> new ConnectionActor(ctx, broker, vhost, replyTo, id, cancelNotify, sink));
+    return Behaviors.setup(ctx -> new ConnectionActor(ctx, broker, vhost, replyTo, id, clientName, cancelNotify, sink));
   }
 
   private ConnectionActor(ActorContext<Command> ctx, BrokerContext broker, ActorRef<BrokerActor.Command> vhost,
-      ActorRef<ReplyToRegistryActor.Command> replyTo, String id, boolean cancelNotify, ClientSink sink) {
+      ActorRef<ReplyToRegistryActor.Command> replyTo, String id, String clientName, boolean cancelNotify,
+      ClientSink sink) {
     super(ctx);
+    this.clientName = clientName;
     this.broker = broker;
     this.vhost = vhost;
     this.replyTo = replyTo;
@@ -108,8 +111,8 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         ? connectionLastQueue
         : new AtomicReference<>();
     ActorRef<ChannelActor.Command> ref = getContext().spawn(
-        ChannelActor.create(broker, vhost, replyTo, getContext().getSelf(), sink, id, m.number(), cancelNotify,
-            lastQueue),
+        ChannelActor.create(broker, vhost, replyTo, getContext().getSelf(), sink, id, clientName, m.number(),
+            cancelNotify, lastQueue),
         "ch-" + m.number() + "-" + (++channelActors));
     channels.put(m.number(), ref);
     broker.trace().record(new TraceEvent.ChannelOpened(id + "/ch-" + m.number()));

@@ -1,5 +1,8 @@
 package io.brokersim.core.actor;
 
+import io.brokersim.core.fault.Boundary;
+import io.brokersim.core.fault.Effect;
+import io.brokersim.core.fault.FaultInjector;
 import io.brokersim.core.model.AmqpError;
 import io.brokersim.core.model.Expiration;
 import io.brokersim.core.model.FieldTables;
@@ -69,6 +72,17 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
   /** Deletion not asked by a client (exclusive owner gone, expiry); {@code reason} goes to the trace. */
   public record DeleteInternal(String reason) implements Command {}
 
+  /** Stops or resumes deliveries to consumers (a fault effect); {@code basic.get} still works. */
+  public record Pause(boolean paused) implements Command {}
+
+  /** A fault rule cancels a consumer: server-initiated {@code basic.cancel}. */
+  public record ServerCancelConsumer(String channelId, String consumerTag, String rule) implements Command {}
+
+  /** Broker restart: a non-durable queue is lost; a durable one keeps only its persistent messages. */
+  public record Restart(String rule) implements Command {}
+
+  private record DelayedEnqueue(Enqueue enqueue) implements Command {}
+
   /** Reports the live copies ({@code msgId@queue}) to the callback, for the fate-ledger check. */
   public record ReportLive(Consumer<List<String>> callback) implements Command {}
 
@@ -94,6 +108,7 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
   private long expiryTimerAt = Long.MAX_VALUE;
   private long deadLettered;
   private boolean reportedReady;
+  private boolean paused;
   private boolean deleted;
 
   public static Behavior<Command> create(BrokerContext broker, ActorRef<BrokerActor.Command> vhost, QueueSpec spec) {
@@ -168,7 +183,11 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(Enqueue.class, this::onEnqueue)
+        .onMessage(Enqueue.class, m -> enqueue(m, true))
+        .onMessage(DelayedEnqueue.class, m -> enqueue(m.enqueue(), false))
+        .onMessage(Pause.class, this::onPause)
+        .onMessage(ServerCancelConsumer.class, this::onServerCancelConsumer)
+        .onMessage(Restart.class, this::onRestart)
         .onMessage(Settle.class, this::onSettle)
         .onMessage(Forwarded.class, this::onForwarded)
         .onMessage(CancelConsumer.class, this::onCancelConsumer)
@@ -187,7 +206,10 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     return spec.name();
   }
 
-  private Behavior<Command> onEnqueue(Enqueue m) {
+  private Behavior<Command> enqueue(Enqueue m, boolean withFaults) {
+    if (!deleted && withFaults && broker.faults().watches(Boundary.ENQUEUED) && applyEnqueueFaults(m)) {
+      return this;
+    }
     if (deleted) {
       broker.trace().record(new TraceEvent.Discarded(m.message().msgId(), name(), "queue-deleted",
           "routed to queue '" + name() + "' while it was being deleted"));
@@ -220,6 +242,88 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     return this;
   }
 
+  /** Fault rules at enqueued. Returns true if they took the message (dropped or delayed). */
+  private boolean applyEnqueueFaults(Enqueue m) {
+    Message msg = m.message();
+    List<FaultInjector.Fired> fired = FaultPoints.check(broker, Boundary.ENQUEUED, msg, name(), null, null, null, null);
+    boolean taken = false;
+    Duration delay = null;
+    for (FaultInjector.Fired f : fired) {
+      for (Effect e : f.effects()) {
+        if (e instanceof Effect.Drop) {
+          FaultPoints.record(broker, f, e, name(), msg.msgId(), null);
+          broker.trace().record(new TraceEvent.Discarded(msg.msgId(), name(), "fault", f.rule().name()));
+          if (m.confirmTo() != null) {
+            m.confirmTo().tell(new ChannelActor.EnqueueResult(m.seq(), false));
+          }
+          taken = true;
+        } else if (e instanceof Effect.Delay d) {
+          FaultPoints.record(broker, f, e, name(), msg.msgId(), null);
+          delay = delay == null ? d.delay() : delay.plus(d.delay());
+        } else if (e instanceof Effect.Duplicate d) {
+          for (int k = 1; k <= d.copies(); k++) {
+            String dupId = msg.msgId() + "~dup" + k;
+            FaultPoints.record(broker, f, e, name(), msg.msgId(), dupId);
+            getContext().getSelf().tell(new DelayedEnqueue(new Enqueue(
+                new Message(dupId, msg.exchange(), msg.routingKey(), msg.properties(), msg.body()), null, 0)));
+          }
+        } else if (e instanceof Effect.PauseQueue pq) {
+          FaultPoints.record(broker, f, e, pq.queue() == null ? name() : pq.queue(), msg.msgId(), null);
+          vhost.tell(new BrokerActor.PauseQueue(pq.queue() == null ? name() : pq.queue(), pq.paused()));
+        } else if (e instanceof Effect.RestartBroker) {
+          FaultPoints.record(broker, f, e, "broker", msg.msgId(), null);
+          vhost.tell(new BrokerActor.Restart(f.rule().name()));
+        } else {
+          FaultPoints.ignored(broker, f, e, Boundary.ENQUEUED, name(), msg.msgId());
+        }
+      }
+    }
+    if (taken) {
+      return true;
+    }
+    if (delay != null) {
+      getContext().scheduleOnce(delay, getContext().getSelf(), new DelayedEnqueue(m));
+      return true;
+    }
+    return false;
+  }
+
+  private Behavior<Command> onPause(Pause m) {
+    paused = m.paused();
+    if (!deleted) {
+      dispatch();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onServerCancelConsumer(ServerCancelConsumer m) {
+    QueueConsumer<ActorRef<ChannelActor.Command>> c = deleted ? null : state.removeConsumer(m.channelId(), m.consumerTag());
+    if (c != null) {
+      broker.trace().record(new TraceEvent.ConsumerCancelled(name(), m.channelId(), m.consumerTag(), "fault"));
+      c.handle().tell(new ChannelActor.ServerCancel(m.consumerTag(), name()));
+      maybeAutoDelete();
+      if (!deleted) {
+        dispatch();
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Command> onRestart(Restart m) {
+    if (deleted) {
+      return this;
+    }
+    if (!spec.durable() || spec.exclusive()) {
+      deleteNow("restart");
+      return this;
+    }
+    for (QueuedMessage e : state.removeReady(e -> !e.message().properties().persistent())) {
+      broker.trace().record(new TraceEvent.Discarded(e.message().msgId(), name(), "fault", m.rule()));
+    }
+    dispatch();
+    return this;
+  }
+
   private boolean wouldOverflow(Message m) {
     return (maxLength >= 0 && state.readyCount() >= maxLength)
         || (maxLengthBytes >= 0 && state.readyBytes() + m.bodySize() > maxLengthBytes);
@@ -236,7 +340,8 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     // Strictly past messages go first; one due exactly now may still be delivered to a ready consumer,
     // which is what expiration "0" means (reference §5.1), and expires right after otherwise.
     expire(now - 1);
-    for (QueueState.Delivery<ActorRef<ChannelActor.Command>> d : state.deliverReady()) {
+    for (QueueState.Delivery<ActorRef<ChannelActor.Command>> d
+        : paused ? List.<QueueState.Delivery<ActorRef<ChannelActor.Command>>>of() : state.deliverReady()) {
       QueueConsumer<ActorRef<ChannelActor.Command>> c = d.consumer();
       c.handle().tell(new ChannelActor.Deliver(name(), getContext().getSelf(), c.tag(), d.deliveryId(),
           d.entry().message(), d.redelivered(), c.noAck()));

@@ -1,9 +1,14 @@
 package io.brokersim.core.actor;
 
+import io.brokersim.core.fault.Boundary;
+import io.brokersim.core.fault.Effect;
+import io.brokersim.core.fault.FaultInjector;
 import io.brokersim.core.model.Message;
 import io.brokersim.core.profile.BrokerProfile;
 import io.brokersim.core.trace.TraceEvent;
+import java.time.Duration;
 import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -43,6 +48,8 @@ public final class ReplyToRegistryActor extends AbstractBehavior<ReplyToRegistry
 
   private record ChannelGone(ActorRef<ChannelActor.Command> channel) implements Command {}
 
+  private record DelayedDeliver(BrokerActor.Route route) implements Command {}
+
   private record Live(ActorRef<ChannelActor.Command> channel, String channelId, String consumerTag) {}
 
   private static final int TOMBSTONES = 10_000;
@@ -67,7 +74,8 @@ public final class ReplyToRegistryActor extends AbstractBehavior<ReplyToRegistry
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(Deliver.class, this::onDeliver)
+        .onMessage(Deliver.class, d -> deliver(d.route(), true))
+        .onMessage(DelayedDeliver.class, d -> deliver(d.route(), false))
         .onMessage(Register.class, this::onRegister)
         .onMessage(Unregister.class, this::onUnregister)
         .onMessage(ReleaseChannel.class, this::onReleaseChannel)
@@ -130,11 +138,14 @@ public final class ReplyToRegistryActor extends AbstractBehavior<ReplyToRegistry
     }
   }
 
-  private Behavior<Command> onDeliver(Deliver d) {
-    BrokerActor.Route r = d.route();
+  private Behavior<Command> deliver(BrokerActor.Route r, boolean withFaults) {
     Message msg = r.message();
     String name = msg.routingKey();
     Live target = live.get(name);
+    if (target != null && withFaults && broker.faults().watches(Boundary.REPLY_RESOLVED)
+        && applyReplyFaults(r, target)) {
+      return this;
+    }
     if (target != null) {
       broker.trace().record(new TraceEvent.ReplyRouted(msg.msgId(), name, target.channelId()));
       target.channel().tell(new ChannelActor.DirectReply(name, target.consumerTag(), msg));
@@ -144,13 +155,72 @@ public final class ReplyToRegistryActor extends AbstractBehavior<ReplyToRegistry
     }
     if (profile.interceptsRepliesOnAnyExchange()) {
       // LavinMQ: an unknown tag is not a reply; the publish goes through normal routing (§1.4).
-      vhost.tell(r.withReplyInterceptDone());
+      String why = deadReasons.get(name);
+      vhost.tell(r.withReplyInterceptDone(why == null ? null
+          : "reply name '" + name + "' is no longer live: " + why + "; no queue has that name either"));
       return this;
     }
     String reason = deadReasons.getOrDefault(name, "no requester ever held reply name '" + name + "'");
     broker.trace().record(new TraceEvent.ReplyDropped(msg.msgId(), name, reason));
     outcome(r, r.mandatory() && profile.returnsMandatoryReplyWhenRequesterGone());
     return this;
+  }
+
+  /** Fault rules at reply-resolved. Returns true if they took the reply (dropped, delayed, requester closed). */
+  private boolean applyReplyFaults(BrokerActor.Route r, Live target) {
+    Message msg = r.message();
+    String name = msg.routingKey();
+    String connectionId = target.channelId().substring(0, Math.max(0, target.channelId().indexOf('/')));
+    List<FaultInjector.Fired> fired = FaultPoints.check(broker, Boundary.REPLY_RESOLVED, msg, "reply:" + name,
+        target.consumerTag(), connectionId, null, target.channelId());
+    String dropReason = null;
+    Duration delay = null;
+    int copies = 0;
+    for (FaultInjector.Fired f : fired) {
+      for (Effect e : f.effects()) {
+        if (e instanceof Effect.Drop) {
+          FaultPoints.record(broker, f, e, target.channelId(), msg.msgId(), null);
+          dropReason = "fault rule '" + f.rule().name() + "' dropped the reply";
+        } else if (e instanceof Effect.Delay d) {
+          FaultPoints.record(broker, f, e, target.channelId(), msg.msgId(), null);
+          delay = delay == null ? d.delay() : delay.plus(d.delay());
+        } else if (e instanceof Effect.Duplicate d) {
+          copies += d.copies();
+          for (int k = 1; k <= d.copies(); k++) {
+            FaultPoints.record(broker, f, e, target.channelId(), msg.msgId(), msg.msgId() + "~dup" + k);
+          }
+        } else if (e instanceof Effect.CloseChannel || e instanceof Effect.CloseConnection
+            || e instanceof Effect.CutConnection) {
+          FaultPoints.record(broker, f, e, e instanceof Effect.CloseChannel ? target.channelId() : connectionId,
+              msg.msgId(), null);
+          target.channel().tell(new ChannelActor.FaultClose(e, f.rule().name()));
+          dropReason = "fault rule '" + f.rule().name() + "' closed the requester's "
+              + (e instanceof Effect.CloseChannel ? "channel " + target.channelId() : "connection " + connectionId)
+              + " before the reply arrived";
+        } else if (e instanceof Effect.RestartBroker) {
+          FaultPoints.record(broker, f, e, "broker", msg.msgId(), null);
+          vhost.tell(new BrokerActor.Restart(f.rule().name()));
+        } else {
+          FaultPoints.ignored(broker, f, e, Boundary.REPLY_RESOLVED, target.channelId(), msg.msgId());
+        }
+      }
+    }
+    if (dropReason != null) {
+      broker.trace().record(new TraceEvent.ReplyDropped(msg.msgId(), name, dropReason));
+      outcome(r, false);
+      return true;
+    }
+    if (delay != null) {
+      getContext().scheduleOnce(delay, getContext().getSelf(), new DelayedDeliver(r));
+      return true;
+    }
+    for (int k = 1; k <= copies; k++) {
+      Message dup = new Message(msg.msgId() + "~dup" + k, msg.exchange(), msg.routingKey(), msg.properties(),
+          msg.body());
+      getContext().getSelf().tell(new DelayedDeliver(new BrokerActor.Route(dup, false, false, 0, r.channelId(),
+          r.channel(), null, true)));
+    }
+    return false;
   }
 
   private static void outcome(BrokerActor.Route r, boolean returnIt) {

@@ -283,6 +283,24 @@ public final class QueueState<H> {
     return out;
   }
 
+  /** Removes the ready messages that match (e.g. transient ones at a broker restart), in queue order. */
+  public List<QueuedMessage> removeReady(java.util.function.Predicate<QueuedMessage> which) {
+    List<QueuedMessage> all = purge();
+    List<QueuedMessage> removed = new ArrayList<>();
+    for (QueuedMessage m : all) {
+      if (which.test(m)) {
+        removed.add(m);
+      } else if (m.redelivered()) {
+        requeued.add(m);
+        readyBytes += m.message().bodySize();
+      } else {
+        fresh.addLast(m);
+        readyBytes += m.message().bodySize();
+      }
+    }
+    return removed;
+  }
+
   /** Removes all ready messages (purge); returns them in queue order. */
   public List<QueuedMessage> purge() {
     List<QueuedMessage> out = new ArrayList<>(readyCount());

@@ -1,0 +1,126 @@
+package io.brokersim.core.fault;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.function.Function;
+
+/** The built-in fault actions, and the registry of action types usable from fault files. */
+public final class FaultActions {
+  private FaultActions() {}
+
+  private static final Map<String, Function<Config, FaultAction>> TYPES = new LinkedHashMap<>();
+
+  static {
+    TYPES.put("drop", c -> drop());
+    TYPES.put("delay", c -> delay(c.getDuration("delay")));
+    TYPES.put("duplicate", c -> duplicate(c.hasPath("copies") ? c.getInt("copies") : 1));
+    TYPES.put("close-channel", c -> closeChannel(code(c, 320), text(c)));
+    TYPES.put("close-connection", c -> closeConnection(code(c, 320), text(c)));
+    TYPES.put("cut-connection", c -> cutConnection());
+    TYPES.put("cancel-consumer", c -> cancelConsumer());
+    TYPES.put("crash-consumer", c -> crashConsumer());
+    TYPES.put("dead-reply-channel", c -> deadReplyChannel(
+        c.hasPath("scope") && "connection".equals(c.getString("scope")), code(c, 320), text(c)));
+    TYPES.put("pause-queue", c -> pauseQueue(c.hasPath("queue") ? c.getString("queue") : null));
+    TYPES.put("resume-queue", c -> resumeQueue(c.hasPath("queue") ? c.getString("queue") : null));
+    TYPES.put("broker-restart", c -> brokerRestart());
+    TYPES.put("stop-heartbeats", c -> stopHeartbeats());
+    for (FaultActionProvider p : ServiceLoader.load(FaultActionProvider.class)) {
+      TYPES.putIfAbsent(p.type(), p::create);
+    }
+  }
+
+  private static int code(Config c, int fallback) {
+    return c.hasPath("code") ? c.getInt("code") : fallback;
+  }
+
+  private static String text(Config c) {
+    return c.hasPath("text") ? c.getString("text") : null;
+  }
+
+  /** Registers a custom action type for fault files (the SPI without ServiceLoader). */
+  public static synchronized void register(String type, Function<Config, FaultAction> factory) {
+    if (TYPES.containsKey(type)) {
+      throw new IllegalArgumentException("fault action type '" + type + "' is already registered");
+    }
+    TYPES.put(type, factory);
+  }
+
+  /** The action types fault files may use, built-in first. */
+  public static synchronized List<String> types() {
+    return List.copyOf(TYPES.keySet());
+  }
+
+  /** Builds an action of {@code type} from its config block, or null for an unknown type. */
+  public static synchronized FaultAction create(String type, Config action) {
+    Function<Config, FaultAction> f = TYPES.get(type);
+    return f == null ? null : f.apply(action);
+  }
+
+  public static FaultAction drop() {
+    return FaultAction.of("drop", new Effect.Drop());
+  }
+
+  public static FaultAction delay(Duration d) {
+    if (d.isNegative()) {
+      throw new IllegalArgumentException("delay must not be negative");
+    }
+    return FaultAction.of("delay", new Effect.Delay(d));
+  }
+
+  public static FaultAction duplicate(int copies) {
+    if (copies < 1) {
+      throw new IllegalArgumentException("copies must be at least 1");
+    }
+    return FaultAction.of("duplicate", new Effect.Duplicate(copies));
+  }
+
+  public static FaultAction closeChannel(int code, String text) {
+    return FaultAction.of("close-channel", new Effect.CloseChannel(code, text));
+  }
+
+  public static FaultAction closeConnection(int code, String text) {
+    return FaultAction.of("close-connection", new Effect.CloseConnection(code, text));
+  }
+
+  public static FaultAction cutConnection() {
+    return FaultAction.of("cut-connection", new Effect.CutConnection());
+  }
+
+  public static FaultAction cancelConsumer() {
+    return FaultAction.of("cancel-consumer", new Effect.CancelConsumer());
+  }
+
+  public static FaultAction crashConsumer() {
+    return FaultAction.of("crash-consumer", new Effect.CrashConsumer());
+  }
+
+  /**
+   * The requester's channel (or connection) dies after its request was routed and before any reply:
+   * use it at {@link Boundary#ROUTED} with a match on {@code has-reply-to}.
+   */
+  public static FaultAction deadReplyChannel(boolean wholeConnection, int code, String text) {
+    return FaultAction.of("dead-reply-channel", wholeConnection
+        ? new Effect.CloseConnection(code, text) : new Effect.CloseChannel(code, text));
+  }
+
+  public static FaultAction pauseQueue(String queue) {
+    return FaultAction.of("pause-queue", new Effect.PauseQueue(queue, true));
+  }
+
+  public static FaultAction resumeQueue(String queue) {
+    return FaultAction.of("resume-queue", new Effect.PauseQueue(queue, false));
+  }
+
+  public static FaultAction brokerRestart() {
+    return FaultAction.of("broker-restart", new Effect.RestartBroker());
+  }
+
+  public static FaultAction stopHeartbeats() {
+    return FaultAction.of("stop-heartbeats", new Effect.StopHeartbeats());
+  }
+}
