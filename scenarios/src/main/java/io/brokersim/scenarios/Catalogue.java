@@ -1,0 +1,67 @@
+package io.brokersim.scenarios;
+
+import io.brokersim.scenarios.catalogue.ConsumerDroppedMidStream;
+import io.brokersim.scenarios.catalogue.LateReplyAfterTimeout;
+import io.brokersim.scenarios.catalogue.LostReplyRequesterConnectionDropped;
+import io.brokersim.scenarios.catalogue.LostReplyServerAcksThenCrashes;
+import io.brokersim.scenarios.catalogue.LostReplyServerCrashBeforeAck;
+import io.brokersim.scenarios.catalogue.RpcCallbackQueue;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The scenarios {@code brokersim} can run today, in teaching order. Scenarios that need direct reply-to,
+ * dead-lettering, fault injection or a broker restart join the list when the core has them
+ * (docs/scenarios.md lists them).
+ */
+public final class Catalogue {
+
+  private static final List<Scenario> ALL = List.of(
+      new RpcCallbackQueue(),
+      new LostReplyRequesterConnectionDropped(),
+      new LostReplyServerCrashBeforeAck(),
+      new LostReplyServerAcksThenCrashes(),
+      new LateReplyAfterTimeout(),
+      new ConsumerDroppedMidStream());
+
+  private Catalogue() {}
+
+  /** Every runnable scenario, in teaching order. */
+  public static List<Scenario> all() {
+    return ALL;
+  }
+
+  public static Optional<Scenario> find(String name) {
+    return ALL.stream().filter(s -> s.name().equals(name)).findFirst();
+  }
+
+  /**
+   * A catalogue scenario by name, or else, for a name that looks like a class name, a {@link Scenario} class on
+   * the class path with a public no-argument constructor: {@code brokersim run com.example.MyScenario}.
+   */
+  public static Optional<Scenario> resolve(String name) {
+    Optional<Scenario> known = find(name);
+    if (known.isPresent() || !name.contains(".")) {
+      return known;
+    }
+    try {
+      Class<?> type = Class.forName(name, true, Thread.currentThread().getContextClassLoader());
+      if (!Scenario.class.isAssignableFrom(type)) {
+        return Optional.empty();
+      }
+      return Optional.of((Scenario) type.getConstructor().newInstance());
+    } catch (ReflectiveOperationException | LinkageError e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The name that {@link #resolve} turns back into {@code scenario}: its catalogue name, else its class name. */
+  public static String replayName(Scenario scenario) {
+    return find(scenario.name()).filter(s -> s.getClass() == scenario.getClass()).isPresent()
+        ? scenario.name() : scenario.getClass().getName();
+  }
+
+  public static List<String> names() {
+    return ALL.stream().map(Scenario::name).toList();
+  }
+}

@@ -1,0 +1,109 @@
+package io.brokersim.scenarios;
+
+import io.brokersim.core.client.Delivery;
+import io.brokersim.core.model.BasicProperties;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * One request as a {@link Responder} received it, with the moves a server can make: reply, ack, wait, die.
+ * Every move is fire-and-forget, so handlers run on the simulation thread without blocking it. Moves made
+ * after the responder has died are recorded as not made, the way a dead process makes none.
+ */
+public final class Request {
+
+  private final Responder responder;
+  private final Delivery delivery;
+
+  Request(Responder responder, Delivery delivery) {
+    this.responder = responder;
+    this.delivery = delivery;
+  }
+
+  public Responder responder() {
+    return responder;
+  }
+
+  public String correlationId() {
+    return delivery.properties().correlationId();
+  }
+
+  public String replyTo() {
+    return delivery.properties().replyTo();
+  }
+
+  public String body() {
+    return delivery.bodyText();
+  }
+
+  /** Whether the broker flagged this delivery as a redelivery (it was delivered before and not acked). */
+  public boolean redelivered() {
+    return delivery.redelivered();
+  }
+
+  /** The answer the well-behaved server gives: {@code answer(<request body>)}. */
+  public String defaultAnswer() {
+    return "answer(" + body() + ")";
+  }
+
+  /**
+   * Publishes {@code body} to the default exchange with routing key {@code reply_to} and the request's
+   * {@code correlation_id} (mandatory if the responder asks for it).
+   */
+  public void reply(String body) {
+    ScenarioContext ctx = responder.context();
+    if (!responder.alive()) {
+      ctx.log().add(responder.name(), RpcLog.Kind.REPLY_NOT_SENT, correlationId(), null,
+          "the responder was gone before it could reply");
+      return;
+    }
+    boolean mandatory = responder.mandatoryReplies();
+    ctx.log().add(responder.name(), RpcLog.Kind.REPLY_SENT, correlationId(), null,
+        mandatory ? "mandatory" : "not mandatory");
+    responder.channel().basicPublish("", replyTo(), mandatory,
+        BasicProperties.builder().correlationId(correlationId()).build(), body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Replies with {@link #defaultAnswer()}. */
+  public void reply() {
+    reply(defaultAnswer());
+  }
+
+  /** Acknowledges the request: from now on the broker considers it done and will never redeliver it. */
+  public void ack() {
+    if (!responder.alive()) {
+      return;
+    }
+    responder.context().log().add(responder.name(), RpcLog.Kind.REQUEST_ACKED, correlationId(), null, null);
+    responder.channel().basicAck(delivery.deliveryTag(), false);
+  }
+
+  /** Replies, then acks: the order that never loses a request (at the price of a possible duplicate reply). */
+  public void answer() {
+    reply();
+    ack();
+  }
+
+  /** Runs {@code next} with this request after {@code delay} of virtual time, if the responder is still alive. */
+  public void after(Duration delay, Consumer<Request> next) {
+    responder.connection().schedule(delay, responder.context().guarded(responder.name() + " timer", () -> {
+      if (responder.alive()) {
+        next.accept(this);
+      } else {
+        responder.context().log().add(responder.name(), RpcLog.Kind.REPLY_NOT_SENT, correlationId(), null,
+            "the responder died while processing");
+      }
+    }));
+  }
+
+  /** The responder's process dies now (its connection drops). */
+  public void crash() {
+    responder.crash();
+  }
+
+  @Override
+  public String toString() {
+    return "Request(" + correlationId() + " at " + responder.name() + (redelivered() ? ", redelivered" : "") + ")";
+  }
+}

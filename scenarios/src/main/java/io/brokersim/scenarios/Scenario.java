@@ -1,0 +1,35 @@
+package io.brokersim.scenarios;
+
+import io.brokersim.core.profile.BrokerProfile;
+import java.util.List;
+
+/**
+ * A reproducible RPC story: a topology and scripted participants (plain Java in {@link #run}), the broker
+ * profiles it holds for, and what must happen ({@link #expectations}). The runner adds
+ * {@link Expectations#nothingLostSilently()} to every run.
+ *
+ * <p>A scenario is stateless: {@link #run} builds everything from the context, so one instance serves any
+ * number of runs, on any thread.
+ */
+public interface Scenario {
+
+  /** Kebab-case name used on the command line: {@code lost-reply-requester-connection-dropped}. */
+  String name();
+
+  /** One line for {@code brokersim scenarios}. */
+  String description();
+
+  /** What the scenario teaches, in a few Markdown paragraphs, for the report. */
+  String teaching();
+
+  /** The broker profiles the scenario is written for; all of them unless it says otherwise. */
+  default List<BrokerProfile> profiles() {
+    return BrokerProfile.ALL;
+  }
+
+  /** Declares the topology, starts the participants and lets virtual time run. */
+  void run(ScenarioContext ctx);
+
+  /** What must hold once {@link #run} has returned. */
+  List<Expectation> expectations();
+}

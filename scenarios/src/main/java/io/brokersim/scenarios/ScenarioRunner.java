@@ -1,0 +1,103 @@
+package io.brokersim.scenarios;
+
+import io.brokersim.core.Simulation;
+import io.brokersim.core.profile.BrokerProfile;
+import io.brokersim.core.trace.JsonLinesSink;
+import io.brokersim.core.trace.MessageFate;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs one scenario on a fresh {@link Simulation}: builds it with the seed and profile, lets the scenario
+ * script it, checks the scenario's expectations plus "nothing lost silently", and gathers the result. Runs are
+ * independent, so several can go at once on different threads (one simulation per thread).
+ */
+public final class ScenarioRunner {
+
+  private ScenarioRunner() {}
+
+  /**
+   * Runs the scenario {@code name} (see {@link Catalogue#resolve}); throws {@link IllegalArgumentException} if there
+   * is none.
+   */
+  public static ScenarioResult run(String name, long seed, BrokerProfile profile, RunOptions options) {
+    Scenario scenario = Catalogue.resolve(name).orElseThrow(() -> new IllegalArgumentException(
+        "no scenario named '" + name + "'; known: " + String.join(", ", Catalogue.names())));
+    return run(scenario, seed, profile, options);
+  }
+
+  /** Runs {@code scenario} with no trace file. */
+  public static ScenarioResult run(Scenario scenario, long seed, BrokerProfile profile) {
+    return run(scenario, seed, profile, RunOptions.NONE);
+  }
+
+  /** Runs {@code scenario}; throws {@link IllegalArgumentException} for a profile it does not declare. */
+  public static ScenarioResult run(Scenario scenario, long seed, BrokerProfile profile, RunOptions options) {
+    if (!scenario.profiles().contains(profile)) {
+      throw new IllegalArgumentException("scenario '" + scenario.name() + "' does not declare profile '"
+          + profile.name() + "'; it declares " + names(scenario.profiles()));
+    }
+    JsonLinesSink file = options.traceFile() == null ? null : JsonLinesSink.to(options.traceFile());
+    try {
+      Simulation.Builder builder = Simulation.builder().seed(seed).profile(profile);
+      if (file != null) {
+        builder.sink(file);
+      }
+      try (Simulation sim = builder.build()) {
+        return runOn(scenario, new ScenarioContext(sim));
+      }
+    } finally {
+      if (file != null) {
+        try {
+          file.close();
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot write the trace to " + options.traceFile(), e);
+        }
+      }
+    }
+  }
+
+  private static ScenarioResult runOn(Scenario scenario, ScenarioContext ctx) {
+    Simulation sim = ctx.sim();
+    List<String> errors = new ArrayList<>();
+    try {
+      scenario.run(ctx);
+    } catch (RuntimeException | AssertionError e) {
+      errors.add("the scenario threw " + e);
+    }
+    List<Expectation> expectations = new ArrayList<>(scenario.expectations());
+    expectations.add(Expectations.nothingLostSilently());
+    List<ScenarioResult.ExpectationResult> checked = ctx.check(expectations);
+    errors.addAll(ctx.scriptErrors());
+
+    List<ScenarioResult.CallReport> calls = new ArrayList<>();
+    List<ScenarioResult.Explanation> explanations = new ArrayList<>();
+    for (RpcCall call : ctx.log().calls()) {
+      String request = Expectations.request(ctx, call.correlationId()).map(Expectations::phrase)
+          .orElse("no request message was recorded");
+      List<String> replies = new ArrayList<>();
+      for (MessageFate reply : Expectations.replies(ctx, call.correlationId())) {
+        replies.add(Expectations.phrase(reply));
+      }
+      calls.add(new ScenarioResult.CallReport(call, request, replies));
+      if (!call.answeredOnce()) {
+        explanations.add(new ScenarioResult.Explanation(call.correlationId(),
+            call.requester() + "'s call " + call.correlationId() + " (request '" + call.request() + "') "
+                + call.summary() + ".",
+            sim.ledger().explainReplyFor(call.correlationId())));
+      }
+    }
+    ScenarioResult.Verdict verdict = !errors.isEmpty() ? ScenarioResult.Verdict.ERROR
+        : checked.stream().allMatch(ScenarioResult.ExpectationResult::holds) ? ScenarioResult.Verdict.PASS
+        : ScenarioResult.Verdict.FAIL;
+    return new ScenarioResult(scenario.name(), Catalogue.replayName(scenario), scenario.description(),
+        scenario.teaching(), sim.profile().name(), sim.seed(), verdict, checked, errors, sim.traceSha256(),
+        sim.nowNanos(), calls, explanations, sim.events().records(), ctx.log().entries());
+  }
+
+  private static String names(List<BrokerProfile> profiles) {
+    return String.join(", ", profiles.stream().map(BrokerProfile::name).toList());
+  }
+}

@@ -1,0 +1,149 @@
+package io.brokersim.scenarios;
+
+import io.brokersim.core.profile.BrokerProfile;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs many (scenario, profile, seed) combinations, {@code jobs} at a time, one simulation per thread. A shard
+ * ({@code k} of {@code n}) takes every n-th seed of the range, so a CI matrix can split a sweep across machines
+ * and the union of the shards is the whole range.
+ */
+public final class Sweep {
+
+  /** Runs one sweep may plan at most. */
+  public static final long MAX_RUNS = 1_000_000L;
+
+  /** One run of a sweep. */
+  public record Run(Scenario scenario, BrokerProfile profile, long seed) {
+
+    /** The command that replays it. */
+    public String replayCommand() {
+      return "brokersim run " + Catalogue.replayName(scenario) + " --profile " + profile.name() + " --seed " + seed;
+    }
+  }
+
+  /** A run whose expectations did not all hold, with the first problem. */
+  public record Failure(Run run, String problem) {}
+
+  /**
+   * What a sweep found.
+   *
+   * @param runs runs made
+   * @param failures failing runs, ordered by scenario, profile and seed
+   * @param distinctTraces distinct trace hashes among the runs
+   * @param wallTime real time the sweep took
+   */
+  public record Summary(int runs, List<Failure> failures, int distinctTraces, Duration wallTime) {
+
+    public int passed() {
+      return runs - failures.size();
+    }
+  }
+
+  /** Told after each run; called from the sweep's worker threads, one call at a time. */
+  @FunctionalInterface
+  public interface Progress {
+    void update(int done, int total, int failed);
+  }
+
+  private Sweep() {}
+
+  /**
+   * The runs of shard {@code shard}/{@code shards} (1-based) of seeds {@code from..to} (inclusive) for each
+   * scenario and each of {@code profiles} it declares (every declared profile when {@code profiles} is empty).
+   */
+  public static List<Run> plan(List<Scenario> scenarios, List<BrokerProfile> profiles, long from, long to,
+      int shard, int shards) {
+    if (shards < 1 || shard < 1 || shard > shards) {
+      throw new IllegalArgumentException("shard must be k/n with 1 <= k <= n, got " + shard + "/" + shards);
+    }
+    if (to < from) {
+      throw new IllegalArgumentException("empty seed range " + from + ".." + to);
+    }
+    long seeds = to - from + 1;
+    if (seeds <= 0 || seeds > MAX_RUNS) {
+      throw new IllegalArgumentException("seed range " + from + ".." + to + " is larger than " + MAX_RUNS);
+    }
+    List<Run> runs = new ArrayList<>();
+    for (Scenario s : scenarios) {
+      for (BrokerProfile p : s.profiles()) {
+        if (!profiles.isEmpty() && !profiles.contains(p)) {
+          continue;
+        }
+        for (long i = shard - 1; i < seeds; i += shards) {
+          if (runs.size() >= MAX_RUNS) {
+            throw new IllegalArgumentException("the sweep would make more than " + MAX_RUNS + " runs");
+          }
+          runs.add(new Run(s, p, from + i));
+        }
+      }
+    }
+    return runs;
+  }
+
+  /** Makes every run, {@code jobs} at a time. */
+  public static Summary run(List<Run> runs, int jobs, Progress progress) {
+    if (jobs < 1) {
+      throw new IllegalArgumentException("jobs must be at least 1, got " + jobs);
+    }
+    long start = System.nanoTime();
+    List<Failure> failures = new ArrayList<>();
+    Set<String> hashes = new HashSet<>();
+    AtomicInteger done = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(jobs, Math.max(1, runs.size())), r -> {
+      Thread t = new Thread(r, "brokersim-sweep");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<?>> futures = new ArrayList<>(runs.size());
+      for (Run run : runs) {
+        futures.add(pool.submit(() -> {
+          Failure failure = null;
+          String hash = null;
+          try {
+            ScenarioResult r = ScenarioRunner.run(run.scenario(), run.seed(), run.profile());
+            hash = r.traceSha256();
+            if (!r.passed()) {
+              failure = new Failure(run, r.firstProblem());
+            }
+          } catch (RuntimeException | AssertionError e) {
+            failure = new Failure(run, "the run threw " + e);
+          }
+          synchronized (failures) {
+            if (failure != null) {
+              failures.add(failure);
+            }
+            if (hash != null) {
+              hashes.add(hash);
+            }
+            progress.update(done.incrementAndGet(), runs.size(), failures.size());
+          }
+        }));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("sweep interrupted", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("sweep worker failed", e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+    failures.sort(Comparator.comparing((Failure f) -> f.run().scenario().name())
+        .thenComparing(f -> f.run().profile().name()).thenComparingLong(f -> f.run().seed()));
+    return new Summary(runs.size(), List.copyOf(failures), hashes.size(), Duration.ofNanos(System.nanoTime() - start));
+  }
+}

@@ -1,0 +1,159 @@
+package io.brokersim.scenarios.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.brokersim.scenarios.Catalogue;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BrokersimCliTest {
+
+  private static final Pattern HASH = Pattern.compile("(?m)^trace-sha256: ([0-9a-f]{64})$");
+
+  /** One CLI invocation's exit code and output. */
+  record Outcome(int exit, String out, String err) {
+    String hash() {
+      Matcher m = HASH.matcher(out);
+      assertTrue(m.find(), "no trace-sha256 line in:\n" + out);
+      return m.group(1);
+    }
+  }
+
+  static Outcome cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = io.brokersim.scenarios.cli.Brokersim.execute(new PrintWriter(out, true), new PrintWriter(err, true),
+        args);
+    return new Outcome(exit, out.toString(), err.toString());
+  }
+
+  @Test
+  void scenarios_listsEveryCatalogueNameWithItsDescription() {
+    Outcome o = cli("scenarios");
+    assertEquals(0, o.exit());
+    for (String name : Catalogue.names()) {
+      assertTrue(o.out().contains(name + "  "), o.out());
+    }
+    assertEquals(Catalogue.names().size(), o.out().lines().count());
+  }
+
+  @Test
+  void run_sameSeedTwice_sameHash_otherSeedOtherHash() {
+    Outcome a = cli("run", "lost-reply-requester-connection-dropped", "--seed", "42");
+    Outcome b = cli("run", "lost-reply-requester-connection-dropped", "--seed", "42");
+    Outcome c = cli("run", "lost-reply-requester-connection-dropped", "--seed", "43");
+    assertEquals(0, a.exit(), a.out() + a.err());
+    assertTrue(a.out().contains("verdict: PASS"), a.out());
+    assertEquals(a.hash(), b.hash());
+    assertNotEquals(a.hash(), c.hash());
+  }
+
+  @Test
+  void run_traceAndReport_areWritten_traceFileHashIsThePrintedHash(@TempDir Path dir)
+      throws IOException, NoSuchAlgorithmException {
+    Path trace = dir.resolve("t.jsonl");
+    Path report = dir.resolve("r.md");
+    Outcome o = cli("run", "late-reply-after-timeout", "--seed", "5", "--profile", "rabbitmq-3", "--trace",
+        trace.toString(), "--report", report.toString());
+    assertEquals(0, o.exit(), o.out() + o.err());
+    String fileHash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(trace)));
+    assertEquals(o.hash(), fileHash);
+    String md = Files.readString(report);
+    assertTrue(md.startsWith("# late-reply-after-timeout: PASS"), md);
+    assertTrue(md.contains("```mermaid\nsequenceDiagram"), md);
+    assertTrue(md.contains("| profile | seed |"), md);
+    assertTrue(md.contains("rabbitmq-3 | 5 | PASS"), md);
+  }
+
+  @Test
+  void run_failingExpectation_exit1_withReplayCommand() {
+    Outcome o = cli("run", FailingScenario.class.getName(), "--seed", "3");
+    assertEquals(1, o.exit(), o.out() + o.err());
+    assertTrue(o.out().contains("verdict: FAIL"), o.out());
+    assertTrue(o.out().contains("replay: brokersim run " + FailingScenario.class.getName()
+        + " --profile lavinmq --seed 3"), o.out());
+  }
+
+  @Test
+  void run_badUsage_exit2_withAClearMessage() {
+    Outcome unknown = cli("run", "no-such-scenario");
+    assertEquals(2, unknown.exit());
+    assertTrue(unknown.err().contains("unknown scenario 'no-such-scenario'; known: rpc-callback-queue"),
+        unknown.err());
+    Outcome profile = cli("run", "rpc-callback-queue", "--profile", "activemq");
+    assertEquals(2, profile.exit());
+    assertTrue(profile.err().contains("unknown profile 'activemq'"), profile.err());
+    assertEquals(2, cli("run").exit());
+    assertEquals(2, cli("run", "rpc-callback-queue", "--seed", "x").exit());
+    assertEquals(2, cli("run", "rpc-callback-queue", "--no-such-option").exit());
+    assertEquals(2, cli("nonsense").exit());
+  }
+
+  @Test
+  void run_faults_exit2_notBuiltYet() {
+    Outcome o = cli("run", "rpc-callback-queue", "--faults", "plan.conf");
+    assertEquals(2, o.exit());
+    assertTrue(o.err().contains("fault injection is not built yet"), o.err());
+  }
+
+  @Test
+  void sweep_passingSeeds_exit0_summary() {
+    Outcome o = cli("sweep", "lost-reply-server-acks-then-crashes", "--seeds", "0..4", "--jobs", "2", "--progress",
+        "lines");
+    assertEquals(0, o.exit(), o.out() + o.err());
+    assertTrue(o.out().contains("15 runs: 15 passed, 0 failed"), o.out());
+    assertTrue(o.err().contains("sweep: 15/15 runs, 0 failed"), o.err());
+  }
+
+  @Test
+  void sweep_shardAndProfile_narrowTheRuns() {
+    Outcome o = cli("sweep", "rpc-callback-queue", "--seeds", "0..9", "--shard", "2/3", "--profile", "rabbitmq-4",
+        "--progress", "none");
+    assertEquals(0, o.exit(), o.out() + o.err());
+    assertTrue(o.out().contains("3 runs: 3 passed"), o.out());   // seeds 1, 4, 7
+    assertEquals("", o.err());
+  }
+
+  @Test
+  void sweep_failingSeeds_exit1_listsEachWithItsReplayCommand() {
+    Outcome o = cli("sweep", FailingScenario.class.getName(), "--seeds", "0..2", "--profile", "lavinmq", "--progress",
+        "none");
+    assertEquals(1, o.exit(), o.out() + o.err());
+    assertTrue(o.out().contains("3 runs: 0 passed, 3 failed"), o.out());
+    assertTrue(o.out().contains("failing seeds:"), o.out());
+    for (int seed = 0; seed <= 2; seed++) {
+      assertTrue(o.out().contains("--profile lavinmq --seed " + seed + "\n"), o.out());
+    }
+  }
+
+  @Test
+  void sweep_badUsage_exit2() {
+    assertEquals(2, cli("sweep", "rpc-callback-queue").exit());
+    assertEquals(2, cli("sweep", "rpc-callback-queue", "--seeds", "9..0").exit());
+    assertEquals(2, cli("sweep", "rpc-callback-queue", "--seeds", "a..b").exit());
+    assertEquals(2, cli("sweep", "rpc-callback-queue", "--seeds", "0..9", "--shard", "4/3").exit());
+    assertEquals(2, cli("sweep", "rpc-callback-queue", "--seeds", "0..9", "--shard", "0/3").exit());
+    assertEquals(2, cli("sweep", "rpc-callback-queue", "--seeds", "0..9", "--jobs", "0").exit());
+    assertEquals(2, cli("sweep", "rpc-callback-queue", "--seeds", "0..9", "--profile", "x").exit());
+    assertEquals(2, cli("sweep", "nope", "--seeds", "0..9").exit());
+  }
+
+  @Test
+  void profiles_exit0() {
+    Outcome o = cli("profiles");
+    assertEquals(0, o.exit());
+    assertTrue(o.out().contains("rabbitmq-4"), o.out());
+  }
+}

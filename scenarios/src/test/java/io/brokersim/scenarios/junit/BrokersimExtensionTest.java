@@ -1,0 +1,123 @@
+package io.brokersim.scenarios.junit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import io.brokersim.core.Simulation;
+import io.brokersim.core.profile.BrokerProfile;
+import io.brokersim.scenarios.ScenarioContext;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.core.LauncherFactory;
+import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
+import org.junit.platform.launcher.listeners.TestExecutionSummary;
+import org.opentest4j.AssertionFailedError;
+
+class BrokersimExtensionTest {
+
+  private String seedProperty;
+  private String profileProperty;
+
+  /** The fixtures read the replay properties: run them without whatever the build was given, then restore it. */
+  @BeforeEach
+  void clearProperties() {
+    seedProperty = System.clearProperty(BrokersimExtension.SEED_PROPERTY);
+    profileProperty = System.clearProperty(BrokersimExtension.PROFILE_PROPERTY);
+    ExtensionFixtures.SEEN.clear();
+  }
+
+  @AfterEach
+  void restoreProperties() {
+    restore(BrokersimExtension.SEED_PROPERTY, seedProperty);
+    restore(BrokersimExtension.PROFILE_PROPERTY, profileProperty);
+  }
+
+  private static void restore(String key, String value) {
+    if (value == null) {
+      System.clearProperty(key);
+    } else {
+      System.setProperty(key, value);
+    }
+  }
+
+  private static TestExecutionSummary run(Class<?> fixture) {
+    Launcher launcher = LauncherFactory.create();
+    SummaryGeneratingListener listener = new SummaryGeneratingListener();
+    launcher.execute(org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.request()
+        .selectors(selectClass(fixture)).build(), listener);
+    return listener.getSummary();
+  }
+
+  private static Throwable onlyFailure(TestExecutionSummary s) {
+    assertEquals(1, s.getTotalFailureCount(), () -> s.getFailures().toString());
+    return s.getFailures().get(0).getException();
+  }
+
+  @BrokersimTest(seed = 42, profile = "rabbitmq-4")
+  void annotation_pinsSeedAndProfile_whateverTheProperties(Simulation sim, ScenarioContext ctx) {
+    assertEquals(42, sim.seed());
+    assertEquals(BrokerProfile.RABBITMQ_4, sim.profile());
+    assertTrue(ctx.sim() == sim, "one simulation per test");
+  }
+
+  @Test
+  void failure_namesSeedAndProfile_andKeepsExpectedAndActual() {
+    Throwable e = onlyFailure(run(ExtensionFixtures.FailingTest.class));
+    assertTrue(e.getMessage().startsWith("[brokersim seed 7, profile rabbitmq-3; replay: -Dtest=FailingTest#fails "
+        + "-Dbrokersim.seed=7 -Dbrokersim.profile=rabbitmq-3]: deliberate"), e.getMessage());
+    AssertionFailedError f = (AssertionFailedError) e;
+    assertEquals(1, f.getExpected().getValue());
+    assertEquals(2, f.getActual().getValue());
+  }
+
+  @Test
+  void failure_unexpectedException_isWrappedWithTheSeed() {
+    Throwable e = onlyFailure(run(ExtensionFixtures.ThrowingTest.class));
+    assertTrue(e.getMessage().startsWith("[brokersim seed 8, profile lavinmq;"), e.getMessage());
+    assertTrue(e.getCause() instanceof IllegalStateException, String.valueOf(e.getCause()));
+  }
+
+  @Test
+  void aborted_staysAborted() {
+    TestExecutionSummary s = run(ExtensionFixtures.AbortedTest.class);
+    assertEquals(0, s.getTotalFailureCount());
+    assertEquals(1, s.getTestsAbortedCount());
+  }
+
+  @Test
+  void scriptErrorInACallback_failsTheTestAfterwards() {
+    Throwable e = onlyFailure(run(ExtensionFixtures.ScriptErrorTest.class));
+    assertTrue(e.getMessage().contains("seed 9") && e.getMessage().contains("handler bug"), e.getMessage());
+  }
+
+  @Test
+  void seedSweep_runsEveryProfileAndSeed() {
+    TestExecutionSummary s = run(ExtensionFixtures.SweepTest.class);
+    assertEquals(6, s.getTestsSucceededCount(), () -> s.getFailures().toString());
+    assertEquals(List.of("3/lavinmq/true", "4/lavinmq/true", "5/lavinmq/true", "3/rabbitmq-4/true",
+        "4/rabbitmq-4/true", "5/rabbitmq-4/true"), ExtensionFixtures.SEEN);
+  }
+
+  @Test
+  void seedSweep_seedProperty_narrowsToThatSeed() {
+    System.setProperty(BrokersimExtension.SEED_PROPERTY, "4");
+    System.setProperty(BrokersimExtension.PROFILE_PROPERTY, "rabbitmq-4");
+    TestExecutionSummary s = run(ExtensionFixtures.SweepTest.class);
+    assertEquals(1, s.getTestsSucceededCount(), () -> s.getFailures().toString());
+    assertEquals(List.of("4/rabbitmq-4/true"), ExtensionFixtures.SEEN);
+  }
+
+  @Test
+  void classLevel_takesSeedAndProfileFromProperties_andCoexistsWithASweep() {
+    System.setProperty(BrokersimExtension.SEED_PROPERTY, "17");
+    System.setProperty(BrokersimExtension.PROFILE_PROPERTY, "rabbitmq-3");
+    TestExecutionSummary s = run(ExtensionFixtures.ClassLevelTest.class);
+    assertEquals(0, s.getTotalFailureCount(), () -> s.getFailures().toString());
+    assertTrue(ExtensionFixtures.SEEN.contains("17/rabbitmq-3"), ExtensionFixtures.SEEN.toString());
+    assertTrue(ExtensionFixtures.SEEN.contains("sweep 17"), ExtensionFixtures.SEEN.toString());
+  }
+}
