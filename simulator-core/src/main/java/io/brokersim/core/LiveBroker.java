@@ -1,12 +1,7 @@
 package io.brokersim.core;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.brokersim.core.actor.BrokerActor;
-import io.brokersim.core.actor.BrokerContext;
 import io.brokersim.core.client.Driver;
-import io.brokersim.core.fault.FaultInjector;
-import io.brokersim.core.fault.FaultPlan;
 import io.brokersim.core.client.SimConnection;
 import io.brokersim.core.profile.BrokerProfile;
 import io.brokersim.core.runtime.LiveRuntime;
@@ -45,13 +40,7 @@ public final class LiveBroker implements AutoCloseable, Driver {
       sinks.add(ledger);
     }
     Trace[] holder = new Trace[1];
-    this.runtime = LiveRuntime.start(rt -> {
-      holder[0] = Trace.create(rt::nowNanos, sinks.toArray(new TraceSink[0]));
-      FaultInjector faults = new FaultInjector(b.faults.rules(), rt.entropy().fork("faults"));
-      BrokerContext ctx = new BrokerContext(profile, b.vhost, holder[0], rt::nowNanos, rt.entropy().fork("broker"),
-          faults);
-      return BrokerActor.create(ctx);
-    }, b.systemName, b.seed, b.config);
+    this.runtime = LiveRuntime.start(rt -> b.guardian(rt, sinks, t -> holder[0] = t), b.systemName, b.seed, b.config);
     this.trace = holder[0];
   }
 
@@ -118,27 +107,11 @@ public final class LiveBroker implements AutoCloseable, Driver {
   }
 
   /** Options of a live broker. */
-  public static final class Builder {
-    private static final Config DEFAULTS = ConfigFactory.load().getConfig("brokersim");
-    private BrokerProfile profile = BrokerProfile.byName(DEFAULTS.getString("profile")).orElse(BrokerProfile.LAVINMQ);
-    private String vhost = DEFAULTS.getString("vhost");
-    private long seed;
+  public static final class Builder extends BrokerBuilder<Builder> {
     private boolean ledger = true;
     private String systemName = "brokersim";
-    private Config config = ConfigFactory.empty();
-    private FaultPlan faults = FaultPlan.NONE;
-    private final List<TraceSink> sinks = new ArrayList<>();
 
-    public Builder profile(BrokerProfile value) {
-      profile = Objects.requireNonNull(value);
-      return this;
-    }
-
-    /** Seed for server-generated names. */
-    public Builder seed(long value) {
-      seed = value;
-      return this;
-    }
+    private Builder() {}
 
     /** Keep a fate ledger (default true; its memory grows with the number of messages). */
     public Builder ledger(boolean value) {
@@ -146,24 +119,8 @@ public final class LiveBroker implements AutoCloseable, Driver {
       return this;
     }
 
-    public Builder sink(TraceSink sink) {
-      sinks.add(sink);
-      return this;
-    }
-
     public Builder systemName(String value) {
       systemName = Objects.requireNonNull(value);
-      return this;
-    }
-
-    /** Fault rules to inject (see docs/faults.md). */
-    public Builder faults(FaultPlan value) {
-      faults = Objects.requireNonNull(value);
-      return this;
-    }
-
-    public Builder config(Config value) {
-      config = Objects.requireNonNull(value);
       return this;
     }
 

@@ -1,12 +1,7 @@
 package io.brokersim.core;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.brokersim.core.actor.BrokerActor;
-import io.brokersim.core.actor.BrokerContext;
 import io.brokersim.core.client.Driver;
-import io.brokersim.core.fault.FaultInjector;
-import io.brokersim.core.fault.FaultPlan;
 import io.brokersim.core.client.SimConnection;
 import io.brokersim.core.profile.BrokerProfile;
 import io.brokersim.core.runtime.DeterministicRuntime;
@@ -19,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -56,15 +50,10 @@ public final class Simulation implements AutoCloseable, Driver {
     if (memory != null) {
       sinks.add(memory);
     }
-    sinks.addAll(b.extraSinks);
+    sinks.addAll(b.sinks);
     Trace[] holder = new Trace[1];
-    this.runtime = DeterministicRuntime.start(rt -> {
-      holder[0] = Trace.create(rt::nowNanos, sinks.toArray(new TraceSink[0]));
-      FaultInjector faults = new FaultInjector(b.faults.rules(), rt.entropy().fork("faults"));
-      BrokerContext ctx = new BrokerContext(profile, b.vhost, holder[0], rt::nowNanos, rt.entropy().fork("broker"),
-          faults);
-      return BrokerActor.create(ctx);
-    }, "brokersim", seed, b.config);
+    this.runtime = DeterministicRuntime.start(rt -> b.guardian(rt, sinks, t -> holder[0] = t), "brokersim", seed,
+        b.config);
     this.trace = holder[0];
   }
 
@@ -179,49 +168,14 @@ public final class Simulation implements AutoCloseable, Driver {
   }
 
   /** Options of a simulation. */
-  public static final class Builder {
-    private static final Config DEFAULTS = ConfigFactory.load().getConfig("brokersim");
-    private long seed;
-    private String vhost = DEFAULTS.getString("vhost");
-    private BrokerProfile profile = BrokerProfile.byName(DEFAULTS.getString("profile"))
-        .orElseThrow(() -> new IllegalArgumentException("brokersim.profile: unknown profile '"
-            + DEFAULTS.getString("profile") + "'; expected one of lavinmq, rabbitmq-3, rabbitmq-4"));
+  public static final class Builder extends BrokerBuilder<Builder> {
     private boolean keepEvents = true;
-    private final List<TraceSink> extraSinks = new ArrayList<>();
-    private Config config = ConfigFactory.empty();
-    private FaultPlan faults = FaultPlan.NONE;
 
-    public Builder seed(long value) {
-      seed = value;
-      return this;
-    }
-
-    public Builder profile(BrokerProfile value) {
-      profile = Objects.requireNonNull(value);
-      return this;
-    }
+    private Builder() {}
 
     /** Keep every trace record in memory (default true); hashing and the ledger work either way. */
     public Builder keepEvents(boolean value) {
       keepEvents = value;
-      return this;
-    }
-
-    /** An extra trace sink, e.g. a JSON Lines file. */
-    public Builder sink(TraceSink sink) {
-      extraSinks.add(sink);
-      return this;
-    }
-
-    /** Fault rules to inject (see docs/faults.md). */
-    public Builder faults(FaultPlan value) {
-      faults = Objects.requireNonNull(value);
-      return this;
-    }
-
-    /** Extra Pekko/brokersim configuration over the defaults. */
-    public Builder config(Config value) {
-      config = Objects.requireNonNull(value);
       return this;
     }
 
