@@ -128,6 +128,7 @@ public final class BrokerActor extends AbstractBehavior<BrokerActor.Command> {
   private final Map<String, QueueEntry> queues = new LinkedHashMap<>();
   private final Set<String> readyQueues = new LinkedHashSet<>();
   private final Map<String, ActorRef<ConnectionActor.Command>> connectionRefs = new LinkedHashMap<>();
+  private final Map<String, String> clientNames = new LinkedHashMap<>();
   private String restartingFor;
   private final ActorRef<ReplyToRegistryActor.Command> replyTo;
   private long connections;
@@ -172,6 +173,7 @@ public final class BrokerActor extends AbstractBehavior<BrokerActor.Command> {
         ConnectionActor.create(broker, getContext().getSelf(), replyTo, id, m.clientName(), m.cancelNotify(), m.sink()),
         id);
     connectionRefs.put(id, ref);
+    clientNames.put(id, m.clientName());
     broker.trace().record(new TraceEvent.ConnectionOpened(id, m.clientName(), m.user(), broker.vhost()));
     m.sink().connectionOpened(id, ref);
     return this;
@@ -228,6 +230,7 @@ public final class BrokerActor extends AbstractBehavior<BrokerActor.Command> {
 
   private Behavior<Command> onConnectionGone(ConnectionGone m) {
     connectionRefs.remove(m.connectionId());
+    clientNames.remove(m.connectionId());
     for (QueueEntry q : queues.values()) {
       if (q.spec().exclusive() && m.connectionId().equals(q.spec().ownerConnection())) {
         q.ref().tell(new QueueActor.DeleteInternal("exclusive-owner-closed"));
@@ -328,8 +331,9 @@ public final class BrokerActor extends AbstractBehavior<BrokerActor.Command> {
   private boolean applyRoutedFaults(Route m, List<QueueEntry> targets, ActorRef<ChannelActor.Command> confirmTo) {
     Message msg = m.message();
     String firstQueue = targets.isEmpty() ? null : targets.get(0).spec().name();
-    List<FaultInjector.Fired> fired = FaultPoints.check(broker, Boundary.ROUTED, msg, firstQueue, null, null, null,
-        m.channelId());
+    String connectionId = m.channel() == null ? null : connectionOf(m.channelId());
+    List<FaultInjector.Fired> fired = FaultPoints.check(broker, Boundary.ROUTED, msg, firstQueue, null, connectionId,
+        connectionId == null ? null : clientNames.get(connectionId), m.channelId());
     if (fired.isEmpty()) {
       return false;
     }
@@ -348,10 +352,10 @@ public final class BrokerActor extends AbstractBehavior<BrokerActor.Command> {
           FaultPoints.record(broker, f, e, m.channelId(), msg.msgId(), null);
           delay = delay == null ? d.delay() : delay.plus(d.delay());
         } else if (e instanceof Effect.Duplicate d) {
-          copies += d.copies();
           for (int k = 1; k <= d.copies(); k++) {
-            FaultPoints.record(broker, f, e, m.channelId(), msg.msgId(), msg.msgId() + "~dup" + k);
+            FaultPoints.record(broker, f, e, m.channelId(), msg.msgId(), msg.msgId() + "~dup" + (copies + k));
           }
+          copies += d.copies();
         } else if (e instanceof Effect.CloseChannel || e instanceof Effect.CloseConnection
             || e instanceof Effect.CutConnection) {
           if (m.channel() == null) {

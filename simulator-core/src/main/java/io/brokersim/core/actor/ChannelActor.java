@@ -435,6 +435,7 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
     }
     Message msg = route.message();
     boolean consumed = false;
+    int duplicates = 0;
     String discardedBy = null;
     Duration delay = null;
     for (FaultInjector.Fired f : fired) {
@@ -448,7 +449,7 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
           delay = delay == null ? d.delay() : delay.plus(d.delay());
         } else if (e instanceof Effect.Duplicate d) {
           for (int k = 1; k <= d.copies(); k++) {
-            String dupId = msg.msgId() + "~dup" + k;
+            String dupId = msg.msgId() + "~dup" + (++duplicates);
             FaultPoints.record(broker, f, e, channelId, msg.msgId(), dupId);
             Message dup = new Message(dupId, msg.exchange(), msg.routingKey(), msg.properties(), msg.body());
             vhost.tell(new BrokerActor.Route(dup, route.mandatory(), route.immediate(), 0, channelId,
@@ -655,7 +656,7 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
     replyTag = tag;
     replyName = name;
     replyConsumers.put(tag, name);
-    replyRegistry.tell(new ReplyToRegistryActor.Register(name, getContext().getSelf(), channelId, tag));
+    replyRegistry.tell(new ReplyToRegistryActor.Register(name, getContext().getSelf(), channelId, tag, clientName));
     broker.trace().record(new TraceEvent.ConsumerAdded(c.queue(), channelId, tag, true, 0));
     if (!c.noWait()) {
       sink.send(number, new Outbound.BasicConsumeOk(tag));

@@ -247,6 +247,7 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     Message msg = m.message();
     List<FaultInjector.Fired> fired = FaultPoints.check(broker, Boundary.ENQUEUED, msg, name(), null, null, null, null);
     boolean taken = false;
+    int duplicates = 0;
     Duration delay = null;
     for (FaultInjector.Fired f : fired) {
       for (Effect e : f.effects()) {
@@ -262,7 +263,7 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
           delay = delay == null ? d.delay() : delay.plus(d.delay());
         } else if (e instanceof Effect.Duplicate d) {
           for (int k = 1; k <= d.copies(); k++) {
-            String dupId = msg.msgId() + "~dup" + k;
+            String dupId = msg.msgId() + "~dup" + (++duplicates);
             FaultPoints.record(broker, f, e, name(), msg.msgId(), dupId);
             getContext().getSelf().tell(new DelayedEnqueue(new Enqueue(
                 new Message(dupId, msg.exchange(), msg.routingKey(), msg.properties(), msg.body()), null, 0)));

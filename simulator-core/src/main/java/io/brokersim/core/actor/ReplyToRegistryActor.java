@@ -30,8 +30,8 @@ public final class ReplyToRegistryActor extends AbstractBehavior<ReplyToRegistry
   public interface Command {}
 
   /** A channel's reply consumer is live under {@code name}. */
-  public record Register(String name, ActorRef<ChannelActor.Command> channel, String channelId, String consumerTag)
-      implements Command {}
+  public record Register(String name, ActorRef<ChannelActor.Command> channel, String channelId, String consumerTag,
+      String clientName) implements Command {}
 
   /** The name is dead (reply consumer cancelled); {@code reason} explains later drops. */
   public record Unregister(String name, String reason) implements Command {}
@@ -50,7 +50,8 @@ public final class ReplyToRegistryActor extends AbstractBehavior<ReplyToRegistry
 
   private record DelayedDeliver(BrokerActor.Route route) implements Command {}
 
-  private record Live(ActorRef<ChannelActor.Command> channel, String channelId, String consumerTag) {}
+  private record Live(ActorRef<ChannelActor.Command> channel, String channelId, String consumerTag,
+      String clientName) {}
 
   private static final int TOMBSTONES = 10_000;
 
@@ -92,7 +93,7 @@ public final class ReplyToRegistryActor extends AbstractBehavior<ReplyToRegistry
         break;
       }
     }
-    live.put(m.name(), new Live(m.channel(), m.channelId(), m.consumerTag()));
+    live.put(m.name(), new Live(m.channel(), m.channelId(), m.consumerTag(), m.clientName()));
     deadReasons.remove(m.name());
     if (!watched) {
       // A channel that stops without releasing (it cannot, but be safe) must not leave names behind.
@@ -172,7 +173,7 @@ public final class ReplyToRegistryActor extends AbstractBehavior<ReplyToRegistry
     String name = msg.routingKey();
     String connectionId = target.channelId().substring(0, Math.max(0, target.channelId().indexOf('/')));
     List<FaultInjector.Fired> fired = FaultPoints.check(broker, Boundary.REPLY_RESOLVED, msg, "reply:" + name,
-        target.consumerTag(), connectionId, null, target.channelId());
+        target.consumerTag(), connectionId, target.clientName(), target.channelId());
     String dropReason = null;
     Duration delay = null;
     int copies = 0;
@@ -185,10 +186,10 @@ public final class ReplyToRegistryActor extends AbstractBehavior<ReplyToRegistry
           FaultPoints.record(broker, f, e, target.channelId(), msg.msgId(), null);
           delay = delay == null ? d.delay() : delay.plus(d.delay());
         } else if (e instanceof Effect.Duplicate d) {
-          copies += d.copies();
           for (int k = 1; k <= d.copies(); k++) {
-            FaultPoints.record(broker, f, e, target.channelId(), msg.msgId(), msg.msgId() + "~dup" + k);
+            FaultPoints.record(broker, f, e, target.channelId(), msg.msgId(), msg.msgId() + "~dup" + (copies + k));
           }
+          copies += d.copies();
         } else if (e instanceof Effect.CloseChannel || e instanceof Effect.CloseConnection
             || e instanceof Effect.CutConnection) {
           FaultPoints.record(broker, f, e, e instanceof Effect.CloseChannel ? target.channelId() : connectionId,

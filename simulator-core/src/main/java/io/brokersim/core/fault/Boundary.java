@@ -11,7 +11,7 @@ public enum Boundary {
   ROUTED,
   /** A queue is about to accept a copy. */
   ENQUEUED,
-  /** A channel is about to hand a message to a consumer (or a {@code basic.get}). */
+  /** A channel is about to hand a message to a consumer ({@code basic.get} answers are not covered). */
   DELIVERED,
   /** A channel received a {@code basic.ack} for a delivery. */
   ACK_RECEIVED,

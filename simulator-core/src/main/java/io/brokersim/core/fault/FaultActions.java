@@ -1,6 +1,7 @@
 package io.brokersim.core.fault;
 
 import com.typesafe.config.Config;
+import io.brokersim.core.model.ReplyCode;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,10 +81,12 @@ public final class FaultActions {
   }
 
   public static FaultAction closeChannel(int code, String text) {
+    ReplyCode.of(code);
     return FaultAction.of("close-channel", new Effect.CloseChannel(code, text));
   }
 
   public static FaultAction closeConnection(int code, String text) {
+    ReplyCode.of(code);
     return FaultAction.of("close-connection", new Effect.CloseConnection(code, text));
   }
 
@@ -104,6 +107,7 @@ public final class FaultActions {
    * use it at {@link Boundary#ROUTED} with a match on {@code has-reply-to}.
    */
   public static FaultAction deadReplyChannel(boolean wholeConnection, int code, String text) {
+    ReplyCode.of(code);
     return FaultAction.of("dead-reply-channel", wholeConnection
         ? new Effect.CloseConnection(code, text) : new Effect.CloseChannel(code, text));
   }

@@ -6,6 +6,8 @@ import io.brokersim.core.model.BasicProperties;
  * What happened at a boundary, as a fault rule sees it. Fields that do not apply to the boundary are
  * null ({@code queue} at publish time, {@code consumerTag} outside deliveries, …).
  *
+ * <p>At {@link Boundary#REPLY_RESOLVED} the {@code queue} is {@code reply:<reply name>}.
+ *
  * @param channelId the channel the event concerns: the publisher's for publish/routed, the consumer's
  *     for delivered/ack, the requester's for reply-resolved
  */

@@ -26,6 +26,9 @@ public final class FaultInjector {
   private final Set<Boundary> boundaries = EnumSet.noneOf(Boundary.class);
 
   public FaultInjector(List<FaultRule> rules, RandomSource root) {
+    if (root == null && !rules.isEmpty()) {
+      throw new IllegalArgumentException("fault rules need a seeded random source");
+    }
     this.rules = List.copyOf(rules);
     this.matches = new long[rules.size()];
     this.fired = new int[rules.size()];

@@ -18,8 +18,15 @@ public record Match(String exchange, String routingKey, String queue, String con
       Map.of());
 
   public Match {
-    properties = properties == null ? Map.of() : Map.copyOf(new LinkedHashMap<>(properties));
-    headers = headers == null ? Map.of() : Map.copyOf(new LinkedHashMap<>(headers));
+    // Insertion-ordered copies: Map.copyOf's iteration order differs between JVM runs.
+    properties = properties == null ? Map.of()
+        : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(properties));
+    headers = headers == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+    for (String name : properties.keySet()) {
+      if (!PROPERTY_NAMES.contains(name)) {
+        throw new IllegalArgumentException("unknown property '" + name + "'; expected one of " + PROPERTY_NAMES);
+      }
+    }
   }
 
   /** True if the event satisfies every predicate. */
