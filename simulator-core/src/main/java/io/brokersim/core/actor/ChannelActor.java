@@ -9,6 +9,7 @@ import io.brokersim.core.model.ChannelCredit;
 import io.brokersim.core.model.DeliveryTags;
 import io.brokersim.core.model.Message;
 import io.brokersim.core.model.MethodRef;
+import io.brokersim.core.model.NameValidation;
 import io.brokersim.core.model.PublishConfirms;
 import io.brokersim.core.model.RandomSource;
 import io.brokersim.core.model.ReplyCode;
@@ -299,7 +300,11 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
 
   /** Sends a registry method to the vhost and waits for its answer. */
   private void request(ClientMethod m) {
-    ClientMethod resolved = resolveEmptyQueueName(m);
+    ClientMethod named = checkNames(m);
+    if (named == null) {
+      return;
+    }
+    ClientMethod resolved = resolveEmptyQueueName(named);
     if (resolved == null) {
       return;
     }
@@ -310,6 +315,65 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
   private BrokerActor.ChannelInfo info() {
     int p = prefetch != null ? prefetch : profile.defaultConsumerPrefetch();
     return new BrokerActor.ChannelInfo(channelId, connectionId, p, cancelNotify, credit);
+  }
+
+  /**
+   * Entity-name rules (reference §3.4): RabbitMQ strips CR and LF from queue and exchange names;
+   * LavinMQ accepts printable ASCII only; no name may exceed 255 bytes. Returns the method with its
+   * names normalised, or null after raising 406.
+   */
+  private ClientMethod checkNames(ClientMethod m) {
+    java.util.function.UnaryOperator<String> q = n -> n;
+    if (profile.isRabbitMq()) {
+      q = n -> n == null ? null : NameValidation.stripCrLf(n);
+    }
+    ClientMethod out = m;
+    if (m instanceof ClientMethod.QueueDeclare d) {
+      out = new ClientMethod.QueueDeclare(q.apply(d.queue()), d.passive(), d.durable(), d.exclusive(), d.autoDelete(),
+          d.noWait(), d.arguments());
+    } else if (m instanceof ClientMethod.QueueBind b) {
+      out = new ClientMethod.QueueBind(q.apply(b.queue()), q.apply(b.exchange()), b.routingKey(), b.noWait(),
+          b.arguments());
+    } else if (m instanceof ClientMethod.QueueUnbind u) {
+      out = new ClientMethod.QueueUnbind(q.apply(u.queue()), q.apply(u.exchange()), u.routingKey(), u.arguments());
+    } else if (m instanceof ClientMethod.QueuePurge pu) {
+      out = new ClientMethod.QueuePurge(q.apply(pu.queue()), pu.noWait());
+    } else if (m instanceof ClientMethod.QueueDelete d) {
+      out = new ClientMethod.QueueDelete(q.apply(d.queue()), d.ifUnused(), d.ifEmpty(), d.noWait());
+    } else if (m instanceof ClientMethod.ExchangeDeclare d) {
+      out = new ClientMethod.ExchangeDeclare(q.apply(d.exchange()), d.type(), d.passive(), d.durable(), d.autoDelete(),
+          d.internal(), d.noWait(), d.arguments());
+    } else if (m instanceof ClientMethod.ExchangeDelete d) {
+      out = new ClientMethod.ExchangeDelete(q.apply(d.exchange()), d.ifUnused(), d.noWait());
+    }
+    String queue = queueOf(out);
+    String exchange = exchangeOf(out);
+    if (queue != null && !validName(queue)) {
+      raise(profile.invalidName(methodOf(out), "queue"));
+      return null;
+    }
+    if (exchange != null && !validName(exchange)) {
+      raise(profile.invalidName(methodOf(out), "exchange"));
+      return null;
+    }
+    return out;
+  }
+
+  private boolean validName(String name) {
+    return NameValidation.fitsShortString(name) && (profile.isRabbitMq() || NameValidation.isPrintableAscii(name));
+  }
+
+  private static String exchangeOf(ClientMethod m) {
+    if (m instanceof ClientMethod.ExchangeDeclare d) {
+      return d.exchange();
+    } else if (m instanceof ClientMethod.ExchangeDelete d) {
+      return d.exchange();
+    } else if (m instanceof ClientMethod.QueueBind b) {
+      return b.exchange();
+    } else if (m instanceof ClientMethod.QueueUnbind u) {
+      return u.exchange();
+    }
+    return null;
   }
 
   /** The empty-queue-name shortcut (reference §2.1): the most recently declared queue. */
@@ -380,6 +444,10 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
       return MethodRef.BASIC_CONSUME;
     } else if (m instanceof ClientMethod.BasicPublish) {
       return MethodRef.BASIC_PUBLISH;
+    } else if (m instanceof ClientMethod.ExchangeDeclare) {
+      return MethodRef.EXCHANGE_DECLARE;
+    } else if (m instanceof ClientMethod.ExchangeDelete) {
+      return MethodRef.EXCHANGE_DELETE;
     }
     return MethodRef.NONE;
   }

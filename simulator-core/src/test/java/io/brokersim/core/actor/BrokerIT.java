@@ -388,4 +388,31 @@ class BrokerIT extends SimulationTestBase {
     sim.runUntilQuiet();
     assertEquals(0, ch.queueDeclarePassive("q").messageCount());
   }
+
+  @Test
+  void queueName_rabbitMqStripsLineFeeds_E2() {
+    start(BrokerProfile.RABBITMQ_3);
+    SimChannel ch = channel("app");
+    assertEquals("queuename", ch.queueDeclare("queue\r\nname", false, false, false, null).queue());
+    assertEquals(0, ch.queueDeclarePassive("queuename").messageCount());
+  }
+
+  @Test
+  void queueName_lavinMqNonPrintable_406() {
+    start(BrokerProfile.LAVINMQ);
+    SimChannel ch = channel("app");
+    AmqpException e = assertThrows(AmqpException.class, () -> ch.queueDeclare("bad\u0001name", false, false, false, null));
+    assertEquals("PRECONDITION_FAILED - Queue name isn't valid", e.replyText());
+    SimChannel ch2 = channel("app2");
+    AmqpException x = assertThrows(AmqpException.class, () -> ch2.exchangeDeclare("tab\there", "direct"));
+    assertEquals("PRECONDITION_FAILED - Exchange name isn't valid", x.replyText());
+  }
+
+  @Test
+  void queueName_longerThan255Bytes_406() {
+    start(BrokerProfile.RABBITMQ_4);
+    SimChannel ch = channel("app");
+    assertEquals(406, assertThrows(AmqpException.class,
+        () -> ch.queueDeclare("q".repeat(256), true, false, false, null)).replyCode());
+  }
 }
