@@ -54,8 +54,18 @@ final class FaultPoints {
       effect = "close-connection " + c.code();
     } else if (e instanceof Effect.PauseQueue p) {
       effect = (p.paused() ? "pause-queue" : "resume-queue") + (p.queue() == null ? "" : " " + p.queue());
+    } else if (e instanceof Effect.Drop) {
+      effect = "drop";
+    } else if (e instanceof Effect.CutConnection) {
+      effect = "cut-connection";
+    } else if (e instanceof Effect.CancelConsumer) {
+      effect = "cancel-consumer";
+    } else if (e instanceof Effect.CrashConsumer) {
+      effect = "crash-consumer";
+    } else if (e instanceof Effect.RestartBroker) {
+      effect = "broker-restart";
     } else {
-      effect = e.getClass().getSimpleName();
+      effect = "stop-heartbeats";
     }
     return action.equals(effect) ? action : action + ": " + effect;
   }

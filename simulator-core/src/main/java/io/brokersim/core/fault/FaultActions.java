@@ -19,13 +19,16 @@ public final class FaultActions {
     TYPES.put("drop", c -> drop());
     TYPES.put("delay", c -> delay(c.getDuration("delay")));
     TYPES.put("duplicate", c -> duplicate(c.hasPath("copies") ? c.getInt("copies") : 1));
-    TYPES.put("close-channel", c -> closeChannel(code(c, 320), text(c)));
+    // Channel closes default to 406, a channel-level code; 320 CONNECTION_FORCED is connection-level (§0.2).
+    TYPES.put("close-channel", c -> closeChannel(code(c, 406), text(c)));
     TYPES.put("close-connection", c -> closeConnection(code(c, 320), text(c)));
     TYPES.put("cut-connection", c -> cutConnection());
     TYPES.put("cancel-consumer", c -> cancelConsumer());
     TYPES.put("crash-consumer", c -> crashConsumer());
-    TYPES.put("dead-reply-channel", c -> deadReplyChannel(
-        c.hasPath("scope") && "connection".equals(c.getString("scope")), code(c, 320), text(c)));
+    TYPES.put("dead-reply-channel", c -> {
+      boolean connection = c.hasPath("scope") && "connection".equals(c.getString("scope"));
+      return deadReplyChannel(connection, code(c, connection ? 320 : 406), text(c));
+    });
     TYPES.put("pause-queue", c -> pauseQueue(c.hasPath("queue") ? c.getString("queue") : null));
     TYPES.put("resume-queue", c -> resumeQueue(c.hasPath("queue") ? c.getString("queue") : null));
     TYPES.put("broker-restart", c -> brokerRestart());

@@ -74,8 +74,8 @@ class FaultFileExamplesIT {
 
     assertEquals(1, processed.size(), "the request was routed and served");
     assertTrue(call.isCompletedExceptionally(), "no reply reached the requester");
-    assertEquals(320, requester.closeCause().replyCode());
-    assertEquals("CONNECTION_FORCED - requester died", requester.closeCause().replyText());
+    assertEquals(406, requester.closeCause().replyCode());
+    assertEquals("PRECONDITION_FAILED - requester died", requester.closeCause().replyText());
     assertTrue(conn.isOpen(), "scope = channel leaves the connection open");
     assertEquals(List.of("dead-reply-channel"), injected().stream().map(TraceEvent.FaultInjected::rule).toList(),
         "the server's reply has no reply_to and is not hit");

@@ -77,7 +77,7 @@ class FaultInjectionIT {
 
   private static FaultPlan deadReplyChannel(boolean wholeConnection) {
     return FaultPlan.builder().rule("dead-reply-channel", Boundary.ROUTED, Match.builder().hasReplyTo(true).build(),
-        FaultActions.deadReplyChannel(wholeConnection, 320, null), Trigger.oneShot()).build();
+        FaultActions.deadReplyChannel(wholeConnection, wholeConnection ? 320 : 406, null), Trigger.oneShot()).build();
   }
 
   private static FaultPlan dropConsumer() {
@@ -99,7 +99,7 @@ class FaultInjectionIT {
     sim.advanceBy(Duration.ofSeconds(6));
     assertEquals(1, processed.size(), "the request was routed and processed");
     assertTrue(call.isCompletedExceptionally(), "no reply ever reached the requester");
-    assertEquals(320, requester.closeCause().replyCode());
+    assertEquals(406, requester.closeCause().replyCode());
     String why = sim.ledger().explainReplyFor(processed.get(0).properties().correlationId());
     assertTrue(why.contains("dead-reply-channel"), why);
     assertTrue(why.contains("dropped") || why.contains("returned"), why);
