@@ -1,18 +1,26 @@
 package io.brokersim.scenarios;
 
+import io.brokersim.scenarios.catalogue.BrokerRestartLosesTransientCallbackQueue;
 import io.brokersim.scenarios.catalogue.ConsumerDroppedMidStream;
 import io.brokersim.scenarios.catalogue.LateReplyAfterTimeout;
+import io.brokersim.scenarios.catalogue.LivenessProbeBeforeReply;
+import io.brokersim.scenarios.catalogue.LostReplyRequesterChannelClosed;
 import io.brokersim.scenarios.catalogue.LostReplyRequesterConnectionDropped;
 import io.brokersim.scenarios.catalogue.LostReplyServerAcksThenCrashes;
 import io.brokersim.scenarios.catalogue.LostReplyServerCrashBeforeAck;
+import io.brokersim.scenarios.catalogue.PublishBeforeReplyConsumer;
+import io.brokersim.scenarios.catalogue.ReplyConsumerWithAck;
+import io.brokersim.scenarios.catalogue.RequestExpiresInQueue;
 import io.brokersim.scenarios.catalogue.RpcCallbackQueue;
+import io.brokersim.scenarios.catalogue.RpcDirectReplyTo;
+import io.brokersim.scenarios.catalogue.SeedDirectReplyToAsWritten;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The scenarios {@code brokersim} can run today, in teaching order. Scenarios that need direct reply-to,
- * dead-lettering, fault injection or a broker restart join the list when the core has them
- * (docs/scenarios.md lists them).
+ * The scenarios {@code brokersim} can run, in teaching order: callback-queue RPC and how its replies get lost,
+ * then direct reply-to (the LavinMQ guide's example, its two 406s, a dead requester, the liveness probe), then
+ * request TTL with dead-lettering and a broker restart. docs/scenarios.md explains each.
  */
 public final class Catalogue {
 
@@ -22,7 +30,15 @@ public final class Catalogue {
       new LostReplyServerCrashBeforeAck(),
       new LostReplyServerAcksThenCrashes(),
       new LateReplyAfterTimeout(),
-      new ConsumerDroppedMidStream());
+      new ConsumerDroppedMidStream(),
+      new RpcDirectReplyTo(),
+      new SeedDirectReplyToAsWritten(),
+      new ReplyConsumerWithAck(),
+      new PublishBeforeReplyConsumer(),
+      new LostReplyRequesterChannelClosed(),
+      new LivenessProbeBeforeReply(),
+      new RequestExpiresInQueue(),
+      new BrokerRestartLosesTransientCallbackQueue());
 
   private Catalogue() {}
 

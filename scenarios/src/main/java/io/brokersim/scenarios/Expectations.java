@@ -1,13 +1,16 @@
 package io.brokersim.scenarios;
 
+import io.brokersim.core.profile.BrokerProfile;
 import io.brokersim.core.trace.Fate;
 import io.brokersim.core.trace.LostMessageException;
 import io.brokersim.core.trace.MessageFate;
 import io.brokersim.core.trace.TraceEvent;
 import io.brokersim.scenarios.Expectation.Check;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The stock {@link Expectation}s of the catalogue. Each checks both sides where it can: what the clients saw
@@ -279,6 +282,229 @@ public final class Expectations {
     });
   }
 
+  // --------------------------------------------------------------------------- direct reply-to, faults
+
+  /**
+   * Every reply reached its requester through the reply-to registry (direct reply-to), and no requester declared a
+   * callback queue: no exclusive or server-named queue exists in the run.
+   */
+  public static Expectation repliesDeliveredDirectly() {
+    return Expectation.of("every reply goes straight to its requester's channel; no callback queue is declared",
+        run -> {
+          List<String> wrong = new ArrayList<>();
+          int replies = 0;
+          for (RpcCall c : run.log().calls()) {
+            for (MessageFate reply : replies(run, c.correlationId())) {
+              replies++;
+              if (fateKind(reply) != Fate.Kind.DELIVERED_REPLY) {
+                wrong.add("the reply to " + c.correlationId() + " " + phrase(reply));
+              }
+            }
+          }
+          for (TraceEvent.QueueDeclared q : run.sim().events().events(TraceEvent.QueueDeclared.class)) {
+            if (q.exclusive() || q.queue().startsWith("amq.gen-")) {
+              wrong.add("queue " + q.queue() + " was declared");
+            }
+          }
+          if (replies == 0) {
+            return Check.fails("no reply was published");
+          }
+          if (!wrong.isEmpty()) {
+            return Check.fails(list(wrong));
+          }
+          int routed = run.sim().events().events(TraceEvent.ReplyRouted.class).size();
+          return Check.holds((replies == 1 ? "the reply was" : "all " + replies + " replies were")
+              + " resolved by the reply-to registry (" + routed + " reply_routed) and delivered to the requester's"
+              + " channel; no reply queue was declared");
+        });
+  }
+
+  /**
+   * The requester consumed a direct reply-to pseudo-queue, and the broker rewrote the {@code reply_to} of its
+   * requests to one reply name of the profile's form: LavinMQ {@code amq.direct.reply-to.<consumer tag>} (for
+   * either alias), RabbitMQ {@code amq.rabbitmq.reply-to.<opaque suffix>}.
+   */
+  public static Expectation replyNameRewritten(String requester) {
+    return Expectation.of(requester + "'s reply_to is rewritten to the broker's reply name (LavinMQ: "
+        + "amq.direct.reply-to.<consumer tag>; RabbitMQ: amq.rabbitmq.reply-to.<opaque suffix>)", run -> {
+          BrokerProfile profile = run.profile();
+          String conn = connectionId(run, requester);
+          Optional<TraceEvent.ConsumerAdded> consumer = run.sim().events().events(TraceEvent.ConsumerAdded.class)
+              .stream().filter(c -> c.channel().startsWith(conn + "/") && profile.isReplyPseudoName(c.queue()))
+              .findFirst();
+          if (consumer.isEmpty()) {
+            return Check.fails(requester + " never consumed a direct reply-to pseudo-queue");
+          }
+          String tag = consumer.get().consumerTag();
+          Set<String> names = new LinkedHashSet<>();
+          for (TraceEvent.Published p : run.sim().events().events(TraceEvent.Published.class)) {
+            if (p.channel().equals(consumer.get().channel()) && p.replyTo() != null) {
+              names.add(p.replyTo());
+            }
+          }
+          if (names.size() != 1) {
+            return Check.fails(requester + "'s requests carried " + names.size() + " reply names: " + names);
+          }
+          String name = names.iterator().next();
+          String consumed = requester + " consumed " + consumer.get().queue() + " (consumer tag " + tag + ")";
+          if (profile.isLavinMq()) {
+            return name.equals(BrokerProfile.LAVINMQ_REPLY_TO + "." + tag)
+                ? Check.holds(consumed + "; its requests carried reply_to " + name
+                    + ", that is amq.direct.reply-to.<its consumer tag>")
+                : Check.fails(consumed + " but its requests carried reply_to " + name);
+          }
+          return name.startsWith(BrokerProfile.RABBITMQ_REPLY_TO + ".") && !name.contains(tag)
+              ? Check.holds(consumed + "; its requests carried reply_to " + name
+                  + ": the prefix and an opaque suffix that does not reveal the consumer tag")
+              : Check.fails(consumed + " but its requests carried reply_to " + name);
+        });
+  }
+
+  /** A reply to the call was published, and none reached the requester. */
+  public static Expectation replyNeverReachesRequester(String correlationId) {
+    return Expectation.of("the reply to " + correlationId + " never reaches its requester", run -> {
+      List<MessageFate> replies = replies(run, correlationId);
+      if (replies.isEmpty()) {
+        return Check.fails("no reply to " + correlationId + " was published");
+      }
+      for (MessageFate reply : replies) {
+        Fate.Kind kind = fateKind(reply);
+        if (kind == null || kind == Fate.Kind.AUTO_ACKED || kind == Fate.Kind.DELIVERED_REPLY
+            || kind == Fate.Kind.ACKNOWLEDGED) {
+          return Check.fails("the reply " + phrase(reply));
+        }
+      }
+      return Check.holds("the reply " + phrase(replies.get(0)));
+    });
+  }
+
+  /**
+   * Whether the responder is told about its reply with {@code basic.return 312 NO_ROUTE}: {@code told} says what the
+   * profile does (reference §1.6: RabbitMQ up to 4.1 returns every mandatory direct reply, 4.2+ none, LavinMQ only
+   * when the requester is gone).
+   */
+  public static Expectation responderToldByReturn(String correlationId, boolean told) {
+    String description = told
+        ? "the responder gets basic.return 312 NO_ROUTE for its reply to " + correlationId
+        : "the responder gets no basic.return for its reply to " + correlationId;
+    return Expectation.of(description, run -> {
+      List<MessageFate> replies = replies(run, correlationId);
+      if (replies.isEmpty()) {
+        return Check.fails("no reply to " + correlationId + " was published");
+      }
+      MessageFate reply = replies.get(0);
+      List<RpcLog.Entry> seen = entries(run, correlationId, RpcLog.Kind.REPLY_RETURNED);
+      String flag = reply.mandatory() ? "mandatory" : "not mandatory";
+      if (told) {
+        return reply.returnCode() == 312 && !seen.isEmpty()
+            ? Check.holds(seen.get(0).participant() + " got basic.return " + seen.get(0).text() + " at "
+                + VirtualTime.format(seen.get(0).virtualNanos()) + " for its " + flag + " reply, which "
+                + fatePhrase(reply))
+            : Check.fails("no basic.return for the " + flag + " reply, which " + fatePhrase(reply));
+      }
+      return reply.returnCode() == 0 && seen.isEmpty()
+          ? Check.holds("no basic.return for the " + flag + " reply, which " + fatePhrase(reply))
+          : Check.fails("the responder got basic.return " + reply.returnCode() + " for the " + flag + " reply");
+    });
+  }
+
+  /**
+   * The fate ledger's explanation of the call, as the report gives it ({@link #explanation}), names fault rule
+   * {@code rule}.
+   */
+  public static Expectation explanationNamesFaultRule(String correlationId, String rule) {
+    return Expectation.of("the fate ledger's explanation of " + correlationId + " names fault rule '" + rule + "'",
+        run -> {
+          String why = explanation(run, correlationId);
+          String needle = ("rule '" + rule + "'").toLowerCase(java.util.Locale.ROOT);
+          for (String line : why.split("\n")) {
+            if (line.toLowerCase(java.util.Locale.ROOT).contains(needle)) {
+              return Check.holds(line);
+            }
+          }
+          return Check.fails("it does not: " + why.replace('\n', ' '));
+        });
+  }
+
+  /** The call failed because the broker closed the requester's channel, with an error containing {@code fragment}. */
+  public static Expectation callFails(String correlationId, String fragment) {
+    return Expectation.of("the call " + correlationId + " fails: " + fragment, run -> call(run, correlationId)
+        .map(c -> c.outcome() == RpcCall.Outcome.FAILED && c.failure().contains(fragment)
+            ? Check.holds(c.requester() + "'s call " + correlationId + " " + c.outcomeText())
+            : Check.fails(correlationId + " " + c.summary()))
+        .orElseGet(() -> notSent(correlationId)));
+  }
+
+  /**
+   * The broker closed one of the participant's channels with {@code code} and exactly {@code text} (the profile's
+   * words), and only the channel: the connection survives, as it does for every soft error.
+   */
+  public static Expectation channelClosedByBroker(String participant, int code, String text) {
+    return Expectation.of("the broker closes " + participant + "'s channel with " + code + " " + text
+        + ", and only the channel", run -> {
+          String conn = connectionId(run, participant);
+          Optional<TraceEvent.ChannelClosed> closed = run.sim().events().events(TraceEvent.ChannelClosed.class).stream()
+              .filter(c -> c.channel().startsWith(conn + "/") && "server".equals(c.initiator())).findFirst();
+          if (closed.isEmpty()) {
+            return Check.fails("the broker closed no channel of " + participant);
+          }
+          TraceEvent.ChannelClosed c = closed.get();
+          if (c.code() != code || !c.text().equals(text)) {
+            return Check.fails("channel " + c.channel() + " was closed with " + c.code() + " " + c.text());
+          }
+          boolean connectionClosed = run.sim().events().events(TraceEvent.ConnectionClosed.class).stream()
+              .anyMatch(x -> x.conn().equals(conn));
+          if (connectionClosed) {
+            return Check.fails("channel " + c.channel() + " was closed with " + code + ", and so was connection " + conn);
+          }
+          return Check.holds("channel " + c.channel() + " was closed with " + c.code() + " " + c.text()
+              + " (class " + c.classId() + ", method " + c.methodId() + "); connection " + conn + " stayed open");
+        });
+  }
+
+  /** No responder ever received the request. */
+  public static Expectation neverReceived(String correlationId) {
+    return Expectation.of("no responder ever sees the request " + correlationId, run -> call(run, correlationId)
+        .map(c -> {
+          if (c.timesReceived() != 0) {
+            return Check.fails("responders received it " + times(c.timesReceived()));
+          }
+          return Check.holds(request(run, correlationId).map(r -> "the request " + phrase(r))
+              .orElse("no request message was published"));
+        })
+        .orElseGet(() -> notSent(correlationId)));
+  }
+
+  /**
+   * The request reached no queue and was dropped without anyone being told: no binding matched, or the broker
+   * refused the publish (a 406 for a direct reply-to publish without a reply consumer).
+   */
+  public static Expectation requestUnroutable(String correlationId) {
+    return Expectation.of("the request " + correlationId + " reaches no queue and is dropped", run ->
+        request(run, correlationId).map(r -> {
+          boolean enqueued = run.sim().events().events(TraceEvent.Enqueued.class).stream()
+              .anyMatch(e -> e.msgId().equals(r.msgId()));
+          if (fateKind(r) != Fate.Kind.DROPPED_UNROUTABLE || enqueued) {
+            return Check.fails("the request " + phrase(r));
+          }
+          return Check.holds(firstLine(run.sim().ledger().explain(r.msgId())));
+        }).orElseGet(() -> Check.fails("no request " + correlationId + " was published")));
+  }
+
+  /** The responder never received a message. */
+  public static Expectation receivedNothing(String responder) {
+    return Expectation.of(responder + " never receives a message", run -> {
+      List<RpcLog.Entry> got = run.log().entries(responder, RpcLog.Kind.REQUEST_RECEIVED);
+      String conn = connectionId(run, responder);
+      long delivered = run.sim().events().events(TraceEvent.Delivered.class).stream()
+          .filter(d -> d.channel().startsWith(conn + "/")).count();
+      if (!got.isEmpty() || delivered > 0) {
+        return Check.fails(responder + " received " + Math.max(got.size(), delivered) + " message(s)");
+      }
+      return Check.holds("the broker delivered nothing to " + responder + " (" + conn + ")");
+    });
+  }
+
   // ------------------------------------------------------------------------------------------ helpers
 
   static Optional<RpcCall> call(ScenarioContext run, String correlationId) {
@@ -286,25 +512,25 @@ public final class Expectations {
   }
 
   /** The request the client published with this correlation_id (the message that carries reply_to). */
-  static Optional<MessageFate> request(ScenarioContext run, String correlationId) {
+  public static Optional<MessageFate> request(ScenarioContext run, String correlationId) {
     return run.sim().ledger().byCorrelationId(correlationId).stream()
         .filter(m -> m.origin() == null && m.replyTo() != null).findFirst();
   }
 
   /** Replies published with this correlation_id, in publish order. */
-  static List<MessageFate> replies(ScenarioContext run, String correlationId) {
+  public static List<MessageFate> replies(ScenarioContext run, String correlationId) {
     return run.sim().ledger().byCorrelationId(correlationId).stream()
         .filter(m -> m.origin() == null && m.replyTo() == null).toList();
   }
 
   /** The fate of a single-copy message, null while it is live. */
-  static Fate.Kind fateKind(MessageFate m) {
+  public static Fate.Kind fateKind(MessageFate m) {
     Fate f = m.copies().size() == 1 ? m.onlyCopy().fate() : null;
     return f == null ? null : f.kind();
   }
 
-  /** A short phrase for a message's fate: "was dropped as unroutable (t=0.200s)". */
-  static String phrase(MessageFate m) {
+  /** A short phrase for a message's fate: "conn-1/ch-1#2 matched no queue and was dropped at t=0.200s". */
+  public static String phrase(MessageFate m) {
     if (m.copies().size() != 1) {
       return m.msgId() + " has " + m.copies().size() + " copies";
     }
@@ -333,11 +559,34 @@ public final class Expectations {
     };
   }
 
-  /** The broker's id ({@code conn-N}) of the connection a participant opened. */
-  static String connectionId(ScenarioContext run, String participant) {
+  /** The broker's id ({@code conn-N}) of the connection a participant opened (its first, if it reconnected). */
+  public static String connectionId(ScenarioContext run, String participant) {
     return run.sim().events().events(TraceEvent.ConnectionOpened.class).stream()
         .filter(o -> o.clientName().equals(participant)).map(TraceEvent.ConnectionOpened::conn)
         .findFirst().orElse("(no connection named " + participant + ")");
+  }
+
+  /**
+   * Why a call went the way it did, as the report gives it: the fate ledger's account of its replies (or of the
+   * request, if no reply was published), plus the fault rules that hit the request when that account does not
+   * name them.
+   */
+  public static String explanation(ScenarioContext run, String correlationId) {
+    StringBuilder b = new StringBuilder(run.sim().ledger().explainReplyFor(correlationId));
+    request(run, correlationId).ifPresent(request -> {
+      for (String line : run.sim().ledger().explain(request.msgId()).split("\n")) {
+        if (line.startsWith("Fault rule '") && b.indexOf(line) < 0) {
+          b.append("\nThe request: ").append(line);
+        }
+      }
+    });
+    return b.toString();
+  }
+
+  /** The phrase of {@link #phrase} without the message id: "matched no queue and was dropped at t=0.200s". */
+  private static String fatePhrase(MessageFate m) {
+    String p = phrase(m);
+    return p.startsWith(m.msgId() + " ") ? p.substring(m.msgId().length() + 1) : p;
   }
 
   private static List<RpcLog.Entry> entries(ScenarioContext run, String correlationId, RpcLog.Kind kind) {

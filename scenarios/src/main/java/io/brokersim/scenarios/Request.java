@@ -1,9 +1,13 @@
 package io.brokersim.scenarios;
 
+import io.brokersim.core.client.AmqpException;
 import io.brokersim.core.client.Delivery;
+import io.brokersim.core.client.SimChannel;
 import io.brokersim.core.model.BasicProperties;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -65,6 +69,11 @@ public final class Request {
         BasicProperties.builder().correlationId(correlationId()).build(), body.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Decides not to reply, for the reason given (recorded in the log; the request still needs its ack). */
+  public void noReply(String why) {
+    responder.context().log().add(responder.name(), RpcLog.Kind.REPLY_NOT_SENT, correlationId(), null, why);
+  }
+
   /** Replies with {@link #defaultAnswer()}. */
   public void reply() {
     reply(defaultAnswer());
@@ -95,6 +104,44 @@ public final class Request {
             "the responder died while processing");
       }
     }));
+  }
+
+  /**
+   * The liveness probe from the LavinMQ guide: on a disposable channel of the responder's connection, a passive
+   * {@code queue.declare} of {@code reply_to}. For a direct reply-to name the broker answers {@code declare-ok}
+   * while the requester's reply consumer is live, and 404 once it is gone; the 404 closes only the disposable
+   * channel. The answer goes to the log; then {@code next} runs with this request and whether the requester is
+   * alive. Asynchronous: safe in handlers and timers.
+   */
+  public void probeRequester(BiConsumer<Request, Boolean> next) {
+    ScenarioContext ctx = responder.context();
+    String name = replyTo();
+    if (!responder.alive()) {
+      ctx.log().add(responder.name(), RpcLog.Kind.REPLY_NOT_SENT, correlationId(), null,
+          "the responder was gone before it could probe the requester");
+      return;
+    }
+    SimChannel[] probe = new SimChannel[1];
+    responder.connection().openChannelAsync()
+        .thenCompose(ch -> {
+          probe[0] = ch;
+          return ch.queueDeclarePassiveAsync(name);
+        })
+        .whenComplete((ok, error) -> ctx.guarded(responder.name() + " liveness probe", () -> {
+          String on = probe[0] == null ? "" : " on disposable channel " + probe[0].id();
+          boolean alive = error == null;
+          if (alive) {
+            ctx.log().note(responder.name(), correlationId(), "probe of " + name + on + ": declare-ok (consumer_count "
+                + ok.consumerCount() + "), the requester is there");
+            probe[0].closeAsync();
+          } else {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            String what = cause instanceof AmqpException a ? Requester.describe(a) : cause.toString();
+            ctx.log().note(responder.name(), correlationId(), "probe of " + name + on + ": " + what
+                + "; the requester is gone (only the disposable channel closed)");
+          }
+          next.accept(this, alive);
+        }).run());
   }
 
   /** The responder's process dies now (its connection drops). */

@@ -1,13 +1,18 @@
 package io.brokersim.scenarios;
 
+import io.brokersim.core.client.AmqpException;
 import io.brokersim.core.client.SimChannel;
 import io.brokersim.core.client.SimConnection;
 import io.brokersim.core.client.SimConsumer;
+import java.util.Map;
 
 /**
  * The serving side of RPC, scripted: its own connection and channel, consuming a request queue with manual
  * acks and handing each delivery to a {@link Handler} as a {@link Request}. The handler decides when to
  * reply, when to ack, and whether to die in between; that is how the scenarios stage their failures.
+ *
+ * <p>If the broker closes its channel (a refused consume, a fault) or its connection dies (a broker restart),
+ * the log says so and the responder is dead from then on: its pending work is recorded as never done.
  */
 public final class Responder {
 
@@ -35,6 +40,19 @@ public final class Responder {
     channel.addReturnListener(returned -> ctx.log().add(name, RpcLog.Kind.REPLY_RETURNED,
         returned.properties().correlationId(), returned.properties().correlationId(),
         returned.replyCode() + " " + returned.replyText()));
+    channel.whenClosed().thenAccept(cause -> ctx.guarded(name + " channel", () -> {
+      if (cause != null && alive) {
+        alive = false;
+        ctx.log().add(name, RpcLog.Kind.CHANNEL_CLOSED, null, null, "channel closed by the broker with "
+            + Requester.describe(cause));
+      }
+    }).run());
+    connection.whenTerminated().thenRun(ctx.guarded(name + " connection", () -> {
+      if (alive) {
+        alive = false;
+        ctx.log().add(name, RpcLog.Kind.CRASHED, null, null, "connection lost (closed by the broker or the network)");
+      }
+    }));
   }
 
   public String name() {
@@ -77,14 +95,38 @@ public final class Responder {
    * shared queues) and consumes it with manual acks.
    */
   public Responder serve(String queue, Handler handler) {
-    channel.queueDeclare(queue, true, false, false, null);
-    channel.basicConsume(queue, false, (SimConsumer) (ch, delivery) ->
-        ctx.guarded(name + " request handler", () -> {
-          Request request = new Request(this, delivery);
-          ctx.log().add(name, RpcLog.Kind.REQUEST_RECEIVED, request.correlationId(), null,
-              delivery.redelivered() ? "redelivered" : "first delivery");
-          handler.handle(request);
-        }).run());
+    return serve(queue, null, handler);
+  }
+
+  /**
+   * Like {@link #serve(String, Handler)}, declaring the queue with {@code arguments} ({@code x-message-ttl},
+   * {@code x-dead-letter-exchange}, ...).
+   */
+  public Responder serve(String queue, Map<String, Object> arguments, Handler handler) {
+    try {
+      channel.queueDeclare(queue, true, false, false, arguments);
+    } catch (AmqpException e) {
+      return this;   // the channel is closed; the log says why
+    }
+    return consume(queue, false, handler);
+  }
+
+  /**
+   * Consumes {@code queue} without declaring it, with manual acks or, if {@code autoAck}, without. A refused
+   * consume (404, 406) closes the channel; the log says why and the responder is dead from then on.
+   */
+  public Responder consume(String queue, boolean autoAck, Handler handler) {
+    try {
+      channel.basicConsume(queue, autoAck, (SimConsumer) (ch, delivery) ->
+          ctx.guarded(name + " request handler", () -> {
+            Request request = new Request(this, delivery);
+            ctx.log().add(name, RpcLog.Kind.REQUEST_RECEIVED, request.correlationId(), null,
+                delivery.redelivered() ? "redelivered" : "first delivery");
+            handler.handle(request);
+          }).run());
+    } catch (AmqpException e) {
+      // logged by the close listener
+    }
     return this;
   }
 

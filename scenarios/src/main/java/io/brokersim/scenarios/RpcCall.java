@@ -21,6 +21,7 @@ import java.util.List;
  * @param repliesReturned replies the broker returned to their responder ({@code basic.return})
  * @param discarded why the caller threw away replies carrying this correlation_id, one entry per reply
  * @param takenBy the call that wrongly took this call's reply as its answer, or null
+ * @param failure why the call failed ({@link Outcome#FAILED}): the error that closed the requester's channel
  */
 public record RpcCall(
     String requester,
@@ -36,7 +37,8 @@ public record RpcCall(
     int repliesSent,
     int repliesReturned,
     List<String> discarded,
-    String takenBy) {
+    String takenBy,
+    String failure) {
 
   /** How a call ended for its caller. */
   public enum Outcome {
@@ -48,6 +50,8 @@ public record RpcCall(
     TIMED_OUT,
     /** The caller's connection died while it waited. */
     CONNECTION_LOST,
+    /** The broker closed the caller's channel, before the request went out or while the call waited. */
+    FAILED,
     /** Still waiting when the run ended. */
     WAITING
   }
@@ -72,6 +76,7 @@ public record RpcCall(
       case WRONG_ANSWER -> "took the reply for " + answerCorrelationId + at;
       case TIMED_OUT -> "timed out" + at;
       case CONNECTION_LOST -> "lost its connection" + at;
+      case FAILED -> "failed" + at + " (" + failure + ")";
       case WAITING -> "still waiting when the run ended";
     };
   }
@@ -79,11 +84,15 @@ public record RpcCall(
   /** {@link #outcomeText()} and anything unusual: repeated processing, extra replies, discarded or stolen replies. */
   public String summary() {
     StringBuilder b = new StringBuilder(outcomeText());
-    if (timesReceived != 1) {
+    if (timesReceived == 0) {
+      b.append(", never received by a responder");
+    } else if (timesReceived != 1) {
       b.append(", received by responders ").append(timesReceived == 2 ? "twice" : timesReceived + " times");
     }
-    if (repliesSent != 1) {
-      b.append(", ").append(repliesSent).append(repliesSent == 1 ? " reply sent" : " replies sent");
+    if (repliesSent == 0 && timesReceived > 0) {
+      b.append(", no reply sent");
+    } else if (repliesSent > 1) {
+      b.append(", ").append(repliesSent).append(" replies sent");
     }
     for (String d : discarded) {
       b.append(", discarded a reply (").append(d).append(')');
@@ -109,6 +118,7 @@ public record RpcCall(
     private int repliesReturned;
     private final List<String> discarded = new ArrayList<>();
     private String takenBy;
+    private String failure;
 
     Builder(RpcLog.Entry sent) {
       requester = sent.participant();
@@ -127,6 +137,12 @@ public record RpcCall(
         case REPLY_DISCARDED -> discarded.add(e.text());
         case CALL_TIMED_OUT -> end(Outcome.TIMED_OUT, e);
         case CALL_ABANDONED -> end(Outcome.CONNECTION_LOST, e);
+        case CALL_FAILED -> {
+          if (outcome == Outcome.WAITING) {
+            failure = e.text();
+          }
+          end(Outcome.FAILED, e);
+        }
         case REQUEST_RECEIVED -> {
           timesReceived++;
           if ("redelivered".equals(e.text())) {
@@ -152,7 +168,7 @@ public record RpcCall(
 
     RpcCall build() {
       return new RpcCall(requester, correlationId, request, sentNanos, outcome, endedNanos, answer,
-          answerCorrelationId, timesReceived, redeliveries, repliesSent, repliesReturned, discarded, takenBy);
+          answerCorrelationId, timesReceived, redeliveries, repliesSent, repliesReturned, discarded, takenBy, failure);
     }
   }
 }

@@ -16,7 +16,7 @@ public final class RpcLog {
 
   /** What a client did or saw. */
   public enum Kind {
-    /** A requester published a request. */
+    /** A requester made a call: it published the request, unless the call fails at once (CALL_FAILED). */
     CALL_SENT,
     /** A requester took a reply as the answer to {@code correlationId} (its own reply, or another's if naive). */
     REPLY_ACCEPTED,
@@ -26,6 +26,11 @@ public final class RpcLog {
     CALL_TIMED_OUT,
     /** A requester lost its connection while {@code correlationId} was waiting. */
     CALL_ABANDONED,
+    /**
+     * A requester's call failed because the broker closed its channel, before or while it waited; {@code text} is
+     * the error.
+     */
+    CALL_FAILED,
     /** A responder got a request ({@code text} is "redelivered" for a redelivery). */
     REQUEST_RECEIVED,
     /** A responder published a reply ({@code text} is "mandatory" when it set the flag). */
@@ -38,8 +43,13 @@ public final class RpcLog {
     REQUEST_ACKED,
     /** A participant's connection died ({@code correlationId} null). */
     CRASHED,
-    /** A participant closed its channel ({@code correlationId} null). */
+    /** A participant's channel closed, by the client or by the broker ({@code text} says which and why). */
     CHANNEL_CLOSED,
+    /**
+     * Something a participant found out, in words: the answer to a liveness probe, a dead letter it read
+     * ({@code correlationId} set when it is about a call).
+     */
+    NOTE,
     /** Scenario code threw inside a callback; the run is in error. */
     SCRIPT_ERROR
   }
@@ -70,6 +80,14 @@ public final class RpcLog {
   synchronized void add(String participant, Kind kind, String correlationId, String replyCorrelationId, String text) {
     entries.add(new Entry(clockNanos.getAsLong(), lastSeq.getAsLong(), participant, kind, correlationId,
         replyCorrelationId, text));
+  }
+
+  /**
+   * Records what a participant found out (a probe's answer, a dead letter it read), for the report; about the
+   * call {@code correlationId}, or about nothing in particular when it is null.
+   */
+  public void note(String participant, String correlationId, String text) {
+    add(participant, Kind.NOTE, correlationId, null, text);
   }
 
   /** Every entry, in order. */

@@ -1,5 +1,6 @@
 package io.brokersim.scenarios;
 
+import io.brokersim.core.fault.FaultPlan;
 import io.brokersim.core.profile.BrokerProfile;
 import java.util.List;
 
@@ -32,4 +33,20 @@ public interface Scenario {
 
   /** What must hold once {@link #run} has returned. */
   List<Expectation> expectations();
+
+  /**
+   * What must hold under {@code profile}, for scenarios whose outcome differs by broker (the §1.6 mandatory
+   * table, a name that is special on one broker only); {@link #expectations()} unless a scenario overrides it.
+   */
+  default List<Expectation> expectations(BrokerProfile profile) {
+    return expectations();
+  }
+
+  /**
+   * Fault rules the scenario is built on (a dead reply channel, a broker restart); none by default. The runner
+   * builds the simulation with them, followed by the rules of any fault file given with {@code --faults}.
+   */
+  default FaultPlan faults() {
+    return FaultPlan.NONE;
+  }
 }

@@ -2,6 +2,7 @@ package io.brokersim.scenarios;
 
 import io.brokersim.core.Simulation;
 import io.brokersim.core.client.Driver;
+import io.brokersim.core.client.SimChannel;
 import io.brokersim.core.profile.BrokerProfile;
 import io.brokersim.core.runtime.Entropy;
 import java.time.Duration;
@@ -19,6 +20,7 @@ public final class ScenarioContext {
   private final Entropy random;
   private final RpcLog log;
   private final List<String> scriptErrors = new ArrayList<>();
+  private SimChannel setup;
 
   /** A context over {@code sim}; the runner and the JUnit extension create one per run. */
   public ScenarioContext(Simulation sim) {
@@ -68,7 +70,31 @@ public final class ScenarioContext {
    * exchange, with an exclusive server-named callback queue of its own.
    */
   public Requester requester(String name, String requestQueue) {
-    return new Requester(this, name, "", requestQueue);
+    return requester(name, "", requestQueue, Requester.Replies.callbackQueue());
+  }
+
+  /**
+   * Connects a requester that sends its calls to {@code requestQueue} on the default exchange and gets its
+   * replies as {@code replies} says: {@code Replies.directReplyTo("amq.rabbitmq.reply-to")}, a named queue, ...
+   */
+  public Requester requester(String name, String requestQueue, Requester.Replies replies) {
+    return requester(name, "", requestQueue, replies);
+  }
+
+  /** Connects a requester that publishes its calls to {@code exchange} with {@code routingKey}. */
+  public Requester requester(String name, String exchange, String routingKey, Requester.Replies replies) {
+    return new Requester(this, name, exchange, routingKey, replies);
+  }
+
+  /**
+   * A channel for declaring topology before the participants start (exchanges, dead-letter queues, bindings),
+   * on a connection named "setup" opened on first use. Blocking calls: use it from the script, not in callbacks.
+   */
+  public SimChannel setupChannel() {
+    if (setup == null || !setup.isOpen()) {
+      setup = sim.connect("setup").openChannel();
+    }
+    return setup;
   }
 
   /** Connects a responder named {@code name}; make it serve a queue with {@link Responder#serve}. */

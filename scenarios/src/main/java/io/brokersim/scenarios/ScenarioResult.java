@@ -23,6 +23,8 @@ import java.util.List;
  * @param explanations why each lost, late, duplicated or misdelivered reply went the way it did
  * @param trace every trace record of the run
  * @param log everything the clients did and saw
+ * @param faults the fault rules the run was built with (the scenario's, then the fault file's), in order
+ * @param faultsFile the fault file given with {@code --faults}, as given, or null
  */
 public record ScenarioResult(
     String scenario,
@@ -39,7 +41,9 @@ public record ScenarioResult(
     List<CallReport> calls,
     List<Explanation> explanations,
     List<TraceRecord> trace,
-    List<RpcLog.Entry> log) {
+    List<RpcLog.Entry> log,
+    List<FaultReport> faults,
+    String faultsFile) {
 
   /** The outcome of a run. */
   public enum Verdict {
@@ -50,6 +54,16 @@ public record ScenarioResult(
     /** The scenario's own code threw: the run says nothing about the broker. */
     ERROR
   }
+
+  /**
+   * One fault rule of the run.
+   *
+   * @param rule its name
+   * @param source "scenario", or the fault file it came from
+   * @param description the rule in the words of a fault file ({@link FaultRules#describe})
+   * @param fired how many times it took effect (its {@code FaultInjected} events)
+   */
+  public record FaultReport(String rule, String source, String description, int fired) {}
 
   /** One expectation's outcome. */
   public record ExpectationResult(String description, boolean holds, String reason) {}
@@ -79,6 +93,7 @@ public record ScenarioResult(
     explanations = List.copyOf(explanations);
     trace = List.copyOf(trace);
     log = List.copyOf(log);
+    faults = List.copyOf(faults);
   }
 
   public boolean passed() {
@@ -100,6 +115,7 @@ public record ScenarioResult(
 
   /** The command that replays this run. */
   public String replayCommand() {
-    return "brokersim run " + replayName + " --profile " + profile + " --seed " + seed;
+    return "brokersim run " + replayName + " --profile " + profile + " --seed " + seed
+        + (faultsFile == null ? "" : " --faults " + faultsFile);
   }
 }

@@ -1,18 +1,22 @@
 package io.brokersim.scenarios;
 
 import io.brokersim.core.Simulation;
+import io.brokersim.core.fault.FaultPlan;
+import io.brokersim.core.fault.FaultRule;
 import io.brokersim.core.profile.BrokerProfile;
 import io.brokersim.core.trace.JsonLinesSink;
 import io.brokersim.core.trace.MessageFate;
+import io.brokersim.core.trace.TraceEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs one scenario on a fresh {@link Simulation}: builds it with the seed and profile, lets the scenario
- * script it, checks the scenario's expectations plus "nothing lost silently", and gathers the result. Runs are
- * independent, so several can go at once on different threads (one simulation per thread).
+ * Runs one scenario on a fresh {@link Simulation}: builds it with the seed, the profile and the fault rules
+ * (the scenario's, then any from a fault file), lets the scenario script it, checks the scenario's expectations
+ * for that profile plus "nothing lost silently", and gathers the result. Runs are independent, so several can go
+ * at once on different threads (one simulation per thread).
  */
 public final class ScenarioRunner {
 
@@ -33,20 +37,24 @@ public final class ScenarioRunner {
     return run(scenario, seed, profile, RunOptions.NONE);
   }
 
-  /** Runs {@code scenario}; throws {@link IllegalArgumentException} for a profile it does not declare. */
+  /**
+   * Runs {@code scenario}; throws {@link IllegalArgumentException} for a profile it does not declare, or for a
+   * fault file rule named like one of the scenario's.
+   */
   public static ScenarioResult run(Scenario scenario, long seed, BrokerProfile profile, RunOptions options) {
     if (!scenario.profiles().contains(profile)) {
       throw new IllegalArgumentException("scenario '" + scenario.name() + "' does not declare profile '"
           + profile.name() + "'; it declares " + names(scenario.profiles()));
     }
+    FaultPlan faults = FaultRules.merge(scenario.faults(), options.faults(), options.faultsSource());
     JsonLinesSink file = options.traceFile() == null ? null : JsonLinesSink.to(options.traceFile());
     try {
-      Simulation.Builder builder = Simulation.builder().seed(seed).profile(profile);
+      Simulation.Builder builder = Simulation.builder().seed(seed).profile(profile).faults(faults);
       if (file != null) {
         builder.sink(file);
       }
       try (Simulation sim = builder.build()) {
-        return runOn(scenario, new ScenarioContext(sim));
+        return runOn(scenario, new ScenarioContext(sim), faultReports(scenario, options), options.faultsSource());
       }
     } finally {
       if (file != null) {
@@ -59,7 +67,8 @@ public final class ScenarioRunner {
     }
   }
 
-  private static ScenarioResult runOn(Scenario scenario, ScenarioContext ctx) {
+  private static ScenarioResult runOn(Scenario scenario, ScenarioContext ctx, List<ScenarioResult.FaultReport> faults,
+      String faultsFile) {
     Simulation sim = ctx.sim();
     List<String> errors = new ArrayList<>();
     try {
@@ -67,7 +76,7 @@ public final class ScenarioRunner {
     } catch (RuntimeException | AssertionError e) {
       errors.add("the scenario threw " + e);
     }
-    List<Expectation> expectations = new ArrayList<>(scenario.expectations());
+    List<Expectation> expectations = new ArrayList<>(scenario.expectations(sim.profile()));
     expectations.add(Expectations.nothingLostSilently());
     List<ScenarioResult.ExpectationResult> checked = ctx.check(expectations);
     errors.addAll(ctx.scriptErrors());
@@ -86,7 +95,7 @@ public final class ScenarioRunner {
         explanations.add(new ScenarioResult.Explanation(call.correlationId(),
             call.requester() + "'s call " + call.correlationId() + " (request '" + call.request() + "') "
                 + call.summary() + ".",
-            sim.ledger().explainReplyFor(call.correlationId())));
+            Expectations.explanation(ctx, call.correlationId())));
       }
     }
     ScenarioResult.Verdict verdict = !errors.isEmpty() ? ScenarioResult.Verdict.ERROR
@@ -94,7 +103,30 @@ public final class ScenarioRunner {
         : ScenarioResult.Verdict.FAIL;
     return new ScenarioResult(scenario.name(), Catalogue.replayName(scenario), scenario.description(),
         scenario.teaching(), sim.profile().name(), sim.seed(), verdict, checked, errors, sim.traceSha256(),
-        sim.nowNanos(), calls, explanations, sim.events().records(), ctx.log().entries());
+        sim.nowNanos(), calls, explanations, sim.events().records(), ctx.log().entries(), fired(faults, sim),
+        faultsFile);
+  }
+
+  private static List<ScenarioResult.FaultReport> faultReports(Scenario scenario, RunOptions options) {
+    List<ScenarioResult.FaultReport> out = new ArrayList<>();
+    for (FaultRule r : scenario.faults().rules()) {
+      out.add(new ScenarioResult.FaultReport(r.name(), "scenario", FaultRules.describe(r), 0));
+    }
+    for (FaultRule r : options.faults().rules()) {
+      out.add(new ScenarioResult.FaultReport(r.name(), options.faultsSource() == null ? "fault file"
+          : options.faultsSource(), FaultRules.describe(r), 0));
+    }
+    return out;
+  }
+
+  private static List<ScenarioResult.FaultReport> fired(List<ScenarioResult.FaultReport> rules, Simulation sim) {
+    List<TraceEvent.FaultInjected> injected = sim.events().events(TraceEvent.FaultInjected.class);
+    List<ScenarioResult.FaultReport> out = new ArrayList<>(rules.size());
+    for (ScenarioResult.FaultReport r : rules) {
+      int n = (int) injected.stream().filter(f -> f.rule().equals(r.rule())).count();
+      out.add(new ScenarioResult.FaultReport(r.rule(), r.source(), r.description(), n));
+    }
+    return out;
   }
 
   private static String names(List<BrokerProfile> profiles) {

@@ -93,6 +93,14 @@ public final class Sweep {
 
   /** Makes every run, {@code jobs} at a time. */
   public static Summary run(List<Run> runs, int jobs, Progress progress) {
+    return run(runs, jobs, RunOptions.NONE, progress);
+  }
+
+  /**
+   * Makes every run, {@code jobs} at a time, with {@code options} (extra fault rules; a trace file would be
+   * overwritten by every run, so leave it out).
+   */
+  public static Summary run(List<Run> runs, int jobs, RunOptions options, Progress progress) {
     if (jobs < 1) {
       throw new IllegalArgumentException("jobs must be at least 1, got " + jobs);
     }
@@ -112,7 +120,7 @@ public final class Sweep {
           Failure failure = null;
           String hash = null;
           try {
-            ScenarioResult r = ScenarioRunner.run(run.scenario(), run.seed(), run.profile());
+            ScenarioResult r = ScenarioRunner.run(run.scenario(), run.seed(), run.profile(), options);
             hash = r.traceSha256();
             if (!r.passed()) {
               failure = new Failure(run, r.firstProblem());

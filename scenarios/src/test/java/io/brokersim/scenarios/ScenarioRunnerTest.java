@@ -127,6 +127,58 @@ class ScenarioRunnerTest {
   }
 
   @Test
+  void run_faultsFromOptions_afterTheScenarios_reportedAndInTheReplayCommand() {
+    io.brokersim.core.fault.FaultPlan file = io.brokersim.core.fault.FaultPlan.builder().rule("drop-replies",
+        io.brokersim.core.fault.Boundary.REPLY_RESOLVED, io.brokersim.core.fault.Match.ANY,
+        io.brokersim.core.fault.FaultActions.drop(), io.brokersim.core.fault.Trigger.ALWAYS).build();
+    ScenarioResult r = ScenarioRunner.run(Catalogue.find("rpc-direct-reply-to").orElseThrow(), 0,
+        BrokerProfile.LAVINMQ, RunOptions.NONE.withFaults(file, "drop.conf"));
+    assertEquals(ScenarioResult.Verdict.FAIL, r.verdict());
+    assertEquals(List.of("drop-replies"), r.faults().stream().map(ScenarioResult.FaultReport::rule).toList());
+    assertEquals(8, r.faults().get(0).fired());
+    assertEquals("brokersim run rpc-direct-reply-to --profile lavinmq --seed 0 --faults drop.conf", r.replayCommand());
+    assertTrue(r.explanations().get(0).broker().contains("fault rule 'drop-replies'"), r.explanations().toString());
+    IllegalArgumentException clash = assertThrows(IllegalArgumentException.class, () -> ScenarioRunner.run(
+        Catalogue.find("broker-restart-loses-transient-callback-queue").orElseThrow(), 0, BrokerProfile.LAVINMQ,
+        RunOptions.NONE.withFaults(io.brokersim.core.fault.FaultPlan.builder().rule("broker-restart",
+            io.brokersim.core.fault.Boundary.ROUTED, null, io.brokersim.core.fault.FaultActions.drop(), null).build(),
+            "x.conf")));
+    assertTrue(clash.getMessage().contains("has the same name as a rule of the scenario"), clash.getMessage());
+  }
+
+  @Test
+  void requester_channelClosedByTheBroker_waitingCallsFail_laterCallsFailAtOnce_nothingThrown() {
+    ScenarioResult r = ScenarioRunner.run(new Scripted(ctx -> {
+      ctx.responder("server").serve("rpc_queue", request -> { });   // never answers
+      Requester client = ctx.requester("client", "rpc_queue",
+          Requester.Replies.directReplyTo("amq.rabbitmq.reply-to")).timeout(Duration.ofSeconds(5));
+      client.call("first");
+      // Consuming a queue that does not exist closes the requester's channel with 404.
+      client.channel().basicConsumeAsync("missing", "", true, false, null, (ch, d) -> { });
+      ctx.runFor(Duration.ofMillis(10));
+      client.call("second");
+      ctx.runFor(Duration.ofSeconds(1));
+    }, Expectations.callFails("client-1", "404"), Expectations.callFails("client-2", "not sent")), 0,
+        BrokerProfile.RABBITMQ_3);
+    assertTrue(r.passed(), r.firstProblem() + " " + r.errors());
+    assertEquals(RpcCall.Outcome.FAILED, r.calls().get(1).call().outcome());
+    assertTrue(r.calls().get(1).call().summary().startsWith("failed at t=0.010s (not sent: its channel was closed by "
+        + "the broker with 404 NOT_FOUND - no queue 'missing' in vhost '/')"), r.calls().get(1).call().summary());
+  }
+
+  @Test
+  void requester_connectionCutByTheBroker_callsEndAsConnectionLost() {
+    ScenarioResult r = ScenarioRunner.run(new Scripted(ctx -> {
+      ctx.responder("server").serve("rpc_queue", request -> request.after(Duration.ofMillis(100), Request::answer));
+      Requester client = ctx.requester("client", "rpc_queue");
+      client.call("ping");
+      ctx.at(Duration.ofMillis(10), () -> client.connection().closeAsync());   // not via cut(): the script does not know
+      ctx.runFor(Duration.ofSeconds(1));
+    }, Expectations.replyLostWithRequesterConnection("client-1")), 0, BrokerProfile.LAVINMQ);
+    assertTrue(r.passed(), r.firstProblem());
+  }
+
+  @Test
   void between_isSeeded_andWithinBounds() {
     List<Long> first = draws(5);
     assertEquals(first, draws(5));

@@ -1,8 +1,14 @@
 package io.brokersim.scenarios.cli;
 
+import io.brokersim.core.fault.FaultFile;
+import io.brokersim.core.fault.FaultPlan;
 import io.brokersim.core.profile.BrokerProfile;
 import io.brokersim.scenarios.Catalogue;
+import io.brokersim.scenarios.FaultRules;
 import io.brokersim.scenarios.Scenario;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -20,6 +26,31 @@ final class Lookup {
   static BrokerProfile profile(CommandSpec spec, String name) {
     return BrokerProfile.byName(name).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
         "unknown profile '" + name + "'; expected lavinmq, rabbitmq-3 or rabbitmq-4"));
+  }
+
+  /**
+   * The fault file {@code file}, checked against each scenario it will run with (a file rule may not reuse a
+   * scenario rule's name); null after printing every problem, with its field and line, to {@code err}.
+   */
+  static FaultPlan faults(Path file, List<Scenario> scenarios, PrintWriter err) {
+    FaultPlan plan;
+    try {
+      plan = FaultFile.load(file);
+    } catch (FaultFile.FaultFileException e) {
+      err.println("brokersim: cannot use fault file " + file + ": " + e.getMessage());
+      err.flush();
+      return null;
+    }
+    try {
+      for (Scenario s : scenarios) {
+        FaultRules.merge(s.faults(), plan, file.toString());
+      }
+    } catch (IllegalArgumentException e) {
+      err.println("brokersim: cannot use fault file " + file + ": " + e.getMessage());
+      err.flush();
+      return null;
+    }
+    return plan;
   }
 
   /** {@code name} as a profile {@code scenario} declares. */

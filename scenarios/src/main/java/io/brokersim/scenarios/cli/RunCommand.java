@@ -1,5 +1,6 @@
 package io.brokersim.scenarios.cli;
 
+import io.brokersim.core.fault.FaultPlan;
 import io.brokersim.core.profile.BrokerProfile;
 import io.brokersim.scenarios.RunOptions;
 import io.brokersim.scenarios.Scenario;
@@ -12,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,7 +24,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = {"Run one scenario on the deterministic simulator.",
         "Prints the verdict, each expectation and 'trace-sha256: <hex>'; the same seed gives the same hash.",
-        "Exit status: 0 if every expectation holds, 1 if not, 2 for bad usage."})
+        "Exit status: 0 if every expectation holds, 1 if not, 2 for bad usage or a bad fault file."})
 final class RunCommand implements Callable<Integer> {
 
   /** Calls listed one by one on the console; a longer run is summarised (the report lists every call). */
@@ -49,22 +51,26 @@ final class RunCommand implements Callable<Integer> {
       description = "Write a Markdown report with a Mermaid sequence diagram to FILE.")
   Path report;
 
-  @Option(names = "--faults", paramLabel = "FILE", description = "Fault plan (not built yet).")
+  @Option(names = "--faults", paramLabel = "FILE",
+      description = "Fault file (HOCON, docs/faults.md); its rules apply after the scenario's own.")
   Path faults;
 
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
-    if (faults != null) {
-      err.println("brokersim: fault injection is not built yet; --faults " + faults + " cannot be applied");
-      err.flush();
-      return 2;
-    }
     Scenario scenario = Lookup.scenario(spec, name);
     BrokerProfile p = Lookup.profile(spec, profile, scenario);
+    RunOptions options = new RunOptions(trace);
+    if (faults != null) {
+      FaultPlan plan = Lookup.faults(faults, List.of(scenario), err);
+      if (plan == null) {
+        return 2;
+      }
+      options = options.withFaults(plan, faults.toString());
+    }
     ScenarioResult r;
     try {
-      r = ScenarioRunner.run(scenario, seed, p, new RunOptions(trace));
+      r = ScenarioRunner.run(scenario, seed, p, options);
       if (report != null) {
         Files.writeString(report, MarkdownReport.of(r), StandardCharsets.UTF_8);
       }
@@ -79,6 +85,13 @@ final class RunCommand implements Callable<Integer> {
 
   private void print(ScenarioResult r, PrintWriter out) {
     out.printf("%s (profile %s, seed %d)%n  %s%n%n", r.scenario(), r.profile(), r.seed(), r.description());
+    if (!r.faults().isEmpty()) {
+      out.println("fault rules:");
+      for (ScenarioResult.FaultReport f : r.faults()) {
+        out.printf("  %s (%s; fired %s): %s%n", f.rule(), f.source(), f.fired() == 1 ? "once" : f.fired() + " times",
+            f.description());
+      }
+    }
     int answered = (int) r.calls().stream().filter(c -> c.call().answeredOnce()).count();
     out.printf("calls: %d, %d answered exactly once%n", r.calls().size(), answered);
     if (r.calls().size() <= MAX_LISTED_CALLS) {

@@ -1,7 +1,11 @@
 package io.brokersim.scenarios.cli;
 
+import io.brokersim.core.fault.FaultPlan;
+import io.brokersim.core.fault.FaultRule;
 import io.brokersim.core.profile.BrokerProfile;
 import io.brokersim.scenarios.Catalogue;
+import io.brokersim.scenarios.FaultRules;
+import io.brokersim.scenarios.RunOptions;
 import io.brokersim.scenarios.Scenario;
 import io.brokersim.scenarios.Sweep;
 import java.io.IOException;
@@ -22,7 +26,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "sweep", mixinStandardHelpOptions = true,
     description = {"Run a scenario (or 'all') for a range of seeds, in parallel, one simulation per thread.",
         "Prints a summary and every failing seed with the command that replays it.",
-        "Exit status: 0 if every run passes, 1 if any fails, 2 for bad usage."})
+        "Exit status: 0 if every run passes, 1 if any fails, 2 for bad usage or a bad fault file."})
 final class SweepCommand implements Callable<Integer> {
 
   private static final Pattern RANGE = Pattern.compile("(-?\\d+)\\.\\.(-?\\d+)");
@@ -54,6 +58,10 @@ final class SweepCommand implements Callable<Integer> {
       description = "Only this profile (default: every profile each scenario declares).")
   String profile;
 
+  @Option(names = "--faults", paramLabel = "FILE",
+      description = "Fault file (HOCON, docs/faults.md); its rules apply after each scenario's own.")
+  Path faults;
+
   @Option(names = "--progress", paramLabel = "STYLE", defaultValue = "auto",
       description = "auto (a bar if stderr is a terminal, else plain lines), bar, lines or none.")
   ProgressStyle progress;
@@ -84,16 +92,31 @@ final class SweepCommand implements Callable<Integer> {
 
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    RunOptions options = RunOptions.NONE;
+    if (faults != null) {
+      FaultPlan plan = Lookup.faults(faults, scenarios, err);
+      if (plan == null) {
+        return 2;
+      }
+      options = options.withFaults(plan, faults.toString());
+    }
     out.printf("sweep %s: seeds %s, shard %s, %d runs, %d jobs%n", name, seeds, shard, runs.size(), parallel);
+    if (faults != null) {
+      out.printf("fault rules from %s, after each scenario's own:%n", faults);
+      for (FaultRule r : options.faults().rules()) {
+        out.printf("  %s: %s%n", r.name(), FaultRules.describe(r));
+      }
+    }
     out.flush();
-    Sweep.Summary s = Sweep.run(runs, parallel, reporter(err));
+    Sweep.Summary s = Sweep.run(runs, parallel, options, reporter(err));
 
     out.printf(Locale.ROOT, "%d runs: %d passed, %d failed in %.1f s; %d distinct traces%n", s.runs(), s.passed(),
         s.failures().size(), s.wallTime().toMillis() / 1000.0, s.distinctTraces());
     if (!s.failures().isEmpty()) {
       out.println("failing seeds:");
       for (Sweep.Failure f : s.failures()) {
-        out.printf("  %s%n      %s%n", f.run().replayCommand(), f.problem());
+        out.printf("  %s%s%n      %s%n", f.run().replayCommand(), faults == null ? "" : " --faults " + faults,
+            f.problem());
       }
     }
     out.flush();

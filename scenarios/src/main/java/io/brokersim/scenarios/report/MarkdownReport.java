@@ -5,8 +5,8 @@ import io.brokersim.scenarios.ScenarioResult;
 import io.brokersim.scenarios.VirtualTime;
 
 /**
- * The Markdown report of one run: verdict and replay command, what the scenario teaches, a Mermaid sequence
- * diagram of the calls that matter, every call with the fate of its request and replies, a plain-language
+ * The Markdown report of one run: verdict and replay command, what the scenario teaches, the fault rules it ran
+ * with and how often each fired, a Mermaid sequence diagram of the calls that matter, every call with the fate of its request and replies, a plain-language
  * explanation of each lost, late or duplicated reply, and the expectations.
  */
 public final class MarkdownReport {
@@ -25,6 +25,15 @@ public final class MarkdownReport {
     b.append("Replay: `").append(r.replayCommand()).append("`\n\n");
 
     b.append("## What it shows\n\n").append(r.teaching()).append("\n\n");
+
+    if (!r.faults().isEmpty()) {
+      b.append("## Fault rules\n\n| rule | from | what | fired |\n|---|---|---|---|\n");
+      for (ScenarioResult.FaultReport f : r.faults()) {
+        b.append("| `").append(f.rule()).append("` | ").append(cell(f.source())).append(" | ")
+            .append(cell(f.description())).append(" | ").append(f.fired()).append(" |\n");
+      }
+      b.append('\n');
+    }
 
     b.append("## Sequence\n\n```mermaid\n");
     for (String line : SequenceDiagram.of(r)) {

@@ -19,8 +19,9 @@ import java.util.Set;
  * reply-to registry when the core has one) as participants; publish, route, deliver, ack, return and drop as
  * messages; connection and channel closes, queue deletions, faults, timeouts and discarded replies as notes.
  *
- * <p>To stay readable it draws only the calls that went wrong (or, in a run where nothing did, the first
- * {@value #SAMPLE_CALLS}), keeps structural events (closes, deletions, faults) for everyone, and stops after
+ * <p>To stay readable it draws a run of up to {@value #SMALL_RUN} calls whole, and otherwise only the calls that
+ * went wrong (or, in a run where nothing did, the first {@value #SAMPLE_CALLS}); it keeps structural events (closes,
+ * deletions, faults) for everyone, and stops after
  * {@value #MAX_STEPS} steps with a note saying how many it left out. Text is reduced to characters Mermaid
  * accepts in messages: no {@code ;} (a statement separator), no {@code #} (entity codes), no quotes, no angle
  * brackets.
@@ -29,20 +30,30 @@ public final class SequenceDiagram {
 
   /** Calls drawn when none went wrong. */
   public static final int SAMPLE_CALLS = 2;
+  /** A run with at most this many calls is drawn whole. */
+  public static final int SMALL_RUN = 4;
   /** Messages and notes drawn at most. */
   public static final int MAX_STEPS = 70;
   private static final int MAX_TEXT = 90;
   private static final int MAX_QUEUE_NAME = 16;
   private static final String REGISTRY = "registry";
+  /** Stands for "over every participant" in a step until the participants are all known. */
+  private static final String WHOLE_DIAGRAM = "\u0000all\u0000";
 
   private final Map<String, String> clientNames = new HashMap<>();
   private final Map<String, String> connectionsByName = new HashMap<>();
   private final Map<String, TraceEvent.Published> published = new HashMap<>();
   private final Map<String, String> correlationOf = new HashMap<>();
+  /** Dead letters and fault duplicates, to the message they were made from. */
+  private final Map<String, String> derivedFrom = new HashMap<>();
   private final Map<String, String> participantIds = new LinkedHashMap<>();
   private final Map<String, String> participantLabels = new LinkedHashMap<>();
   private final Set<String> queues = new HashSet<>();
   private final Set<String> closedConnections = new HashSet<>();
+  /** Replies the reply-to registry resolved or dropped itself (so a return for them needs no lookup arrow). */
+  private final Set<String> resolved = new HashSet<>();
+  /** Messages routing sent nowhere (as opposed to publishes the broker refused before routing). */
+  private final Set<String> routedNowhere = new HashSet<>();
   private final List<String> steps = new ArrayList<>();
   private int omittedSteps;
 
@@ -78,8 +89,10 @@ public final class SequenceDiagram {
     for (Map.Entry<String, String> p : participantIds.entrySet()) {
       out.add("  participant " + p.getValue() + " as " + participantLabels.get(p.getKey()));
     }
-    out.addAll(steps);
     String span = span();
+    for (String step : steps) {
+      out.add(span == null ? step : step.replace(WHOLE_DIAGRAM, span));
+    }
     if (omittedSteps > 0 && span != null) {
       out.add("  Note over " + span + ": " + omittedSteps + " more steps not shown, see the trace file");
     }
@@ -90,12 +103,16 @@ public final class SequenceDiagram {
     return out;
   }
 
-  /** The calls worth drawing: every call that did not simply get its one reply, else the first few. */
+  /**
+   * The calls worth drawing: all of them in a small run (the answered ones are the comparison), else every call
+   * that did not simply get its one reply (or whose reply came back to its responder), else the first few.
+   */
   private static Set<String> focus(List<ScenarioResult.CallReport> calls) {
     Set<String> focus = new HashSet<>();
     for (ScenarioResult.CallReport c : calls) {
       RpcCall call = c.call();
-      if (!call.answeredOnce() || call.timesReceived() != 1) {
+      if (calls.size() <= SMALL_RUN || !call.answeredOnce() || call.timesReceived() != 1
+          || call.repliesReturned() > 0) {
         focus.add(call.correlationId());
       }
     }
@@ -118,9 +135,11 @@ public final class SequenceDiagram {
       }
     } else if (e instanceof TraceEvent.DeadLettered d && correlationOf.containsKey(d.msgId())) {
       correlationOf.put(d.newMsgId(), correlationOf.get(d.msgId()));
+      derivedFrom.put(d.newMsgId(), d.msgId());
     } else if (e instanceof TraceEvent.FaultInjected f && f.newMsgId() != null
         && correlationOf.containsKey(f.msgId())) {
       correlationOf.put(f.newMsgId(), correlationOf.get(f.msgId()));
+      derivedFrom.put(f.newMsgId(), f.msgId());
     } else if (e instanceof TraceEvent.QueueDeclared q) {
       queues.add(q.queue());
     }
@@ -140,7 +159,8 @@ public final class SequenceDiagram {
       // Its channels and consumers close with it: one note says it all.
       closedConnections.add(c.conn());
       String how = switch (c.initiator()) {
-        case "transport" -> "connection lost (no close handshake)";
+        case "transport" -> c.text() != null && c.text().startsWith("broker restart")
+            ? "connection cut by the " + c.text() : "connection lost (no close handshake)";
         case "client" -> "connection closed by the client";
         case "fault" -> "connection closed by a fault";
         default -> "connection closed by the broker with " + c.code() + " " + c.text();
@@ -167,6 +187,9 @@ public final class SequenceDiagram {
       arrow(connection(x.channel()), "->>", exchange(x.exchange()), time(r) + " publish " + label
           + (x.mandatory() ? " (mandatory)" : ""));
     } else if (m instanceof TraceEvent.Routed x) {
+      if (x.queues().isEmpty()) {
+        routedNowhere.add(x.msgId());
+      }
       for (String q : x.queues()) {
         arrow(exchange(x.exchange()), "->>", queue(q), "route " + label);
       }
@@ -182,8 +205,13 @@ public final class SequenceDiagram {
     } else if (m instanceof TraceEvent.Requeued x) {
       note(queue(x.queue()), label + " requeued (" + x.reason() + ")");
     } else if (m instanceof TraceEvent.Returned x) {
-      arrow(p == null ? registry() : exchange(p.exchange()), "-->>", connection(x.channel()),
-          time(r) + " basic.return " + x.code() + " " + x.text() + " for " + label);
+      String from = p == null ? registry() : exchange(p.exchange());
+      if (p != null && isReplyName(p.routingKey()) && !resolved.contains(m.msgId())) {
+        // A direct reply the registry could not resolve: draw the lookup before the return.
+        arrow(from, "-x", registry(), "reply name of " + label + " not live");
+      }
+      arrow(from, "-->>", connection(x.channel()), time(r) + " basic.return " + x.code() + " " + x.text() + " for "
+          + label);
     } else if (m instanceof TraceEvent.Discarded x) {
       drawDiscarded(r, x, p, label);
     } else if (m instanceof TraceEvent.Expired x) {
@@ -192,8 +220,10 @@ public final class SequenceDiagram {
       note(queue(x.queue()), time(r) + " " + label + " dead-lettered (" + x.reason() + ") to "
           + exchangeName(x.deadLetterExchange()));
     } else if (m instanceof TraceEvent.ReplyRouted x) {
+      resolved.add(x.msgId());
       arrow(p == null ? registry() : exchange(p.exchange()), "->>", registry(), "resolve " + label);
     } else if (m instanceof TraceEvent.ReplyDropped x) {
+      resolved.add(x.msgId());
       arrow(p == null ? registry() : exchange(p.exchange()), "-x", registry(), time(r) + " " + label
           + " dropped: " + x.reason());
     }
@@ -201,14 +231,21 @@ public final class SequenceDiagram {
 
   private void drawDiscarded(TraceRecord r, TraceEvent.Discarded x, TraceEvent.Published p, String label) {
     if (x.queue() != null) {
-      note(queue(x.queue()), time(r) + " " + label + " discarded (" + x.cause() + ")");
+      note(queue(x.queue()), time(r) + " " + label + (TraceEvent.Discarded.CAUSE_FAULT.equals(x.cause())
+          ? " dropped by fault rule " + x.detail() : " discarded (" + x.cause() + ")"));
       return;
     }
     String exchange = p == null ? null : exchange(p.exchange());
-    // On the default exchange the routing key names the queue: draw the drop against the queue that is gone.
-    if (p != null && p.exchange().isEmpty() && queues.contains(p.routingKey())) {
+    // On the default exchange the routing key names the queue: draw the drop against the queue that is gone,
+    // or, for a direct reply-to name (LavinMQ routes a dead one normally), against the reply-to registry.
+    if (p != null && isReplyName(p.routingKey())) {
+      arrow(exchange, "-x", registry(), time(r) + " " + label + " dropped: reply name not live, no queue either");
+    } else if (p != null && p.exchange().isEmpty() && queues.contains(p.routingKey())) {
       arrow(exchange, "-x", queue(p.routingKey()), time(r) + " " + label + " dropped: no queue "
           + shortQueue(p.routingKey()));
+    } else if (p != null && p.exchange().isEmpty() && TraceEvent.Discarded.CAUSE_UNROUTABLE.equals(x.cause())
+        && routedNowhere.contains(x.msgId())) {
+      note(exchange, time(r) + " " + label + " dropped: no queue is named " + quoted(p.routingKey()));
     } else if (exchange != null) {
       note(exchange, time(r) + " " + label + " dropped (" + x.cause() + ")");
     }
@@ -234,6 +271,8 @@ public final class SequenceDiagram {
         }
       }
       case REPLY_NOT_SENT -> note(who, at + " never replies to " + e.correlationId() + ": " + e.text());
+      case CALL_FAILED -> note(who, at + " " + e.correlationId() + " failed: " + e.text());
+      case NOTE -> note(who, at + " " + e.text());
       case SCRIPT_ERROR -> note(who, at + " script error: " + e.text());
       default -> { }
     }
@@ -270,7 +309,8 @@ public final class SequenceDiagram {
 
   private String faultTarget(String target) {
     if (target == null || target.equals("broker")) {
-      return participantIds.isEmpty() ? registry() : participantIds.values().iterator().next();
+      // The whole broker: a note across the diagram, whose extent is known only at the end.
+      return participantIds.isEmpty() ? registry() : WHOLE_DIAGRAM;
     }
     if (target.startsWith("conn-")) {
       return connection(target);
@@ -311,14 +351,31 @@ public final class SequenceDiagram {
     }
   }
 
-  /** What a message is in RPC terms: "request client-1", "reply client-1", or its id. */
+  /**
+   * What a message is in RPC terms: "request client-1", "reply client-1", "dead letter of request client-2", or
+   * its id.
+   */
   private String label(String msgId) {
-    TraceEvent.Published p = published.get(msgId);
     String corr = correlationOf.get(msgId);
     if (corr == null) {
       return "message " + msgId;
     }
-    return (p != null && p.replyTo() != null ? "request " : "reply ") + corr;
+    String root = msgId;
+    while (derivedFrom.containsKey(root)) {
+      root = derivedFrom.get(root);
+    }
+    TraceEvent.Published p = published.get(root);
+    String what = (p != null && p.replyTo() != null ? "request " : "reply ") + corr;
+    if (root.equals(msgId)) {
+      return what;
+    }
+    return (msgId.contains("~dup") ? "copy of " : "dead letter of ") + what;
+  }
+
+  /** A generated direct reply-to name (either broker's prefix), not a queue. */
+  private static boolean isReplyName(String routingKey) {
+    return routingKey != null && (routingKey.startsWith("amq.rabbitmq.reply-to.")
+        || routingKey.startsWith("amq.direct.reply-to."));
   }
 
   private static String exchangeName(String name) {
@@ -327,6 +384,11 @@ public final class SequenceDiagram {
 
   private static String shortQueue(String name) {
     return name.length() <= MAX_QUEUE_NAME ? name : name.substring(0, MAX_QUEUE_NAME) + "...";
+  }
+
+  /** A name in quotes Mermaid keeps: the empty name as "(empty)". */
+  private static String quoted(String name) {
+    return name.isEmpty() ? "(empty)" : name;
   }
 
   private static String channelNumber(String channel) {

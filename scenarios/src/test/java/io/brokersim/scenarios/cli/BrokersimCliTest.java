@@ -101,11 +101,78 @@ class BrokersimCliTest {
     assertEquals(2, cli("nonsense").exit());
   }
 
+  /** The example fault files, from the repository root (the tests run in scenarios/). */
+  private static Path example(String name) {
+    return Path.of("..", "examples", "faults", name);
+  }
+
   @Test
-  void run_faults_exit2_notBuiltYet() {
-    Outcome o = cli("run", "rpc-callback-queue", "--faults", "plan.conf");
+  void run_faults_fileRulesApplyAfterTheScenarios_listedWithHowOftenTheyFired(@TempDir Path dir) throws IOException {
+    Path report = dir.resolve("r.md");
+    Outcome o = cli("run", "rpc-callback-queue", "--seed", "2", "--faults", example("dead-reply-channel.conf").toString(),
+        "--report", report.toString());
+    assertEquals(1, o.exit(), "a dead reply channel breaks the baseline's expectation\n" + o.out() + o.err());
+    assertTrue(o.out().contains("fault rules:\n  dead-reply-channel (" + example("dead-reply-channel.conf")
+        + "; fired 5 times): at routed, match has-reply-to = true, action dead-reply-channel, when always"), o.out());
+    assertTrue(o.out().contains("replay: brokersim run rpc-callback-queue --profile lavinmq --seed 2 --faults "
+        + example("dead-reply-channel.conf")), o.out());
+    assertTrue(o.out().contains("The request: Fault rule 'dead-reply-channel'"), o.out());
+    assertTrue(Files.readString(report).contains("| `dead-reply-channel` | " + example("dead-reply-channel.conf")),
+        Files.readString(report));
+    Outcome again = cli("run", "rpc-callback-queue", "--seed", "2", "--faults",
+        example("dead-reply-channel.conf").toString());
+    assertEquals(o.hash(), again.hash());
+  }
+
+  @Test
+  void run_faults_scenarioRulesFirst_thenTheFiles(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("slow.conf");
+    Files.writeString(file, "faults { rules = [ { name = slow-replies, at = reply-resolved, action { type = delay, "
+        + "delay = 10ms } } ] }\n");
+    Outcome o = cli("run", "lost-reply-requester-channel-closed", "--profile", "rabbitmq-4", "--faults", file.toString());
+    assertEquals(0, o.exit(), o.out() + o.err());
+    int scenarioRule = o.out().indexOf("  requester-channel-dies (scenario; fired 2 times)");
+    int fileRule = o.out().indexOf("  slow-replies (" + file + "; fired once)");
+    assertTrue(scenarioRule > 0 && fileRule > scenarioRule, o.out());
+  }
+
+  @Test
+  void run_badFaultFile_exit2_namesFieldAndLine(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("bad.conf");
+    Files.writeString(file, "faults {\n  rules = [\n    {\n      name = x\n      at = routd\n"
+        + "      action { type = drop }\n    }\n  ]\n}\n");
+    Outcome o = cli("run", "rpc-callback-queue", "--faults", file.toString());
     assertEquals(2, o.exit());
-    assertTrue(o.err().contains("fault injection is not built yet"), o.err());
+    assertTrue(o.err().contains("brokersim: cannot use fault file " + file + ": faults.rules[0].at: unknown boundary "
+        + "'routd' at line 5 of " + file), o.err());
+    assertEquals("", o.out());
+    Outcome missing = cli("run", "rpc-callback-queue", "--faults", dir.resolve("none.conf").toString());
+    assertEquals(2, missing.exit());
+    assertTrue(missing.err().contains("no such file"), missing.err());
+  }
+
+  @Test
+  void faults_ruleNamedLikeAScenarioRule_exit2() throws IOException {
+    Path file = Files.createTempFile("clash", ".conf");
+    try {
+      Files.writeString(file, "faults { rules = [ { name = broker-restart, at = routed, action { type = drop } } ] }\n");
+      Outcome o = cli("sweep", "all", "--seeds", "0..1", "--faults", file.toString(), "--progress", "none");
+      assertEquals(2, o.exit());
+      assertTrue(o.err().contains("fault rule 'broker-restart' in " + file
+          + " has the same name as a rule of the scenario; rename it"), o.err());
+    } finally {
+      Files.delete(file);
+    }
+  }
+
+  @Test
+  void sweep_faults_appliedToEveryRun_failuresReplayWithTheFile() {
+    Outcome o = cli("sweep", "rpc-callback-queue", "--seeds", "0..1", "--profile", "rabbitmq-3", "--faults",
+        example("dead-reply-channel.conf").toString(), "--progress", "none");
+    assertEquals(1, o.exit(), o.out() + o.err());
+    assertTrue(o.out().contains("fault rules from " + example("dead-reply-channel.conf")
+        + ", after each scenario's own:\n  dead-reply-channel: at routed"), o.out());
+    assertTrue(o.out().contains("--profile rabbitmq-3 --seed 0 --faults " + example("dead-reply-channel.conf")), o.out());
   }
 
   @Test

@@ -62,6 +62,66 @@ class SequenceDiagramTest {
     assertTrue(diagram.contains("18 more calls, each answered once, not shown"), diagram);
   }
 
+  /** Every direct reply-to scenario draws the reply-to registry, under every profile. */
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"rpc-direct-reply-to", "seed-direct-reply-to-as-written",
+      "reply-consumer-with-ack", "publish-before-reply-consumer", "lost-reply-requester-channel-closed",
+      "liveness-probe-before-reply"})
+  void diagram_directReplyToScenarios_drawTheReplyToRegistry(String scenario) {
+    for (BrokerProfile p : Catalogue.find(scenario).orElseThrow().profiles()) {
+      String diagram = String.join("\n", SequenceDiagram.of(ScenarioRunner.run(Catalogue.find(scenario).orElseThrow(),
+          0, p)));
+      assertTrue(diagram.matches("(?s).*participant P\\d+ as reply-to registry.*"), p.name() + "\n" + diagram);
+      assertTrue(diagram.matches("(?s).*P\\d+->>P\\d+: resolve reply .*"), p.name() + "\n" + diagram);
+    }
+  }
+
+  @Test
+  void diagram_deadRequesterChannel_faultNoteAndDropAtTheRegistry_perProfile() {
+    for (BrokerProfile p : BrokerProfile.ALL) {
+      ScenarioResult r = ScenarioRunner.run(Catalogue.find("lost-reply-requester-channel-closed").orElseThrow(), 1, p);
+      String diagram = String.join("\n", SequenceDiagram.of(r));
+      assertTrue(diagram.contains("fault rule requester-channel-dies: dead-reply-channel"), diagram);
+      // RabbitMQ's registry drops the reply; LavinMQ looks the dead name up, then routes it normally to nothing.
+      assertTrue(diagram.matches("(?s).*P\\d+-xP\\d+: t=\\d\\.\\d{3}s reply gone-a-1 dropped: .*"), diagram);
+      assertTrue(diagram.contains("basic.return 312 NO_ROUTE for reply gone-b-1") == (p != BrokerProfile.RABBITMQ_4),
+          diagram);
+      String md = MarkdownReport.of(r);
+      assertTrue(md.contains("## Fault rules\n\n| rule | from | what | fired |"), md);
+      assertTrue(md.contains("| `requester-channel-dies` | scenario | at routed, match correlation-id = gone-*, "
+          + "has-reply-to = true, action dead-reply-channel, when always | 2 |"), md);
+    }
+  }
+
+  @Test
+  void diagram_brokerRestart_showsTheRestartAndTheLostQueue() {
+    ScenarioResult r = ScenarioRunner.run(Catalogue.find("broker-restart-loses-transient-callback-queue").orElseThrow(),
+        0, BrokerProfile.RABBITMQ_3);
+    String diagram = String.join("\n", SequenceDiagram.of(r));
+    assertTrue(diagram.contains("fault rule broker-restart: broker-restart"), diagram);
+    assertTrue(diagram.contains("connection cut by the broker restart (fault rule broker-restart)"), diagram);
+    assertTrue(diagram.contains("queue deleted (restart)"), diagram);
+    assertTrue(diagram.contains("reply client-4 dropped: no queue client.replies"), diagram);
+  }
+
+  @Test
+  void diagram_requestExpires_labelsTheDeadLetterAndTheClientsFinding() {
+    ScenarioResult r = ScenarioRunner.run(Catalogue.find("request-expires-in-queue").orElseThrow(), 0,
+        BrokerProfile.LAVINMQ);
+    String diagram = String.join("\n", SequenceDiagram.of(r));
+    assertTrue(diagram.contains("request client-2 dead-lettered (expired) to exchange rpc.dlx"), diagram);
+    assertTrue(diagram.contains("route dead letter of request client-2"), diagram);
+    assertTrue(diagram.contains("found its request client-2 in timeouts"), diagram);
+  }
+
+  @Test
+  void diagram_seedAsWritten_saysWhyTheRequestWentNowhere() {
+    ScenarioResult r = ScenarioRunner.run(Catalogue.find("seed-direct-reply-to-as-written").orElseThrow(), 0,
+        BrokerProfile.LAVINMQ);
+    String diagram = String.join("\n", SequenceDiagram.of(r));
+    assertTrue(diagram.contains("request seed-requester-1 dropped: no queue is named (empty)"), diagram);
+  }
+
   @Test
   void clean_removesWhatMermaidRejects() {
     assertEquals("a, b/1 (x) its %", SequenceDiagram.clean("a; b#1 <x> it's %%"));

@@ -1,0 +1,200 @@
+package io.brokersim.amqp.server;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.brokersim.core.LiveBroker;
+import io.brokersim.core.profile.BrokerProfile;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Tcp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The AMQP 0-9-1 TCP server: real clients (the RabbitMQ Java client, pika, PerfTest) connect to it and
+ * drive a {@link LiveBroker}. One Pekko Streams TCP binding on the broker's actor system; one
+ * connection stage per socket.
+ *
+ * <pre>{@code
+ * try (LiveBroker broker = LiveBroker.builder().profile(BrokerProfile.RABBITMQ_4).build();
+ *      AmqpServer server = AmqpServer.start(broker, ConfigFactory.parseString("brokersim.server.port = 0"))) {
+ *   int port = server.address().getPort();   // connect clients to 127.0.0.1:port
+ * }
+ * }</pre>
+ */
+public final class AmqpServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(AmqpServer.class);
+  private static final AtomicLong SERVERS = new AtomicLong();
+  private static final long BIND_TIMEOUT_SECONDS = 10;
+
+  private final ServerContext context;
+  private final Tcp.ServerBinding binding;
+  private final ActorRef<ChannelWatcher.Command> watcher;
+  private boolean closed;
+
+  private AmqpServer(ServerContext context, Tcp.ServerBinding binding, ActorRef<ChannelWatcher.Command> watcher) {
+    this.context = context;
+    this.binding = binding;
+    this.watcher = watcher;
+  }
+
+  /** Starts a server for {@code broker} with the settings under {@code brokersim.server} in {@code config}. */
+  public static AmqpServer start(LiveBroker broker, Config config) {
+    return builder(broker).config(config).start();
+  }
+
+  public static Builder builder(LiveBroker broker) {
+    return new Builder(broker);
+  }
+
+  /** The address the server listens on, with the real port when port 0 was asked for. */
+  public InetSocketAddress address() {
+    return binding.localAddress();
+  }
+
+  public ServerSettings settings() {
+    return context.settings;
+  }
+
+  public BrokerProfile profile() {
+    return context.profile;
+  }
+
+  /** Connections whose socket is open now, in any phase. */
+  public int connectionCount() {
+    return context.connections().size();
+  }
+
+  /** The most octets any live connection's outbound queue has held (tests check backpressure with it). */
+  long peakOutboundBytes() {
+    long max = 0;
+    for (ServerContext.Connection c : context.connections()) {
+      max = Math.max(max, c.peakOutboundBytes());
+    }
+    return max;
+  }
+
+  /**
+   * Stops listening, closes every connection with 320 CONNECTION_FORCED and waits up to
+   * {@code shutdown-timeout} for their close handshakes. The broker stays up (close it afterwards).
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    long deadline = System.nanoTime() + context.settings.shutdownTimeout().toNanos();
+    try {
+      binding.unbind().toCompletableFuture().get(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("unbinding {} failed: {}", address(), e.toString());
+    }
+    List<CompletableFuture<Void>> stopping = new ArrayList<>();
+    for (ServerContext.Connection c : context.connections()) {
+      c.shutdown();
+      stopping.add(c.stopped());
+    }
+    try {
+      long left = Math.max(0, deadline - System.nanoTime());
+      CompletableFuture.allOf(stopping.toArray(new CompletableFuture<?>[0])).get(left, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("{} connection(s) still open after {}", connectionCount(), context.settings.shutdownTimeout());
+    }
+    context.alarm.close();
+    watcher.tell(ChannelWatcher.Stop.INSTANCE);
+    log.info("brokersim AMQP server on {} stopped", address());
+  }
+
+  /** Options of a server. */
+  public static final class Builder {
+    private final LiveBroker broker;
+    private Config config = ConfigFactory.empty();
+    private Integer port;
+    private LongSupplier memoryUsedBytes = MemoryAlarm::heapUsedBytes;
+
+    private Builder(LiveBroker broker) {
+      this.broker = Objects.requireNonNull(broker, "broker");
+    }
+
+    /** Configuration holding {@code brokersim.server} (merged over the reference defaults). */
+    public Builder config(Config value) {
+      config = Objects.requireNonNull(value);
+      return this;
+    }
+
+    /** Overrides {@code brokersim.server.port}; 0 picks a free port. */
+    public Builder port(int value) {
+      port = value;
+      return this;
+    }
+
+    /**
+     * What the memory alarm measures, in octets (default: the JVM's used heap); it compares the value
+     * with {@code memory-high-watermark} x the maximum heap.
+     */
+    public Builder memoryGauge(LongSupplier usedBytes) {
+      memoryUsedBytes = Objects.requireNonNull(usedBytes);
+      return this;
+    }
+
+    /** Binds the port and starts accepting connections; throws IllegalStateException if it cannot bind. */
+    public AmqpServer start() {
+      ServerSettings settings = ServerSettings.from(config, broker.profile());
+      if (port != null) {
+        settings = settings.withPort(port);
+      }
+      ActorSystem<?> system = broker.system();
+      Materializer materializer = Materializer.matFromSystem(system);
+      ActorRef<ChannelWatcher.Command> watcher = system.systemActorOf(ChannelWatcher.create(),
+          "brokersim-channel-watcher-" + SERVERS.incrementAndGet(), Props.empty());
+      MemoryAlarm alarm = MemoryAlarm.start(system, memoryUsedBytes, settings.memoryHighWatermark(),
+          settings.memoryCheckInterval());
+      ServerContext context = new ServerContext(broker, settings, alarm, watcher);
+      CompletionStage<Tcp.ServerBinding> bound = Tcp.get(system)
+          .bind(settings.host(), settings.port(), settings.backlog(), List.of(), false, Optional.empty())
+          .toMat(Sink.foreach(connection -> connection.handleWith(
+              Flow.fromGraph(new ConnectionStage(context, connection.remoteAddress())), materializer)), Keep.left())
+          .run(materializer);
+      Tcp.ServerBinding binding;
+      try {
+        binding = bound.toCompletableFuture().get(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        alarm.close();
+        watcher.tell(ChannelWatcher.Stop.INSTANCE);
+        throw new IllegalStateException("interrupted while binding " + settings.host() + ":" + settings.port(), e);
+      } catch (ExecutionException | TimeoutException e) {
+        alarm.close();
+        watcher.tell(ChannelWatcher.Stop.INSTANCE);
+        Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+        throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port() + ": "
+            + cause.getMessage(), cause);
+      }
+      log.info("brokersim AMQP server listening on {} (profile {})", binding.localAddress(), broker.profile().name());
+      return new AmqpServer(context, binding, watcher);
+    }
+  }
+}

@@ -1,0 +1,164 @@
+package io.brokersim.amqp.server;
+
+import io.brokersim.amqp.codec.AmqpMethod;
+import io.brokersim.amqp.codec.Frame;
+import io.brokersim.core.model.AmqpError;
+import io.brokersim.core.model.BasicProperties;
+import io.brokersim.core.model.MethodRef;
+import io.brokersim.core.model.ReplyCode;
+import io.brokersim.core.profile.BrokerProfile;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Assembles the frames of one channel into commands (spec 4.2.6): a method that carries content is
+ * complete only after its content header and as many body octets as the header declares.
+ *
+ * <pre>
+ *   EXPECT_METHOD --method without content--> command
+ *   EXPECT_METHOD --basic.publish--> EXPECT_HEADER --header, size 0--> command
+ *                                    EXPECT_HEADER --header, size n--> EXPECT_BODY --n octets--> command
+ *   any state --frame out of order, wrong class, body past the declared size--> error
+ * </pre>
+ *
+ * Errors use RabbitMQ's texts; all are connection errors (505 UNEXPECTED_FRAME, 501 FRAME_ERROR) except
+ * a declared size above the maximum message size, which is the channel error 406 the brokers send
+ * (§3.7). Body octets are collected in the decoder's own arrays and joined once, at the end.
+ */
+final class ContentAssembler {
+
+  /** What a frame completed. */
+  sealed interface Step {}
+
+  /** More frames are needed. */
+  enum Incomplete implements Step { INSTANCE }
+
+  /** A whole command; {@code properties} and {@code body} are null for methods without content. */
+  record Command(AmqpMethod method, BasicProperties properties, byte[] body) implements Step {}
+
+  /** The frame broke the content rules. */
+  record Failure(AmqpError error) implements Step {}
+
+  private enum State { EXPECT_METHOD, EXPECT_HEADER, EXPECT_BODY }
+
+  private final BrokerProfile profile;
+  private final long maxBodyBytes;
+  private State state = State.EXPECT_METHOD;
+  private AmqpMethod method;
+  private BasicProperties properties;
+  private long bodySize;
+  private long received;
+  private final List<ByteBuffer> fragments = new ArrayList<>();
+
+  ContentAssembler(BrokerProfile profile, long maxBodyBytes) {
+    this.profile = profile;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  /** True while a content-carrying method waits for its header or body. */
+  boolean inContent() {
+    return state != State.EXPECT_METHOD;
+  }
+
+  /** Takes the next frame of this channel (never a heartbeat). */
+  Step accept(Frame frame) {
+    return switch (state) {
+      case EXPECT_METHOD -> expectMethod(frame);
+      case EXPECT_HEADER -> expectHeader(frame);
+      case EXPECT_BODY -> expectBody(frame);
+    };
+  }
+
+  private Step expectMethod(Frame frame) {
+    if (!(frame instanceof Frame.Method m)) {
+      return unexpected(MethodRef.NONE, "expected method frame, got non method frame instead");
+    }
+    if (!m.method().hasContent()) {
+      return new Command(m.method(), null, null);
+    }
+    method = m.method();
+    state = State.EXPECT_HEADER;
+    return Incomplete.INSTANCE;
+  }
+
+  private Step expectHeader(Frame frame) {
+    if (!(frame instanceof Frame.ContentHeader h)) {
+      return unexpected(publishRef(), "expected content header for class " + method.classId()
+          + ", got non content header frame instead");
+    }
+    if (h.classId() != method.classId()) {
+      return unexpected(publishRef(), "expected content header for class " + method.classId() + ", got one for class "
+          + h.classId() + " instead");
+    }
+    if (h.bodySize() > maxBodyBytes) {
+      AmqpError tooLarge = messageTooLarge(h.bodySize());
+      reset();
+      return new Failure(tooLarge);
+    }
+    properties = h.properties();
+    bodySize = h.bodySize();
+    received = 0;
+    if (bodySize == 0) {
+      return complete();
+    }
+    state = State.EXPECT_BODY;
+    return Incomplete.INSTANCE;
+  }
+
+  private Step expectBody(Frame frame) {
+    if (!(frame instanceof Frame.Body b)) {
+      return unexpected(publishRef(), "expected content body, got non content body frame instead");
+    }
+    ByteBuffer payload = b.payload();
+    MethodRef ref = publishRef();
+    received += payload.remaining();
+    if (received > bodySize) {
+      long declared = bodySize;
+      reset();
+      return new Failure(AmqpError.of(ReplyCode.FRAME_ERROR, ref, "content body on channel "
+          + b.channel() + " is longer than the " + declared + " octets its content header declared"));
+    }
+    fragments.add(payload);
+    return received == bodySize ? complete() : Incomplete.INSTANCE;
+  }
+
+  private Step complete() {
+    byte[] body = new byte[(int) bodySize];
+    int offset = 0;
+    for (ByteBuffer f : fragments) {
+      int n = f.remaining();
+      f.get(body, offset, n);
+      offset += n;
+    }
+    Command c = new Command(method, properties, body);
+    reset();
+    return c;
+  }
+
+  private void reset() {
+    state = State.EXPECT_METHOD;
+    method = null;
+    properties = null;
+    fragments.clear();
+    bodySize = 0;
+    received = 0;
+  }
+
+  private MethodRef publishRef() {
+    return method instanceof AmqpMethod.BasicPublish ? MethodRef.BASIC_PUBLISH : MethodRef.NONE;
+  }
+
+  private Failure unexpected(MethodRef ref, String explanation) {
+    reset();
+    return new Failure(AmqpError.of(ReplyCode.UNEXPECTED_FRAME, ref, explanation));
+  }
+
+  /** 406 PRECONDITION_FAILED with the profile's wording (§3.7); closes the channel only. */
+  private AmqpError messageTooLarge(long size) {
+    String text = profile.isLavinMq()
+        ? "message size " + size + " larger than max size " + maxBodyBytes
+        : "message size " + size + " is larger than configured max size " + maxBodyBytes;
+    return AmqpError.of(ReplyCode.PRECONDITION_FAILED, MethodRef.BASIC_PUBLISH, text);
+  }
+}

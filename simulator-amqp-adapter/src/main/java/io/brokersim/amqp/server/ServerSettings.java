@@ -1,0 +1,145 @@
+package io.brokersim.amqp.server;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueType;
+import io.brokersim.amqp.codec.Frame;
+import io.brokersim.core.profile.BrokerProfile;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The server's settings, read once from {@code brokersim.server} (see the adapter's reference.conf for
+ * what each one means) and resolved against the broker profile where a setting says "profile".
+ */
+public record ServerSettings(
+    String host,
+    int port,
+    int backlog,
+    List<User> users,
+    int heartbeatSeconds,
+    double heartbeatTimeoutFactor,
+    int frameMaxBytes,
+    int channelMax,
+    long maxMessageSizeBytes,
+    long outboundHighWatermarkBytes,
+    long outboundLowWatermarkBytes,
+    int writeBatchSizeBytes,
+    int maxFramesBeforeOpen,
+    double memoryHighWatermark,
+    Duration memoryCheckInterval,
+    Duration handshakeTimeout,
+    Duration closeTimeout,
+    Duration shutdownTimeout,
+    String vhost) {
+
+  /** A user the SASL mechanisms accept; a loopback-only user may connect from 127.0.0.0/8 or ::1 only. */
+  public record User(String name, String password, boolean loopbackOnly) {
+    public User {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(password, "password");
+    }
+  }
+
+  public ServerSettings {
+    users = List.copyOf(users);
+    if (port < 0 || port > 0xFFFF) {
+      throw new IllegalArgumentException("port must be 0..65535, was " + port);
+    }
+    if (frameMaxBytes < Frame.FRAME_MIN_SIZE) {
+      throw new IllegalArgumentException("frame-max must be at least " + Frame.FRAME_MIN_SIZE + ", was " + frameMaxBytes);
+    }
+    if (channelMax < 1 || channelMax > 0xFFFF) {
+      throw new IllegalArgumentException("channel-max must be 1..65535, was " + channelMax);
+    }
+    if (heartbeatSeconds < 0 || heartbeatSeconds > 0xFFFF) {
+      throw new IllegalArgumentException("heartbeat must be 0..65535 seconds, was " + heartbeatSeconds);
+    }
+    if (heartbeatTimeoutFactor < 1) {
+      throw new IllegalArgumentException("heartbeat-timeout-factor must be at least 1, was " + heartbeatTimeoutFactor);
+    }
+    if (outboundLowWatermarkBytes < 0 || outboundLowWatermarkBytes > outboundHighWatermarkBytes) {
+      throw new IllegalArgumentException("need 0 <= outbound-low-watermark <= outbound-high-watermark, was "
+          + outboundLowWatermarkBytes + " and " + outboundHighWatermarkBytes);
+    }
+    if (writeBatchSizeBytes < 1 || maxFramesBeforeOpen < 0 || maxMessageSizeBytes < 1) {
+      throw new IllegalArgumentException("write-batch-size and max-message-size must be positive,"
+          + " max-frames-before-open non-negative");
+    }
+    if (memoryHighWatermark <= 0) {
+      throw new IllegalArgumentException("memory-high-watermark must be positive, was " + memoryHighWatermark);
+    }
+  }
+
+  /**
+   * Reads {@code brokersim.server} (and {@code brokersim.vhost}) from {@code config}, falling back to the
+   * reference configuration for anything missing; "profile" values are resolved against {@code profile}.
+   */
+  public static ServerSettings from(Config config, BrokerProfile profile) {
+    Config root = config.withFallback(ConfigFactory.defaultReference()).resolve();
+    Config c = root.getConfig("brokersim.server");
+    List<User> users = new ArrayList<>();
+    for (Config u : c.getConfigList("users")) {
+      users.add(new User(u.getString("name"), u.getString("password"),
+          u.hasPath("loopback-only") && u.getBoolean("loopback-only")));
+    }
+    int heartbeat;
+    if (c.getValue("heartbeat").valueType() == ConfigValueType.STRING && "profile".equals(c.getString("heartbeat"))) {
+      heartbeat = profile.serverHeartbeatSeconds();
+    } else {
+      try {
+        heartbeat = c.getInt("heartbeat");
+      } catch (ConfigException.WrongType e) {
+        throw new ConfigException.BadValue("brokersim.server.heartbeat", "expected \"profile\" or whole seconds", e);
+      }
+    }
+    int channelMax = c.getInt("channel-max") == 0 ? profile.serverChannelMax() : c.getInt("channel-max");
+    if (channelMax > profile.serverChannelMax()) {
+      // The broker's connection actor refuses channel numbers above the profile's limit.
+      throw new IllegalArgumentException("channel-max " + channelMax + " is above the " + profile.name()
+          + " limit " + profile.serverChannelMax());
+    }
+    long maxMessage = c.getBytes("max-message-size") == 0 ? defaultMaxMessageSize(profile) : c.getBytes("max-message-size");
+    int frameMax = c.getInt("frame-max");
+    if (frameMax < profile.frameMaxMinimum()) {
+      throw new IllegalArgumentException("frame-max " + frameMax + " is below the " + profile.name()
+          + " minimum " + profile.frameMaxMinimum());
+    }
+    return new ServerSettings(
+        c.getString("host"),
+        c.getInt("port"),
+        c.getInt("backlog"),
+        users,
+        heartbeat,
+        c.getDouble("heartbeat-timeout-factor"),
+        frameMax,
+        channelMax,
+        maxMessage,
+        c.getBytes("outbound-high-watermark"),
+        c.getBytes("outbound-low-watermark"),
+        Math.toIntExact(c.getBytes("write-batch-size")),
+        c.getInt("max-frames-before-open"),
+        c.getDouble("memory-high-watermark"),
+        c.getDuration("memory-check-interval"),
+        c.getDuration("handshake-timeout"),
+        c.getDuration("close-timeout"),
+        c.getDuration("shutdown-timeout"),
+        root.getString("brokersim.vhost"));
+  }
+
+  /** RabbitMQ's {@code max_message_size}: 128 MiB up to 3.13, 16 MiB from 4.0; LavinMQ 128 MiB (§3.7). */
+  static long defaultMaxMessageSize(BrokerProfile profile) {
+    return Handshake.rabbitMajor(profile) >= 4 ? 16L << 20 : 128L << 20;
+  }
+
+  /** The same settings listening on another port. */
+  public ServerSettings withPort(int newPort) {
+    return new ServerSettings(host, newPort, backlog, users, heartbeatSeconds, heartbeatTimeoutFactor, frameMaxBytes,
+        channelMax, maxMessageSizeBytes, outboundHighWatermarkBytes, outboundLowWatermarkBytes, writeBatchSizeBytes,
+        maxFramesBeforeOpen, memoryHighWatermark, memoryCheckInterval, handshakeTimeout, closeTimeout,
+        shutdownTimeout, vhost);
+  }
+}

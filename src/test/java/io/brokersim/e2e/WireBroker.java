@@ -1,0 +1,81 @@
+package io.brokersim.e2e;
+
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.brokersim.amqp.server.AmqpServer;
+import io.brokersim.core.LiveBroker;
+import io.brokersim.core.profile.BrokerProfile;
+import java.util.function.LongSupplier;
+
+/** A live broker served over TCP on a free loopback port, for one test. */
+final class WireBroker implements AutoCloseable {
+
+  final LiveBroker broker;
+  final AmqpServer server;
+
+  private WireBroker(LiveBroker broker, AmqpServer server) {
+    this.broker = broker;
+    this.server = server;
+  }
+
+  static WireBroker start(BrokerProfile profile) {
+    return start(profile, ConfigFactory.empty());
+  }
+
+  static WireBroker start(BrokerProfile profile, Config extra) {
+    return start(profile, extra, null);
+  }
+
+  /** A server whose memory alarm reads {@code memoryGauge} (null: the JVM heap). */
+  static WireBroker start(BrokerProfile profile, Config extra, LongSupplier memoryGauge) {
+    LiveBroker broker = LiveBroker.builder().profile(profile).seed(42).build();
+    try {
+      Config config = extra.withFallback(ConfigFactory.parseString("brokersim.server { port = 0, host = \"127.0.0.1\" }"));
+      AmqpServer.Builder server = AmqpServer.builder(broker).config(config);
+      if (memoryGauge != null) {
+        server.memoryGauge(memoryGauge);
+      }
+      return new WireBroker(broker, server.start());
+    } catch (RuntimeException e) {
+      broker.close();
+      throw e;
+    }
+  }
+
+  int port() {
+    return server.address().getPort();
+  }
+
+  /** A Java client factory for this server, with short timeouts so a hung test fails fast. */
+  ConnectionFactory factory() {
+    ConnectionFactory f = new ConnectionFactory();
+    f.setHost("127.0.0.1");
+    f.setPort(port());
+    f.setConnectionTimeout(5_000);
+    f.setHandshakeTimeout(5_000);
+    f.setChannelRpcTimeout(10_000);
+    f.setShutdownTimeout(2_000);
+    f.setAutomaticRecoveryEnabled(false);
+    return f;
+  }
+
+  Connection connect(String name) throws Exception {
+    return factory().newConnection(name);
+  }
+
+  /**
+   * Closes every connection, then checks the fate ledger: each message the clients published was
+   * acknowledged, returned, dropped for a recorded reason, or is still in a queue.
+   */
+  @Override
+  public void close() {
+    try {
+      server.close();
+      broker.assertNothingLostSilently();
+    } finally {
+      broker.close();
+    }
+  }
+}
