@@ -46,10 +46,8 @@ log() { echo "bench-vs-rabbitmq: $*" >&2; }
 port_answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # ---------------------------------------------------------------- brokersim jar
-if [ ! -f "$JAR" ]; then
-  log "building $JAR"
-  mvn -B -q -pl scenarios -am package -DskipTests
-fi
+# The launcher rebuilds the jar when it is missing or older than any source.
+"$ROOT/brokersim" --version > /dev/null
 
 # ---------------------------------------------------------------- RabbitMQ, loopback only
 # The AMQP listener, epmd and the Erlang distribution port all bind 127.0.0.1; the node is rabbit@localhost.

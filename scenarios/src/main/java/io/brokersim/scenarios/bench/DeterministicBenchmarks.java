@@ -43,6 +43,7 @@ final class DeterministicBenchmarks {
   private static final int BATCH = 1_000;
   private static final int BODY_BYTES = 100;
   private static final Duration RPC_TIMEOUT = Duration.ofSeconds(30);
+  private static final int SEED_WARMUP_FACTOR = 4;
 
   private DeterministicBenchmarks() {}
 
@@ -209,10 +210,15 @@ final class DeterministicBenchmarks {
     Scenario scenario = Catalogue.find(SCENARIO).or(() -> Catalogue.find(FALLBACK_SCENARIO)).orElseThrow();
     BrokerProfile profile = scenario.profiles().contains(s.profile()) ? s.profile() : scenario.profiles().get(0);
     AtomicLong seeds = new AtomicLong();
+    int threads = Runtime.getRuntime().availableProcessors();
+    // A scenario run goes through far more code than the throughput loops, and the JIT keeps speeding it up for
+    // minutes (measured on 2 cores: 11 ms per run after 15 s, 2.7 ms after 75 s). So first warm up on every core
+    // for SEED_WARMUP_FACTOR times the warmup, then measure one thread, then all of them.
+    parallelSeedsPerSecond(scenario, profile, threads, seeds, s.warmup().multipliedBy(SEED_WARMUP_FACTOR),
+        Duration.ZERO);
     Rate one = TimedLoop.run(s.warmup(), s.measure(), () -> TimedLoop.time(1,
         () -> runScenario(scenario, seeds.getAndIncrement(), profile)));
-    int threads = Runtime.getRuntime().availableProcessors();
-    double parallel = parallelSeedsPerSecond(s, scenario, profile, threads);
+    double parallel = parallelSeedsPerSecond(scenario, profile, threads, seeds, s.warmup(), s.measure());
     String note = (scenario.name().equals(SCENARIO) ? SCENARIO
         : scenario.name() + " (closest to " + SCENARIO + ", which the catalogue does not have yet)")
         + ", profile " + profile.name() + "; a full run: expectations checked, trace kept";
@@ -227,13 +233,13 @@ final class DeterministicBenchmarks {
     check(r.passed(), scenario.name() + " seed " + seed + " did not pass: " + r.verdict());
   }
 
-  private static double parallelSeedsPerSecond(BenchSettings s, Scenario scenario, BrokerProfile profile,
-      int threads) throws Exception {
+  /** Runs seed after seed on {@code threads} threads; returns runs per second during {@code measure}. */
+  private static double parallelSeedsPerSecond(Scenario scenario, BrokerProfile profile, int threads,
+      AtomicLong seeds, Duration warmup, Duration measure) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
-      AtomicLong seeds = new AtomicLong(1_000_000);
-      long warmEnd = System.nanoTime() + s.warmup().toNanos();
-      long end = warmEnd + s.measure().toNanos();
+      long warmEnd = System.nanoTime() + warmup.toNanos();
+      long end = warmEnd + measure.toNanos();
       List<Future<Long>> counts = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         counts.add(pool.submit(() -> {
@@ -251,7 +257,7 @@ final class DeterministicBenchmarks {
       for (Future<Long> f : counts) {
         total += f.get();
       }
-      return total / (s.measure().toNanos() / 1e9);
+      return measure.isZero() ? 0 : total / (measure.toNanos() / 1e9);
     } finally {
       pool.shutdownNow();
     }

@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
         "Exit status: 0 if every benchmark ran, 1 if one failed, 2 for bad usage."})
 final class BenchCommand implements Callable<Integer> {
 
-  private static final Duration FULL_WARMUP = Duration.ofSeconds(5);
+  private static final Duration FULL_WARMUP = Duration.ofSeconds(15);
   private static final Duration FULL_MEASURE = Duration.ofSeconds(10);
   private static final Duration QUICK_WARMUP = Duration.ofMillis(500);
   private static final Duration QUICK_MEASURE = Duration.ofSeconds(1);
@@ -59,7 +59,7 @@ final class BenchCommand implements Callable<Integer> {
   String profile;
 
   @Option(names = "--warmup", paramLabel = "SECONDS",
-      description = "Warmup per benchmark (default 5, or 0.5 with --quick).")
+      description = "Warmup per benchmark (default 15, or 0.5 with --quick).")
   Double warmupSeconds;
 
   @Option(names = "--measure", paramLabel = "SECONDS",
