@@ -249,7 +249,7 @@ final class WireBenchmarks {
       }, "bench-publisher");
       publisher.start();
       try {
-        Rate r = window(s, consumed, failure);
+        Rate r = measureWindow(s, consumed, failure);
         return List.of(Measurement.rate(name, "throughput", r.perSecond(), "msgs/s", String.format(
             "%,d messages of %d bytes consumed; %s; at most %,d unconsumed%s", r.operations(), BODY_BYTES,
             confirms ? "publisher confirms (" + CONFIRM_WINDOW + " outstanding), manual ack each, prefetch "
@@ -263,7 +263,7 @@ final class WireBenchmarks {
   }
 
   /** Sleeps through the warmup, then counts {@code done} over the measurement window. */
-  private static Rate window(BenchSettings s, AtomicLong done, AtomicReference<Exception> failure)
+  private static Rate measureWindow(BenchSettings s, AtomicLong done, AtomicReference<Exception> failure)
       throws Exception {
     Thread.sleep(s.warmup().toMillis());
     long c0 = done.get();

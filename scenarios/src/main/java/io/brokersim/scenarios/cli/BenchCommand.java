@@ -1,7 +1,6 @@
 package io.brokersim.scenarios.cli;
 
 import ch.qos.logback.classic.Level;
-import io.brokersim.core.profile.BrokerProfile;
 import io.brokersim.scenarios.bench.BenchReport;
 import io.brokersim.scenarios.bench.BenchSettings;
 import io.brokersim.scenarios.bench.BenchSuite;

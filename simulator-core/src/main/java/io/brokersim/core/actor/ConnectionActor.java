@@ -116,8 +116,10 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         "ch-" + m.number() + "-" + (++channelActors));
     channels.put(m.number(), ref);
     broker.trace().record(new TraceEvent.ChannelOpened(id + "/ch-" + m.number()));
-    sink.channelOpened(m.number(), ref);
+    // open-ok first: once the sink knows the channel it may hand it pipelined methods, whose answers
+    // (from other threads under the live runtime) must not overtake the open-ok.
     sink.send(m.number(), new Outbound.ChannelOpenOk());
+    sink.channelOpened(m.number(), ref);
     return this;
   }
 

@@ -22,6 +22,7 @@ public final class SimConnection implements ClientSink {
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
   private final Map<Integer, SimChannel> channels = new TreeMap<>();
   private final Map<Integer, CompletableFuture<SimChannel>> opening = new TreeMap<>();
+  private final java.util.Set<Integer> openOkSeen = new java.util.TreeSet<>();
   private volatile ActorRef<ConnectionActor.Command> ref;
   private volatile String connectionId;
   private volatile AmqpException closeCause;
@@ -118,8 +119,14 @@ public final class SimConnection implements ClientSink {
 
   @Override
   public void channelOpened(int number, ActorRef<ChannelActor.Command> channelRef) {
+    SimChannel ch = new SimChannel(this, number, channelRef);
+    CompletableFuture<SimChannel> open;
     synchronized (this) {
-      channels.put(number, new SimChannel(this, number, channelRef));
+      channels.put(number, ch);
+      open = openOkSeen.remove(number) ? opening.remove(number) : null;
+    }
+    if (open != null) {
+      open.complete(ch);
     }
   }
 
@@ -142,6 +149,10 @@ public final class SimConnection implements ClientSink {
     synchronized (this) {
       ch = channels.get(channel);
       if (method instanceof Outbound.ChannelOpenOk) {
+        if (ch == null) {
+          openOkSeen.add(channel); // the channel reference follows; channelOpened completes the open
+          return;
+        }
         open = opening.remove(channel);
       }
     }
