@@ -53,9 +53,7 @@ public final class PublishBeforeReplyConsumer implements Scenario {
 
   /** The 406 text of a direct reply-to publish without a reply consumer, per broker (reference §1.3). */
   static String consumerMissing(BrokerProfile profile) {
-    return profile.isLavinMq()
-        ? "PRECONDITION_FAILED - Direct reply consumer does not exist"
-        : "PRECONDITION_FAILED - fast reply consumer does not exist";
+    return profile.replyConsumerMissing().text();
   }
 
   @Override

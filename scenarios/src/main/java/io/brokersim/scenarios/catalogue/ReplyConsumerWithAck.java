@@ -48,9 +48,7 @@ public final class ReplyConsumerWithAck implements Scenario {
 
   /** The 406 text of a manual-ack reply consumer, per broker (reference §1.2). */
   static String noAckRequired(BrokerProfile profile) {
-    return profile.isLavinMq()
-        ? "PRECONDITION_FAILED - Direct replys must be consumed in no-ack mode"
-        : "PRECONDITION_FAILED - reply consumer cannot acknowledge";
+    return profile.replyConsumerMustBeNoAck().text();
   }
 
   @Override

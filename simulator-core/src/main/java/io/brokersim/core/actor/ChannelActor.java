@@ -178,7 +178,6 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(ClientMethod.BasicPublish.class, this::onPublishMessage)
         .onMessage(Deliver.class, this::onDeliver)
         .onMessage(ClientMethod.class, this::onClientMethod)
         .onMessage(Reply.class, this::onReply)
@@ -210,10 +209,6 @@ public final class ChannelActor extends AbstractBehavior<ChannelActor.Command> {
   }
 
   // ------------------------------------------------------------ client methods
-
-  private Behavior<Command> onPublishMessage(ClientMethod.BasicPublish p) {
-    return onClientMethod(p);
-  }
 
   private Behavior<Command> onClientMethod(ClientMethod m) {
     if (phase != Phase.OPEN) {
