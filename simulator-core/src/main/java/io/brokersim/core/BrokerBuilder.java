@@ -2,7 +2,7 @@ package io.brokersim.core;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.brokersim.core.actor.BrokerActor;
+import io.brokersim.core.actor.VhostActor;
 import io.brokersim.core.actor.BrokerContext;
 import io.brokersim.core.fault.FaultInjector;
 import io.brokersim.core.fault.FaultPlan;
@@ -72,11 +72,11 @@ public abstract class BrokerBuilder<B extends BrokerBuilder<B>> {
    * The vhost guardian for a runtime: creates the trace over {@code allSinks} (handed to
    * {@code traceReady}) and the broker context with the fault injector, all seeded from the runtime.
    */
-  Behavior<BrokerActor.Command> guardian(Runtime rt, List<TraceSink> allSinks, Consumer<Trace> traceReady) {
+  Behavior<VhostActor.Command> guardian(Runtime rt, List<TraceSink> allSinks, Consumer<Trace> traceReady) {
     Trace trace = Trace.create(rt::nowNanos, allSinks.toArray(new TraceSink[0]));
     traceReady.accept(trace);
     FaultInjector injector = new FaultInjector(faults.rules(), rt.entropy().fork("faults"));
-    return BrokerActor.create(new BrokerContext(profile, vhost, trace, rt::nowNanos, rt.entropy().fork("broker"),
+    return VhostActor.create(new BrokerContext(profile, vhost, trace, rt::nowNanos, rt.entropy().fork("broker"),
         injector));
   }
 }

@@ -1,6 +1,6 @@
 package io.brokersim.core;
 
-import io.brokersim.core.actor.BrokerActor;
+import io.brokersim.core.actor.VhostActor;
 import io.brokersim.core.client.Driver;
 import io.brokersim.core.client.SimConnection;
 import io.brokersim.core.profile.BrokerProfile;
@@ -27,7 +27,7 @@ public final class LiveBroker implements AutoCloseable, Driver {
   private static final Duration AWAIT_TIMEOUT = Duration.ofSeconds(30);
 
   private final BrokerProfile profile;
-  private final LiveRuntime<BrokerActor.Command> runtime;
+  private final LiveRuntime<VhostActor.Command> runtime;
   private final Trace trace;
   private final FateLedger ledger;
   private boolean closed;
@@ -52,13 +52,13 @@ public final class LiveBroker implements AutoCloseable, Driver {
     return profile;
   }
 
-  /** The virtual host actor: front ends send {@code BrokerActor.Connect} here. */
-  public ActorRef<BrokerActor.Command> vhost() {
+  /** The virtual host actor: front ends send {@code VhostActor.Connect} here. */
+  public ActorRef<VhostActor.Command> vhost() {
     return runtime.system();
   }
 
   /** The actor system, e.g. to materialize the wire adapter's streams on it. */
-  public ActorSystem<BrokerActor.Command> system() {
+  public ActorSystem<VhostActor.Command> system() {
     return runtime.system();
   }
 
@@ -94,7 +94,7 @@ public final class LiveBroker implements AutoCloseable, Driver {
       throw new IllegalStateException("this broker was built with ledger(false)");
     }
     CompletableFuture<List<String>> live = new CompletableFuture<>();
-    vhost().tell(new BrokerActor.ReportLive(live::complete));
+    vhost().tell(new VhostActor.ReportLive(live::complete));
     ledger.assertNothingLostSilently(new LinkedHashSet<>(await(live)));
   }
 

@@ -1,6 +1,6 @@
 package io.brokersim.core;
 
-import io.brokersim.core.actor.BrokerActor;
+import io.brokersim.core.actor.VhostActor;
 import io.brokersim.core.client.Driver;
 import io.brokersim.core.client.SimConnection;
 import io.brokersim.core.profile.BrokerProfile;
@@ -33,7 +33,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 public final class Simulation implements AutoCloseable, Driver {
   private final long seed;
   private final BrokerProfile profile;
-  private final DeterministicRuntime<BrokerActor.Command> runtime;
+  private final DeterministicRuntime<VhostActor.Command> runtime;
   private final Trace trace;
   private final MemorySink memory;
   private final HashingSink hash = new HashingSink();
@@ -75,7 +75,7 @@ public final class Simulation implements AutoCloseable, Driver {
   }
 
   /** The virtual host's actor, for front ends that speak its protocol directly. */
-  public ActorRef<BrokerActor.Command> vhost() {
+  public ActorRef<VhostActor.Command> vhost() {
     return runtime.system();
   }
 
@@ -149,7 +149,7 @@ public final class Simulation implements AutoCloseable, Driver {
   public void assertNothingLostSilently() {
     runUntilQuiet();
     CompletableFuture<List<String>> live = new CompletableFuture<>();
-    vhost().tell(new BrokerActor.ReportLive(live::complete));
+    vhost().tell(new VhostActor.ReportLive(live::complete));
     List<String> copies = await(live);
     ledger.assertNothingLostSilently(new LinkedHashSet<>(copies));
   }

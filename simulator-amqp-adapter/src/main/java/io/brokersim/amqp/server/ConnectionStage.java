@@ -5,7 +5,7 @@ import io.brokersim.amqp.codec.CodecError;
 import io.brokersim.amqp.codec.Frame;
 import io.brokersim.amqp.codec.FrameDecoder;
 import io.brokersim.amqp.codec.ProtocolHeader;
-import io.brokersim.core.actor.BrokerActor;
+import io.brokersim.core.actor.VhostActor;
 import io.brokersim.core.actor.ChannelActor;
 import io.brokersim.core.actor.ClientMethod;
 import io.brokersim.core.actor.ClientSink;
@@ -467,7 +467,7 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
       }
       phase = Phase.CONNECTING;
       sink = new WireSink(writer, queue, events::invoke);
-      server.broker.vhost().tell(new BrokerActor.Connect(clientName, user, cancelNotify, sink));
+      server.broker.vhost().tell(new VhostActor.Connect(clientName, user, cancelNotify, sink));
     }
 
     private void onConnectionOpened(ConnectionEvent.ConnectionOpened o) {

@@ -37,7 +37,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
   /** The transport died (or a fault cut it): no handshake, no frames. */
   public record Cut(String reason) implements Command {}
 
-  /** A server-initiated close from outside the connection (a fault, a broker shutdown). */
+  /** A server-initiated close from outside the connection (a fault, a broker shutdown, the front end). */
   public record ForceClose(AmqpError error, String initiator) implements Command {}
 
   /** A channel raised a connection-level error. */
@@ -46,9 +46,8 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
   /** A channel finished closing. */
   public record ChannelTerminated(int number, ActorRef<ChannelActor.Command> ref) implements Command {}
 
+  private final Vhost vhost;
   private final BrokerContext broker;
-  private final ActorRef<BrokerActor.Command> vhost;
-  private final ActorRef<ReplyToRegistryActor.Command> replyTo;
   private final String id;
   private final String clientName;
   private final boolean cancelNotify;
@@ -61,20 +60,16 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
   private boolean abrupt;
   private boolean clientClosed;
 
-  public static Behavior<Command> create(BrokerContext broker, ActorRef<BrokerActor.Command> vhost,
-      ActorRef<ReplyToRegistryActor.Command> replyTo, String id, String clientName, boolean cancelNotify,
-      ClientSink sink) {
-    return Behaviors.setup(ctx -> new ConnectionActor(ctx, broker, vhost, replyTo, id, clientName, cancelNotify, sink));
+  static Behavior<Command> create(Vhost vhost, String id, String clientName, boolean cancelNotify, ClientSink sink) {
+    return Behaviors.setup(ctx -> new ConnectionActor(ctx, vhost, id, clientName, cancelNotify, sink));
   }
 
-  private ConnectionActor(ActorContext<Command> ctx, BrokerContext broker, ActorRef<BrokerActor.Command> vhost,
-      ActorRef<ReplyToRegistryActor.Command> replyTo, String id, String clientName, boolean cancelNotify,
+  private ConnectionActor(ActorContext<Command> ctx, Vhost vhost, String id, String clientName, boolean cancelNotify,
       ClientSink sink) {
     super(ctx);
     this.clientName = clientName;
-    this.broker = broker;
     this.vhost = vhost;
-    this.replyTo = replyTo;
+    this.broker = vhost.broker();
     this.id = id;
     this.cancelNotify = cancelNotify;
     this.sink = sink;
@@ -111,8 +106,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         ? connectionLastQueue
         : new AtomicReference<>();
     ActorRef<ChannelActor.Command> ref = getContext().spawn(
-        ChannelActor.create(broker, vhost, replyTo, getContext().getSelf(), sink, id, clientName, m.number(),
-            cancelNotify, lastQueue),
+        ChannelActor.create(vhost, getContext().getSelf(), sink, id, clientName, m.number(), cancelNotify, lastQueue),
         "ch-" + m.number() + "-" + (++channelActors));
     channels.put(m.number(), ref);
     broker.trace().record(new TraceEvent.ChannelOpened(id + "/ch-" + m.number()));
@@ -178,7 +172,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     if (!closing || !channels.isEmpty() || waitingCloseOk) {
       return this;
     }
-    vhost.tell(new BrokerActor.ConnectionGone(id));
+    vhost.actor().tell(new VhostActor.ConnectionGone(id));
     if (clientClosed && !abrupt) {
       sink.send(0, new Outbound.ConnectionCloseOk());
     }

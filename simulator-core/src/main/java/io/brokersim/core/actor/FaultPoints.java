@@ -1,79 +1,58 @@
 package io.brokersim.core.actor;
 
 import io.brokersim.core.fault.Boundary;
-import io.brokersim.core.fault.Effect;
+import io.brokersim.core.fault.FaultDecision;
 import io.brokersim.core.fault.FaultEvent;
-import io.brokersim.core.fault.FaultInjector;
 import io.brokersim.core.model.AmqpError;
 import io.brokersim.core.model.Message;
 import io.brokersim.core.model.ReplyCode;
+import io.brokersim.core.model.RoutingSnapshot;
 import io.brokersim.core.trace.TraceEvent;
-import java.util.List;
 
-/** How the actors ask the fault injector at a boundary and record what fired. */
+/**
+ * How the actors consult the fault rules at a boundary: build the event, take the one
+ * {@link FaultDecision}, record it in the trace, and apply the effects that act elsewhere (pausing a
+ * queue, restarting the broker). What the decision means for the event itself, each actor applies.
+ */
 final class FaultPoints {
   private FaultPoints() {}
 
-  /** The rules that fire at {@code at} for this message (usually none, and cheaply so). */
-  static List<FaultInjector.Fired> check(BrokerContext broker, Boundary at, Message m, String queue,
-      String consumerTag, String connectionId, String clientName, String channelId) {
+  /** The decision at {@code at} for this message (usually {@link FaultDecision#NONE}, and cheaply so). */
+  static FaultDecision decide(BrokerContext broker, Boundary at, Message m, String queue, String consumerTag,
+      String connectionId, String clientName, String channelId) {
     if (!broker.faults().watches(at)) {
-      return List.of();
+      return FaultDecision.NONE;
     }
-    return broker.faults().decide(new FaultEvent(at, m == null ? null : m.msgId(), m == null ? null : m.exchange(),
-        m == null ? null : m.routingKey(), queue, consumerTag, connectionId, clientName, channelId,
-        m == null ? null : m.properties(), broker.now()));
+    return FaultDecision.decide(at, broker.faults().decide(new FaultEvent(at, m == null ? null : m.msgId(),
+        m == null ? null : m.exchange(), m == null ? null : m.routingKey(), queue, consumerTag, connectionId,
+        clientName, channelId, m == null ? null : m.properties(), broker.now())), channelId != null);
   }
 
-  /** Records that a rule's effect was applied to {@code target}. */
-  static void record(BrokerContext broker, FaultInjector.Fired f, Effect e, String target, String msgId,
-      String newMsgId) {
-    broker.trace().record(new TraceEvent.FaultInjected(f.rule().name(), describe(f, e), target, msgId, newMsgId));
-  }
-
-  /** Records a rule that fired where its effect does not apply, so the run still shows it. */
-  static void ignored(BrokerContext broker, FaultInjector.Fired f, Effect e, Boundary at, String target,
-      String msgId) {
-    broker.trace().record(new TraceEvent.FaultInjected(f.rule().name(),
-        describe(f, e) + " (no effect at " + at.configName() + ")", target, msgId, null));
-  }
-
-  private static String describe(FaultInjector.Fired f, Effect e) {
-    if (e instanceof Effect.Duplicate) {
-      return "duplicate"; // the fate ledger derives the new message from exactly this action name
+  /** Records every fired effect, then pauses queues and restarts the broker as the decision says. */
+  static void recordAndApplyElsewhere(Vhost vhost, FaultDecision d, FaultDecision.Site site, String msgId) {
+    if (d.isEmpty()) {
+      return;
     }
-    String action = f.rule().action().name();
-    String effect;
-    if (e instanceof Effect.Delay d) {
-      effect = "delay " + d.delay().toMillis() + "ms";
-    } else if (e instanceof Effect.Duplicate d) {
-      effect = "duplicate x" + d.copies();
-    } else if (e instanceof Effect.CloseChannel c) {
-      effect = "close-channel " + c.code();
-    } else if (e instanceof Effect.CloseConnection c) {
-      effect = "close-connection " + c.code();
-    } else if (e instanceof Effect.PauseQueue p) {
-      effect = (p.paused() ? "pause-queue" : "resume-queue") + (p.queue() == null ? "" : " " + p.queue());
-    } else if (e instanceof Effect.Drop) {
-      effect = "drop";
-    } else if (e instanceof Effect.CutConnection) {
-      effect = "cut-connection";
-    } else if (e instanceof Effect.CancelConsumer) {
-      effect = "cancel-consumer";
-    } else if (e instanceof Effect.CrashConsumer) {
-      effect = "crash-consumer";
-    } else if (e instanceof Effect.RestartBroker) {
-      effect = "broker-restart";
-    } else {
-      effect = "stop-heartbeats";
+    for (FaultDecision.Record r : d.records(site, msgId)) {
+      vhost.broker().trace().record(new TraceEvent.FaultInjected(r.rule(), r.action(), r.target(), r.msgId(),
+          r.newMsgId()));
     }
-    return action.equals(effect) ? action : action + ": " + effect;
+    RoutingSnapshot<ExchangeHandle, QueueHandle> s = vhost.topology().current();
+    for (FaultDecision.Pause p : d.pauses()) {
+      RoutingSnapshot.QueueNode<QueueHandle> q = s.queue(p.queue() != null ? p.queue() : site.queue());
+      if (q != null) {
+        q.handle().ref().tell(new QueueActor.Pause(p.paused()));
+      }
+    }
+    if (d.restartRule() != null) {
+      vhost.actor().tell(new VhostActor.Restart(d.restartRule()));
+    }
   }
 
   /** The error a fault-ordered close carries: the code asked for, text naming the rule. */
-  static AmqpError closeError(int code, String text, String rule, boolean connection) {
-    ReplyCode rc = ReplyCode.of(code);
-    String explanation = text != null ? text : "closed by fault rule '" + rule + "'";
+  static AmqpError closeError(FaultDecision.Close c, boolean connection) {
+    ReplyCode rc = ReplyCode.of(c.code());
+    String explanation = c.text() != null ? c.text() : "closed by fault rule '" + c.rule() + "'";
     return new AmqpError(rc, rc.text(explanation), 0, 0, connection);
   }
 }

@@ -1,23 +1,24 @@
 package io.brokersim.core.actor;
 
 import io.brokersim.core.fault.Boundary;
-import io.brokersim.core.fault.Effect;
-import io.brokersim.core.fault.FaultInjector;
+import io.brokersim.core.fault.FaultDecision;
 import io.brokersim.core.model.AmqpError;
 import io.brokersim.core.model.Expiration;
-import io.brokersim.core.model.FieldTables;
 import io.brokersim.core.model.Message;
 import io.brokersim.core.model.MethodRef;
 import io.brokersim.core.model.QueueConsumer;
+import io.brokersim.core.model.QueueLimits;
 import io.brokersim.core.model.QueueSpec;
 import io.brokersim.core.model.QueueState;
 import io.brokersim.core.model.QueuedMessage;
+import io.brokersim.core.model.RoutingSnapshot;
+import io.brokersim.core.profile.BrokerProfile;
 import io.brokersim.core.profile.DeadLettering;
 import io.brokersim.core.trace.TraceEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -28,24 +29,30 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
- * One queue. The rules live in {@link QueueState}; this actor owns the consumers' channel references,
- * sends deliveries, answers declares/purges/deletes that need the queue's counts, and records trace
- * events. Once deleted it discards late messages with a recorded reason and bounces commands back to
- * the broker, which re-resolves the name.
+ * One queue. The rules live in {@link QueueState} and {@link QueueLimits}; this actor owns the consumers'
+ * channel references, takes messages straight from publishing channels, sends deliveries, answers
+ * declares/purges/deletes that need the queue's counts, dead-letters through the routing snapshot, and
+ * records trace events. Deleting itself, it leaves the routing snapshot (with its bindings and any
+ * auto-delete exchange they kept alive) before it answers; after that it discards late messages with a
+ * recorded reason and bounces requests back to the vhost, which re-resolves the name.
  */
 public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
 
   /** Messages a queue understands. */
   public interface Command {}
 
-  /** A routed message. {@code confirmTo} is non-null when the publisher wants a confirm for {@code seq}. */
-  public record Enqueue(Message message, ActorRef<ChannelActor.Command> confirmTo, long seq) implements Command {}
+  /**
+   * A routed message for queue {@code queue}. {@code confirmTo} is non-null when the publisher wants a
+   * confirm for {@code seq}.
+   */
+  public record Enqueue(String queue, Message message, ActorRef<ChannelActor.Command> confirmTo, long seq)
+      implements Command {}
 
   /**
-   * A channel request the broker resolved to this queue: redeclare, consume, get, purge or delete.
-   * If this queue was deleted meanwhile, it goes back to the broker, which resolves the name again.
+   * A channel request the vhost resolved to this queue: redeclare, consume, get, purge or delete.
+   * If this queue was deleted meanwhile, it goes back to the vhost, which resolves the name again.
    */
-  public record Forwarded(BrokerActor.ChannelRequest request) implements Command {}
+  public record Forwarded(VhostActor.ChannelRequest request) implements Command {}
 
   public record CancelConsumer(String channelId, String consumerTag, boolean noWait,
       ActorRef<ChannelActor.Command> replyTo) implements Command {}
@@ -86,63 +93,49 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
   /** Reports the live copies ({@code msgId@queue}) to the callback, for the fate-ledger check. */
   public record ReportLive(Consumer<List<String>> callback) implements Command {}
 
-  /** Sent by the broker after it removed the queue from its registry. */
+  /** Sent by the vhost once the queue has left the routing snapshot. */
   public enum Stop implements Command { INSTANCE }
 
   private enum ExpiryTick implements Command { INSTANCE }
 
   private enum LeaseExpired implements Command { INSTANCE }
 
+  private final Vhost vhost;
   private final BrokerContext broker;
-  private final ActorRef<BrokerActor.Command> vhost;
   private final QueueSpec spec;
+  private final QueueLimits limits;
+  private final AtomicBoolean ready;
   private final QueueState<ActorRef<ChannelActor.Command>> state = new QueueState<>();
   private final TimerScheduler<Command> timers;
-  private final long queueTtlMillis;
-  private final long expiresMillis;
-  private final long maxLength;
-  private final long maxLengthBytes;
-  private final boolean rejectPublish;
-  private final String deadLetterExchange;
-  private final String deadLetterRoutingKey;
   private long expiryTimerAt = Long.MAX_VALUE;
   private long deadLettered;
-  private boolean reportedReady;
   private boolean paused;
   private boolean deleted;
+  /** Messages this queue sent itself for later (fault delays, duplicates); it stops only when none is left. */
+  private int delayed;
+  private boolean stopping;
 
-  public static Behavior<Command> create(BrokerContext broker, ActorRef<BrokerActor.Command> vhost, QueueSpec spec) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new QueueActor(ctx, broker, vhost, spec, timers)));
+  /** A queue actor; it keeps {@code ready} (its handle's readiness flag) up to date for LavinMQ's immediate. */
+  public static Behavior<Command> create(Vhost vhost, QueueSpec spec, AtomicBoolean ready) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new QueueActor(ctx, vhost, spec, ready, timers)));
   }
 
-  private QueueActor(ActorContext<Command> ctx, BrokerContext broker, ActorRef<BrokerActor.Command> vhost,
-      QueueSpec spec, TimerScheduler<Command> timers) {
+  private QueueActor(ActorContext<Command> ctx, Vhost vhost, QueueSpec spec, AtomicBoolean ready,
+      TimerScheduler<Command> timers) {
     super(ctx);
-    this.broker = broker;
     this.vhost = vhost;
+    this.broker = vhost.broker();
     this.spec = spec;
+    this.limits = QueueLimits.of(spec.arguments());
+    this.ready = ready;
     this.timers = timers;
-    Map<String, Object> args = spec.arguments();
-    this.queueTtlMillis = longArg(args, "x-message-ttl");
-    this.expiresMillis = longArg(args, "x-expires");
-    this.maxLength = longArg(args, "x-max-length");
-    this.maxLengthBytes = longArg(args, "x-max-length-bytes");
-    String overflow = FieldTables.stringValue(args, "x-overflow");
-    this.rejectPublish = "reject-publish".equals(overflow) || "reject-publish-dlx".equals(overflow);
-    this.deadLetterExchange = FieldTables.stringValue(args, "x-dead-letter-exchange");
-    this.deadLetterRoutingKey = FieldTables.stringValue(args, "x-dead-letter-routing-key");
     renewLease();
-  }
-
-  private static long longArg(Map<String, Object> args, String key) {
-    Long v = FieldTables.integerValue(args.get(key));
-    return v == null ? -1 : v;
   }
 
   /** {@code x-expires} (§5.3): any use restarts the idle lease. */
   private void renewLease() {
-    if (expiresMillis > 0 && !deleted) {
-      timers.startSingleTimer(LeaseExpired.INSTANCE, LeaseExpired.INSTANCE, Duration.ofMillis(expiresMillis));
+    if (limits.expiresMillis() > 0 && !deleted) {
+      timers.startSingleTimer(LeaseExpired.INSTANCE, LeaseExpired.INSTANCE, Duration.ofMillis(limits.expiresMillis()));
     }
   }
 
@@ -164,7 +157,7 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
    */
   private void retire(QueuedMessage e, DeadLettering.Reason reason, String detail) {
     Message m = e.message();
-    if (deadLetterExchange == null) {
+    if (!limits.deadLetters()) {
       switch (reason) {
         case EXPIRED -> broker.trace().record(new TraceEvent.Expired(m.msgId(), name()));
         case REJECTED -> broker.trace().record(new TraceEvent.Discarded(m.msgId(), name(), "rejected-no-dlx",
@@ -174,17 +167,18 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
       return;
     }
     String newId = m.msgId() + "~" + getContext().getSelf().path().name() + "." + (++deadLettered);
-    Message dead = DeadLettering.deadLetter(broker.profile(), m, newId, name(), reason, deadLetterExchange,
-        deadLetterRoutingKey, broker.now() / 1_000_000_000L);
-    broker.trace().record(new TraceEvent.DeadLettered(m.msgId(), name(), reason.wire(), newId, deadLetterExchange));
-    vhost.tell(new BrokerActor.Route(dead, false, false, 0, "queue " + name(), null, null, false));
+    Message dead = DeadLettering.deadLetter(broker.profile(), m, newId, name(), reason, limits.deadLetterExchange(),
+        limits.deadLetterRoutingKey(), broker.now() / 1_000_000_000L);
+    broker.trace().record(new TraceEvent.DeadLettered(m.msgId(), name(), reason.wire(), newId,
+        limits.deadLetterExchange()));
+    Router.deadLetter(vhost, dead);
   }
 
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Enqueue.class, m -> enqueue(m, true))
-        .onMessage(DelayedEnqueue.class, m -> enqueue(m.enqueue(), false))
+        .onMessage(DelayedEnqueue.class, this::onDelayedEnqueue)
         .onMessage(Pause.class, this::onPause)
         .onMessage(ServerCancelConsumer.class, this::onServerCancelConsumer)
         .onMessage(Restart.class, this::onRestart)
@@ -198,7 +192,7 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
         .onMessage(ReportLive.class, this::onReportLive)
         .onMessageEquals(ExpiryTick.INSTANCE, this::onExpiryTick)
         .onMessageEquals(LeaseExpired.INSTANCE, this::onLeaseExpired)
-        .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
+        .onMessageEquals(Stop.INSTANCE, this::onStop)
         .build();
   }
 
@@ -218,7 +212,8 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
       }
       return this;
     }
-    if (rejectPublish && wouldOverflow(m.message())) {
+    if (limits.rejectPublish()
+        && limits.wouldOverflow(state.readyCount(), state.readyBytes(), m.message().bodySize())) {
       // x-overflow reject-publish (§5.4): refused, and nacked under confirms.
       broker.trace().record(new TraceEvent.Discarded(m.message().msgId(), name(), "overflow",
           "queue '" + name() + "' is full (x-overflow reject-publish)"));
@@ -228,7 +223,8 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
       return this;
     }
     long now = broker.now();
-    long expiresAt = Expiration.expiresAt(now, Expiration.messageTtlMillis(m.message().properties()), queueTtlMillis);
+    long expiresAt = Expiration.expiresAt(now, Expiration.messageTtlMillis(m.message().properties()),
+        limits.messageTtlMillis());
     state.enqueue(m.message(), expiresAt);
     broker.trace().record(new TraceEvent.Enqueued(m.message().msgId(), name(), state.readyCount()));
     if (m.confirmTo() != null) {
@@ -236,7 +232,7 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     }
     dispatch();
     // Default overflow is drop-head: the oldest ready messages make room (dead-lettered as maxlen).
-    while (overLimit()) {
+    while (limits.overLimit(state.readyCount(), state.readyBytes())) {
       retire(state.dropHead(), DeadLettering.Reason.MAXLEN, "x-max-length reached (drop-head)");
     }
     return this;
@@ -245,48 +241,40 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
   /** Fault rules at enqueued. Returns true if they took the message (dropped or delayed). */
   private boolean applyEnqueueFaults(Enqueue m) {
     Message msg = m.message();
-    List<FaultInjector.Fired> fired = FaultPoints.check(broker, Boundary.ENQUEUED, msg, name(), null, null, null, null);
-    boolean taken = false;
-    int duplicates = 0;
-    Duration delay = null;
-    for (FaultInjector.Fired f : fired) {
-      for (Effect e : f.effects()) {
-        if (e instanceof Effect.Drop) {
-          FaultPoints.record(broker, f, e, name(), msg.msgId(), null);
-          broker.trace().record(new TraceEvent.Discarded(msg.msgId(), name(), "fault", f.rule().name()));
-          if (m.confirmTo() != null) {
-            m.confirmTo().tell(new ChannelActor.EnqueueResult(m.seq(), false));
-          }
-          taken = true;
-        } else if (e instanceof Effect.Delay d) {
-          FaultPoints.record(broker, f, e, name(), msg.msgId(), null);
-          delay = delay == null ? d.delay() : delay.plus(d.delay());
-        } else if (e instanceof Effect.Duplicate d) {
-          for (int k = 1; k <= d.copies(); k++) {
-            String dupId = msg.msgId() + "~dup" + (++duplicates);
-            FaultPoints.record(broker, f, e, name(), msg.msgId(), dupId);
-            getContext().getSelf().tell(new DelayedEnqueue(new Enqueue(
-                new Message(dupId, msg.exchange(), msg.routingKey(), msg.properties(), msg.body()), null, 0)));
-          }
-        } else if (e instanceof Effect.PauseQueue pq) {
-          FaultPoints.record(broker, f, e, pq.queue() == null ? name() : pq.queue(), msg.msgId(), null);
-          vhost.tell(new BrokerActor.PauseQueue(pq.queue() == null ? name() : pq.queue(), pq.paused()));
-        } else if (e instanceof Effect.RestartBroker) {
-          FaultPoints.record(broker, f, e, "broker", msg.msgId(), null);
-          vhost.tell(new BrokerActor.Restart(f.rule().name()));
-        } else {
-          FaultPoints.ignored(broker, f, e, Boundary.ENQUEUED, name(), msg.msgId());
-        }
+    FaultDecision d = FaultPoints.decide(broker, Boundary.ENQUEUED, msg, name(), null, null, null, null);
+    FaultPoints.recordAndApplyElsewhere(vhost, d, new FaultDecision.Site(name(), null, null, name()), msg.msgId());
+    if (d.dropRule() != null) {
+      broker.trace().record(new TraceEvent.Discarded(msg.msgId(), name(), "fault", d.dropRule()));
+      if (m.confirmTo() != null) {
+        m.confirmTo().tell(new ChannelActor.EnqueueResult(m.seq(), false));
       }
-    }
-    if (taken) {
       return true;
     }
-    if (delay != null) {
-      getContext().scheduleOnce(delay, getContext().getSelf(), new DelayedEnqueue(m));
+    for (int k = 1; k <= d.duplicateRules().size(); k++) {
+      delayed++;
+      getContext().getSelf().tell(new DelayedEnqueue(new Enqueue(name(), new Message(FaultDecision.duplicateId(msg.msgId(), k),
+          msg.exchange(), msg.routingKey(), msg.properties(), msg.body()), null, 0)));
+    }
+    if (d.delay() != null) {
+      delayed++;
+      getContext().scheduleOnce(d.delay(), getContext().getSelf(), new DelayedEnqueue(m));
       return true;
     }
     return false;
+  }
+
+  private Behavior<Command> onDelayedEnqueue(DelayedEnqueue m) {
+    delayed--;
+    enqueue(m.enqueue(), false);
+    return stopping && delayed == 0 ? Behaviors.stopped() : this;
+  }
+
+  private Behavior<Command> onStop() {
+    if (delayed == 0) {
+      return Behaviors.stopped();
+    }
+    stopping = true;
+    return this;
   }
 
   private Behavior<Command> onPause(Pause m) {
@@ -325,16 +313,6 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     return this;
   }
 
-  private boolean wouldOverflow(Message m) {
-    return (maxLength >= 0 && state.readyCount() >= maxLength)
-        || (maxLengthBytes >= 0 && state.readyBytes() + m.bodySize() > maxLengthBytes);
-  }
-
-  private boolean overLimit() {
-    return state.readyCount() > 0
-        && ((maxLength >= 0 && state.readyCount() > maxLength) || (maxLengthBytes >= 0 && state.readyBytes() > maxLengthBytes));
-  }
-
   /** Delivers what can be delivered, then expires what reached the head past its TTL. */
   private void dispatch() {
     long now = broker.now();
@@ -352,15 +330,10 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     reportReadiness();
   }
 
-  /** Tells the vhost when this queue starts or stops having a consumer ready (only LavinMQ's immediate uses it). */
+  /** Publishes whether a consumer could take a message now (only LavinMQ's immediate flag reads it). */
   private void reportReadiness() {
-    if (broker.profile().immediateHandling() != io.brokersim.core.profile.BrokerProfile.ImmediateHandling.RETURN_313) {
-      return;
-    }
-    boolean ready = state.hasReadyConsumer();
-    if (ready != reportedReady) {
-      reportedReady = ready;
-      vhost.tell(new BrokerActor.QueueReadiness(name(), getContext().getSelf(), ready));
+    if (broker.profile().immediateHandling() == BrokerProfile.ImmediateHandling.RETURN_313) {
+      ready.set(state.hasReadyConsumer());
     }
   }
 
@@ -418,9 +391,9 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
   }
 
   private Behavior<Command> onForwarded(Forwarded f) {
-    BrokerActor.ChannelRequest r = f.request();
+    VhostActor.ChannelRequest r = f.request();
     if (deleted) {
-      vhost.tell(r);
+      vhost.actor().tell(r);
       return this;
     }
     ClientMethod m = r.method();
@@ -438,15 +411,15 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     return this;
   }
 
-  private static void reply(BrokerActor.ChannelRequest r, Outbound ok) {
+  private static void reply(VhostActor.ChannelRequest r, Outbound ok) {
     r.channel().tell(new ChannelActor.Reply(ok, null, null));
   }
 
-  private static void fail(BrokerActor.ChannelRequest r, AmqpError error) {
+  private static void fail(VhostActor.ChannelRequest r, AmqpError error) {
     r.channel().tell(new ChannelActor.Reply(null, error, null));
   }
 
-  private void redeclare(BrokerActor.ChannelRequest r, ClientMethod.QueueDeclare d) {
+  private void redeclare(VhostActor.ChannelRequest r, ClientMethod.QueueDeclare d) {
     renewLease();
     if (spec.exclusive() && !spec.ownerConnection().equals(r.info().connectionId())) {
       fail(r, broker.profile().exclusiveLocked(MethodRef.QUEUE_DECLARE, name(), broker.vhost()));
@@ -476,7 +449,7 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
         .orElse(null);
   }
 
-  private void addConsumer(BrokerActor.ChannelRequest r, ClientMethod.BasicConsume c) {
+  private void addConsumer(VhostActor.ChannelRequest r, ClientMethod.BasicConsume c) {
     renewLease();
     if (state.hasExclusiveConsumer() || (c.exclusive() && state.consumerCount() > 0)) {
       fail(r, broker.profile().exclusiveConsumerConflict(name(), broker.vhost()));
@@ -485,7 +458,7 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     String channelId = r.info().channelId();
     int prefetch = r.info().prefetch();
     state.addConsumer(new QueueConsumer<>(r.channel(), channelId, c.consumerTag(), c.noAck(), c.exclusive(), prefetch,
-        r.info().credit()));
+        r.info().credit(), broker.profile().globalQosBlocksNoAck()));
     broker.trace().record(new TraceEvent.ConsumerAdded(name(), channelId, c.consumerTag(), c.noAck(), prefetch));
     r.channel().tell(new ChannelActor.ConsumerAttached(c.consumerTag(), name(), getContext().getSelf(), c.noAck(),
         c.noWait()));
@@ -514,7 +487,7 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     return this;
   }
 
-  private void get(BrokerActor.ChannelRequest r, ClientMethod.BasicGet g) {
+  private void get(VhostActor.ChannelRequest r, ClientMethod.BasicGet g) {
     renewLease();
     expire(broker.now());
     QueueState.Delivery<ActorRef<ChannelActor.Command>> d = state.get(r.info().channelId(), g.noAck());
@@ -566,7 +539,7 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     return this;
   }
 
-  private void purge(BrokerActor.ChannelRequest r, ClientMethod.QueuePurge p) {
+  private void purge(VhostActor.ChannelRequest r, ClientMethod.QueuePurge p) {
     List<QueuedMessage> purged = state.purge();
     for (QueuedMessage e : purged) {
       broker.trace().record(new TraceEvent.Discarded(e.message().msgId(), name(), "purged", "queue.purge"));
@@ -575,7 +548,7 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     armExpiryTimer(broker.now());
   }
 
-  private void delete(BrokerActor.ChannelRequest r, ClientMethod.QueueDelete d) {
+  private void delete(VhostActor.ChannelRequest r, ClientMethod.QueueDelete d) {
     if (d.ifUnused() && state.consumerCount() > 0) {
       fail(r, broker.profile().queueInUse(name(), broker.vhost()));
       return;
@@ -601,9 +574,12 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     }
   }
 
-  /** Deletes the queue: server-cancels consumers, discards every message, tells the broker. */
+  /**
+   * Deletes the queue: server-cancels consumers, discards every message, leaves the routing snapshot (its
+   * bindings and the auto-delete exchanges they kept go with it), and tells the vhost, which stops it.
+   */
   private int deleteNow(String reason) {
-    int ready = state.readyCount();
+    int readyCount = state.readyCount();
     List<QueueConsumer<ActorRef<ChannelActor.Command>>> consumers = state.consumers();
     for (QueueConsumer<ActorRef<ChannelActor.Command>> c : consumers) {
       broker.trace().record(new TraceEvent.ConsumerCancelled(name(), c.channelId(), c.tag(), "server"));
@@ -616,8 +592,14 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     deleted = true;
     timers.cancelAll();
     broker.trace().record(new TraceEvent.QueueDeleted(name(), reason, lost.size()));
-    vhost.tell(new BrokerActor.QueueRemoved(name(), getContext().getSelf()));
-    return ready;
+    ActorRef<Command> self = getContext().getSelf();
+    vhost.topology().apply(s -> {
+      RoutingSnapshot.QueueNode<QueueHandle> mine = s.queue(name());
+      return mine != null && mine.handle().ref().equals(self) ? s.withoutQueue(name())
+          : new RoutingSnapshot.Change<>(s, false, List.of());
+    });
+    vhost.actor().tell(new VhostActor.QueueRemoved(name(), self));
+    return readyCount;
   }
 
   private Behavior<Command> onReportLive(ReportLive m) {

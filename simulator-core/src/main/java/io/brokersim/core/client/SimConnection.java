@@ -1,6 +1,6 @@
 package io.brokersim.core.client;
 
-import io.brokersim.core.actor.BrokerActor;
+import io.brokersim.core.actor.VhostActor;
 import io.brokersim.core.actor.ChannelActor;
 import io.brokersim.core.actor.ClientSink;
 import io.brokersim.core.actor.ConnectionActor;
@@ -34,10 +34,10 @@ public final class SimConnection implements ClientSink {
   }
 
   /** Starts opening a connection on {@code vhost}; the stage completes when the connection actor exists. */
-  public static CompletionStage<SimConnection> open(ActorRef<BrokerActor.Command> vhost, String clientName,
+  public static CompletionStage<SimConnection> open(ActorRef<VhostActor.Command> vhost, String clientName,
       Driver driver) {
     SimConnection c = new SimConnection(clientName, driver);
-    vhost.tell(new BrokerActor.Connect(clientName, "guest", true, c));
+    vhost.tell(new VhostActor.Connect(clientName, "guest", true, c));
     return c.opened;
   }
 

@@ -22,7 +22,9 @@ import java.util.Optional;
  * <p>Order: {@link #route} lists each destination once, in the insertion order of the first binding that
  * matched it, so a run replays identically. Re-adding a removed binding puts it last.
  *
- * <p>Not thread-safe: one exchange's actor owns its table.
+ * <p>A table is built by one owner, then {@linkplain #seal() sealed} and published (in a routing snapshot):
+ * a sealed table never changes, so any number of threads may route against it; changes go to a
+ * {@linkplain #copy() copy}. An unsealed table is not thread-safe.
  */
 public final class BindingTable<D> {
   private static final Comparator<Entry<?>> BY_SEQUENCE = Comparator.comparingLong(e -> e.sequence);
@@ -33,6 +35,7 @@ public final class BindingTable<D> {
   private final TopicTrie<Entry<D>> trie = new TopicTrie<>();
   private List<D> everyDestination;
   private long nextSequence;
+  private boolean sealed;
 
   private BindingTable(ExchangeType type) {
     this.type = Objects.requireNonNull(type, "type");
@@ -56,14 +59,49 @@ public final class BindingTable<D> {
     return type;
   }
 
+  /**
+   * An unsealed copy with the same bindings, sequences and routing results, for the next version of a
+   * published table.
+   */
+  public BindingTable<D> copy() {
+    BindingTable<D> t = new BindingTable<>(type);
+    for (Entry<D> e : entries.values()) {
+      t.put(new Entry<>(e.binding, e.sequence, e.headersMatch));
+    }
+    t.nextSequence = nextSequence;
+    return t;
+  }
+
+  /** Makes this table read-only (and safe to share between threads); later changes throw. */
+  public void seal() {
+    if (!sealed) {
+      if (type == ExchangeType.FANOUT) {
+        everyDestination = destinations(entries.values());
+      }
+      sealed = true;
+    }
+  }
+
+  private void checkOpen() {
+    if (sealed) {
+      throw new IllegalStateException("a sealed binding table cannot change: change a copy()");
+    }
+  }
+
   /** Adds a binding; false when an equal one (destination, key, arguments) exists, as binding is idempotent. */
   public boolean add(Binding<D> binding) {
     Objects.requireNonNull(binding, "binding");
+    checkOpen();
     if (entries.containsKey(binding)) {
       return false;
     }
     HeadersMatch match = type == ExchangeType.HEADERS ? HeadersMatch.compile(binding.arguments()) : null;
-    Entry<D> entry = new Entry<>(binding, nextSequence++, match);
+    put(new Entry<>(binding, nextSequence++, match));
+    return true;
+  }
+
+  private void put(Entry<D> entry) {
+    Binding<D> binding = entry.binding;
     entries.put(binding, entry);
     switch (type) {
       case DIRECT -> byKey.computeIfAbsent(binding.routingKey(), k -> new ArrayList<>(1)).add(entry);
@@ -71,11 +109,11 @@ public final class BindingTable<D> {
       case FANOUT -> everyDestination = null;
       case HEADERS -> {}
     }
-    return true;
   }
 
   /** Removes a binding; false when there was no equal one. */
   public boolean remove(Binding<D> binding) {
+    checkOpen();
     Entry<D> entry = entries.remove(binding);
     if (entry == null) {
       return false;
@@ -86,6 +124,7 @@ public final class BindingTable<D> {
 
   /** Removes every binding to a destination (its queue or exchange was deleted) and says how many there were. */
   public int removeDestination(D destination) {
+    checkOpen();
     int removed = 0;
     for (Iterator<Entry<D>> it = entries.values().iterator(); it.hasNext(); ) {
       Entry<D> entry = it.next();
@@ -96,6 +135,16 @@ public final class BindingTable<D> {
       }
     }
     return removed;
+  }
+
+  /** True when some binding points at {@code destination}. */
+  public boolean hasDestination(D destination) {
+    for (Binding<D> b : entries.keySet()) {
+      if (b.destination().equals(destination)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** True when an equal binding exists. */

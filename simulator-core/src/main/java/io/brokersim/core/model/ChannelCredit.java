@@ -5,8 +5,9 @@ package io.brokersim.core.model;
  * {@code global=true}, reference §4.5). Queues consult it before delivering to an ack-mode consumer;
  * the channel gives credit back as deliveries are settled. Limit 0 means unlimited.
  *
- * <p>Thread-safe: queues of one channel may run on different threads under the live runtime, where
- * two queues racing for the last credit can overshoot by one delivery each.
+ * <p>Thread-safe: queues of one channel may run on different threads under the live runtime. A queue takes
+ * credit with {@link #tryAcquire()}, which checks and counts in one step, so two queues racing for the last
+ * credit never both get it and the limit is exact.
  */
 public final class ChannelCredit {
   private int limit;
@@ -25,9 +26,13 @@ public final class ChannelCredit {
     return limit == 0 || inUse < limit;
   }
 
-  /** Counts one delivery against the limit. */
-  public synchronized void acquire() {
+  /** Takes credit for one delivery if the limit allows it; false (and nothing taken) otherwise. */
+  public synchronized boolean tryAcquire() {
+    if (limit != 0 && inUse >= limit) {
+      return false;
+    }
     inUse++;
+    return true;
   }
 
   /** Gives back credit for {@code n} settled deliveries; true if the channel was at its limit before. */

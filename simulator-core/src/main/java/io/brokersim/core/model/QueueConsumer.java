@@ -14,6 +14,7 @@ public final class QueueConsumer<H> {
   private int unacked;
   private boolean blocked;
   private final ChannelCredit credit;
+  private final boolean creditBlocksNoAck;
 
   public QueueConsumer(H handle, String channelId, String tag, boolean noAck, boolean exclusive, int prefetch) {
     this(handle, channelId, tag, noAck, exclusive, prefetch, null);
@@ -22,7 +23,17 @@ public final class QueueConsumer<H> {
   /** A consumer whose ack-mode deliveries also count against its channel's shared {@code credit}. */
   public QueueConsumer(H handle, String channelId, String tag, boolean noAck, boolean exclusive, int prefetch,
       ChannelCredit credit) {
+    this(handle, channelId, tag, noAck, exclusive, prefetch, credit, false);
+  }
+
+  /**
+   * As above; with {@code creditBlocksNoAck} a no-ack consumer also waits while its channel's shared limit is
+   * reached (RabbitMQ 3.x's limiter refuses every delivery then, semantics §4.5), without counting against it.
+   */
+  public QueueConsumer(H handle, String channelId, String tag, boolean noAck, boolean exclusive, int prefetch,
+      ChannelCredit credit, boolean creditBlocksNoAck) {
     this.credit = credit;
+    this.creditBlocksNoAck = creditBlocksNoAck;
     this.handle = handle;
     this.channelId = channelId;
     this.tag = tag;
@@ -63,9 +74,33 @@ public final class QueueConsumer<H> {
     prefetch = value;
   }
 
-  /** True if this consumer may receive one more message now. */
+  /** True if this consumer may receive one more message now (shared credit is only checked, not taken). */
   public boolean hasCapacity() {
-    return !blocked && (noAck || ((prefetch == 0 || unacked < prefetch) && (credit == null || credit.available())));
+    if (blocked) {
+      return false;
+    }
+    if (noAck) {
+      return !creditBlocksNoAck || credit == null || credit.available();
+    }
+    return (prefetch == 0 || unacked < prefetch) && (credit == null || credit.available());
+  }
+
+  /**
+   * Takes one delivery's worth of capacity if this consumer has it: the per-consumer count, and the channel's
+   * shared credit in the same step as its check. False (nothing taken) when the consumer is full.
+   */
+  boolean tryTake() {
+    if (!hasCapacity()) {
+      return false;
+    }
+    if (noAck) {
+      return true;
+    }
+    if (credit != null && !credit.tryAcquire()) {
+      return false;
+    }
+    unacked++;
+    return true;
   }
 
   /** True while the consumer's channel asked for no more deliveries (its socket is slow). */
@@ -75,15 +110,6 @@ public final class QueueConsumer<H> {
 
   void setBlocked(boolean value) {
     blocked = value;
-  }
-
-  void delivered() {
-    if (!noAck) {
-      unacked++;
-      if (credit != null) {
-        credit.acquire();
-      }
-    }
   }
 
   void settled() {

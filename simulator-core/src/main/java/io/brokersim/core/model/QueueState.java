@@ -201,13 +201,13 @@ public final class QueueState<H> {
     return out == null ? List.of() : out;
   }
 
-  /** The next consumer in round-robin order that can take a message now, or null. */
+  /** The next consumer in round-robin order that took capacity for one message now, or null. */
   private QueueConsumer<H> nextConsumerWithCapacity() {
     int n = consumers.size();
     for (int i = 0; i < n; i++) {
       int idx = (roundRobin + i) % n;
       QueueConsumer<H> c = consumers.get(idx);
-      if (c.hasCapacity()) {
+      if (c.tryTake()) {
         roundRobin = (idx + 1) % n;
         return c;
       }
@@ -220,9 +220,6 @@ public final class QueueState<H> {
     long id = nextDeliveryId++;
     if (consumer == null || !consumer.noAck()) {
       unacked.put(id, new Unacked<>(entry, consumer, consumer == null ? null : consumer.channelId()));
-    }
-    if (consumer != null) {
-      consumer.delivered();
     }
     return new Delivery<>(consumer, entry, id, redelivered);
   }

@@ -85,6 +85,15 @@ public final class BrokerProfile {
     return rabbitMajor >= 4 ? GlobalQos.TREATED_AS_PER_CONSUMER : GlobalQos.SHARED_PER_CHANNEL;
   }
 
+  /**
+   * With a shared (global) channel limit reached, RabbitMQ 3.x's limiter refuses every delivery on the
+   * channel, no-ack ones included ({@code rabbit_limiter} answers {@code can_send} from the limit alone);
+   * LavinMQ's no-ack consumers ignore it.
+   */
+  public boolean globalQosBlocksNoAck() {
+    return isRabbitMq() && globalQos() == GlobalQos.SHARED_PER_CHANNEL;
+  }
+
   /** Prefetch of a consumer created on a channel that never sent {@code basic.qos}; 0 = unlimited. */
   public int defaultConsumerPrefetch() {
     return isLavinMq() ? 65535 : 0;

@@ -1,0 +1,63 @@
+package io.brokersim.core.actor;
+
+import io.brokersim.core.fault.FaultDecision;
+import io.brokersim.core.model.Message;
+import io.brokersim.core.trace.TraceEvent;
+import org.apache.pekko.actor.DeadLetter;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * Gives a recorded fate to a message that reached an actor after it stopped. Channels and queues route
+ * against the routing snapshot and the live reply names without asking the owners, so under the live
+ * runtime a message can be sent to a queue, an exchange or a requester channel in the instant after it
+ * was deleted and its actor stopped. Pekko hands such a message to its dead letters; this listener
+ * records what became of it (and answers a waiting publisher's confirm), so none is lost silently.
+ * Under the deterministic runtime routing and deletion never interleave this way, and it stays idle.
+ */
+final class DeadLetters {
+  private DeadLetters() {}
+
+  static Behavior<DeadLetter> create(Vhost vhost) {
+    return Behaviors.setup(ctx -> {
+      ctx.getSystem().eventStream().tell(new EventStream.Subscribe<>(DeadLetter.class, ctx.getSelf()));
+      return Behaviors.receive(DeadLetter.class)
+          .onMessage(DeadLetter.class, d -> {
+            settle(vhost, d.message());
+            return Behaviors.same();
+          })
+          .build();
+    });
+  }
+
+  private static void settle(Vhost vhost, Object message) {
+    BrokerContext broker = vhost.broker();
+    if (message instanceof QueueActor.Enqueue e) {
+      broker.trace().record(new TraceEvent.Discarded(e.message().msgId(), e.queue(), "queue-deleted",
+          "routed to queue '" + e.queue() + "' in the instant it was deleted"));
+      if (e.confirmTo() != null) {
+        e.confirmTo().tell(new ChannelActor.EnqueueResult(e.seq(), true));
+      }
+    } else if (message instanceof ChannelActor.DirectReply r) {
+      broker.trace().record(new TraceEvent.ReplyDropped(r.message().msgId(), r.replyName(),
+          "the requester's channel closed before the reply arrived"));
+    } else if (message instanceof ExchangeActor.Faulted f) {
+      FaultDecision d = f.decision();
+      Message msg = f.message();
+      if (d.dropRule() != null) {
+        for (String q : f.queues()) {
+          broker.trace().record(new TraceEvent.Discarded(msg.msgId(), q, "fault", d.dropRule()));
+        }
+        return;
+      }
+      // The exchange was deleted after routing: what it routed still reaches its queues, at once.
+      var s = vhost.topology().current();
+      Router.enqueueByName(broker, s, f.queues(), msg, f.seq(), f.confirmTo());
+      for (int k = 1; k <= d.duplicateRules().size(); k++) {
+        Router.enqueueByName(broker, s, f.queues(), new Message(FaultDecision.duplicateId(msg.msgId(), k),
+            msg.exchange(), msg.routingKey(), msg.properties(), msg.body()), 0, null);
+      }
+    }
+  }
+}

@@ -1,0 +1,344 @@
+package io.brokersim.core.actor;
+
+import io.brokersim.core.fault.Boundary;
+import io.brokersim.core.fault.FaultDecision;
+import io.brokersim.core.model.AmqpError;
+import io.brokersim.core.model.BasicProperties;
+import io.brokersim.core.model.Message;
+import io.brokersim.core.model.MethodRef;
+import io.brokersim.core.model.PublishConfirms;
+import io.brokersim.core.model.RoutingSnapshot;
+import io.brokersim.core.profile.BrokerProfile;
+import io.brokersim.core.profile.DirectReplyTo;
+import io.brokersim.core.profile.ExpirationRule;
+import io.brokersim.core.trace.TraceEvent;
+import java.util.List;
+
+/**
+ * The publishing half of a channel: it routes each {@code basic.publish} against the routing snapshot
+ * inside the channel and hands the message straight to its queues (or, for a direct reply, to the
+ * requester's channel). Everything it sends the client — {@code basic.return}, confirms, the
+ * {@code channel.close} of a failed publish — it sends while handling that publish, so they leave in the
+ * order a broker's channel process sends them: a 404 on a missing exchange precedes the answer to any
+ * method sent after the publish; a return precedes the confirm of the same publish.
+ */
+final class Publisher {
+  private final ChannelActor channel;
+  private final Vhost vhost;
+  private final BrokerContext broker;
+  private final BrokerProfile profile;
+  private PublishConfirms confirms;
+  private long published;
+
+  Publisher(ChannelActor channel, Vhost vhost) {
+    this.channel = channel;
+    this.vhost = vhost;
+    this.broker = vhost.broker();
+    this.profile = broker.profile();
+  }
+
+  /** {@code confirm.select}: publishes from now on are confirmed. */
+  void selectConfirms() {
+    if (confirms == null) {
+      confirms = new PublishConfirms();
+    }
+  }
+
+  /** The channel closed: unconfirmed publishes are never confirmed. */
+  void forgetConfirms() {
+    confirms = null;
+  }
+
+  /** A publish as the client sent it. */
+  void publish(ClientMethod.BasicPublish p) {
+    if (p.immediate() && profile.immediateHandling() == BrokerProfile.ImmediateHandling.CONNECTION_ERROR_540) {
+      channel.raise(profile.immediateNotImplemented());
+      return;
+    }
+    BasicProperties props = p.properties() == null ? BasicProperties.EMPTY : p.properties();
+    AmqpError replyError = null;
+    if (profile.isReplyPseudoName(props.replyTo())) {
+      // Direct reply-to (§1.3): the pseudo name becomes this channel's reply name, or the publish fails.
+      String replyName = channel.deliveries().replyName();
+      if (replyName == null) {
+        replyError = profile.replyConsumerMissing();
+      } else {
+        props = props.withReplyTo(replyName);
+      }
+    }
+    AmqpError expirationError = ExpirationRule.validate(profile, props);
+    AmqpError precheck = profile.checksReplyToBeforeExpiration()
+        ? (replyError != null ? replyError : expirationError)
+        : (expirationError != null ? expirationError : replyError);
+    String msgId = channel.id() + "#" + (++published);
+    Message msg = new Message(msgId, p.exchange(), p.routingKey(), props, p.body());
+    long seq = confirms == null ? 0 : confirms.nextSeq();
+    broker.trace().record(new TraceEvent.Published(msgId, channel.id(), p.exchange(), p.routingKey(), p.mandatory(),
+        p.immediate(), props.correlationId(), props.replyTo(), props.messageId(), msg.bodySize()));
+    if (precheck == null) {
+      FaultDecision d = FaultPoints.decide(broker, Boundary.PUBLISH_RECEIVED, msg, null, null, channel.connectionId(),
+          channel.clientName(), channel.id());
+      if (!d.isEmpty() && publishReceivedFaults(d, msg, p, seq)) {
+        return;
+      }
+    }
+    route(msg, p.mandatory(), p.immediate(), seq, precheck, true);
+  }
+
+  /** Applies the publish-received decision; true when it took the publish. */
+  private boolean publishReceivedFaults(FaultDecision d, Message msg, ClientMethod.BasicPublish p, long seq) {
+    FaultPoints.recordAndApplyElsewhere(vhost, d, channel.site(null), msg.msgId());
+    String takenBy = d.close() != null ? d.close().rule() : d.dropRule();
+    if (takenBy != null) {
+      broker.trace().record(new TraceEvent.Discarded(msg.msgId(), null, "fault", takenBy));
+      nack(seq);
+      if (d.close() != null) {
+        channel.faultClose(d.close());
+      }
+      return true;
+    }
+    if (d.delay() != null) {
+      channel.schedule(d.delay(), new ChannelActor.DelayedRoute(msg, p.mandatory(), p.immediate(), seq));
+    } else {
+      route(msg, p.mandatory(), p.immediate(), seq, null, true);
+    }
+    // Copies are routed as publishes of their own, without confirms.
+    for (int k = 1; k <= d.duplicateRules().size(); k++) {
+      route(new Message(FaultDecision.duplicateId(msg.msgId(), k), msg.exchange(), msg.routingKey(), msg.properties(),
+          msg.body()), p.mandatory(), p.immediate(), 0, null, true);
+    }
+    return true;
+  }
+
+  /**
+   * Routes a message of this channel's. {@code open} is false for a publish delayed by a fault whose
+   * channel has closed since: it still reaches its queues, but nothing goes back to the client.
+   */
+  void route(Message msg, boolean mandatory, boolean immediate, long seq, AmqpError precheck, boolean open) {
+    route(msg, mandatory, immediate, seq, precheck, open, true);
+  }
+
+  /** As above; {@code asReply} false once the message was resolved as a reply and turned out not to be one. */
+  private void route(Message msg, boolean mandatory, boolean immediate, long seq, AmqpError precheck, boolean open,
+      boolean asReply) {
+    RoutingSnapshot<ExchangeHandle, QueueHandle> s = vhost.topology().current();
+    String exchange = msg.exchange();
+    RoutingSnapshot.ExchangeNode<ExchangeHandle> x = s.exchange(exchange);
+    // The exchange is checked first, then the reply-to and expiration problems found earlier (§1.3).
+    AmqpError refused = x == null ? profile.exchangeNotFound(MethodRef.BASIC_PUBLISH, exchange, vhost.name())
+        : x.spec().internal() ? profile.internalExchangePublish(exchange, vhost.name()) : precheck;
+    if (refused != null) {
+      broker.trace().record(new TraceEvent.Discarded(msg.msgId(), null, "unroutable", refused.text()));
+      if (open) {
+        channel.raise(refused);
+      }
+      return;
+    }
+    String note = null;
+    if (asReply && DirectReplyTo.isReply(profile, exchange, msg.routingKey())) {
+      note = directReply(msg, mandatory, seq, open);
+      if (note == null) {
+        return;
+      }
+      note = note.isEmpty() ? null : note;
+    }
+    List<RoutingSnapshot.QueueNode<QueueHandle>> targets = s.route(x, msg.routingKey(), msg.properties().headers());
+    if (immediate && !anyReady(targets)) {
+      // LavinMQ (§3.2): unless some matched queue has a consumer ready now, the message goes nowhere and
+      // comes back as 313 NO_CONSUMERS, mandatory or not.
+      broker.trace().record(new TraceEvent.Routed(msg.msgId(), exchange, msg.routingKey(), List.of()));
+      returnOrDiscard(msg, 313, "NO_CONSUMERS", open);
+      confirmUnrouted(seq);
+      return;
+    }
+    List<String> names = Router.names(targets);
+    broker.trace().record(new TraceEvent.Routed(msg.msgId(), exchange, msg.routingKey(), names));
+    if (targets.isEmpty()) {
+      if (mandatory) {
+        returnOrDiscard(msg, 312, "NO_ROUTE", open);
+      } else {
+        broker.trace().record(new TraceEvent.Discarded(msg.msgId(), null, "unroutable", note != null ? note
+            : "no binding of exchange '" + exchange + "' matched routing key '" + msg.routingKey() + "'"));
+      }
+    }
+    FaultDecision d = FaultPoints.decide(broker, Boundary.ROUTED, msg, names.isEmpty() ? null : names.get(0), null,
+        channel.connectionId(), channel.clientName(), channel.id());
+    FaultPoints.recordAndApplyElsewhere(vhost, d, new FaultDecision.Site("exchange:" + exchange, channel.id(),
+        channel.connectionId(), names.isEmpty() ? null : names.get(0)), msg.msgId());
+    boolean confirmed = seq > 0 && confirms != null;
+    if (d.dropRule() != null) {
+      nack(seq);
+    } else if (confirmed) {
+      confirms.routed(seq, targets.size());
+      flushConfirms();
+    }
+    if (!targets.isEmpty()) {
+      Router.deliver(d, x, targets, names, msg, seq, confirmed ? channel.self() : null);
+    }
+    if (d.close() != null && open) {
+      // The dead reply channel: the request reached its queues, then the requester's channel dies.
+      channel.faultClose(d.close());
+    }
+  }
+
+  private static boolean anyReady(List<RoutingSnapshot.QueueNode<QueueHandle>> targets) {
+    for (RoutingSnapshot.QueueNode<QueueHandle> q : targets) {
+      if (q.handle().ready().get()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@code basic.return} before the confirm of the same publish (semantics §3.1). */
+  private void returnOrDiscard(Message m, int code, String text, boolean open) {
+    if (open) {
+      channel.send(new Outbound.BasicReturn(code, text, m.exchange(), m.routingKey(), m.properties(), m.body()));
+      broker.trace().record(new TraceEvent.Returned(m.msgId(), channel.id(), code, text));
+    } else {
+      broker.trace().record(new TraceEvent.Discarded(m.msgId(), null, "unroutable",
+          "mandatory and unroutable, but the publishing channel " + channel.id() + " closed before the return"));
+    }
+  }
+
+  /**
+   * A publish whose routing key is a reply name (§1.4–§1.6), resolved here and delivered straight to the
+   * requester's channel. Returns null when handled, or (LavinMQ, unknown name) a note explaining a later
+   * drop, to route the publish normally.
+   */
+  private String directReply(Message msg, boolean mandatory, long seq, boolean open) {
+    String name = msg.routingKey();
+    ReplyNames.Live requester = vhost.replyNames().live(name);
+    if (requester != null) {
+      FaultDecision d = FaultPoints.decide(broker, Boundary.REPLY_RESOLVED, msg, "reply:" + name,
+          requester.consumerTag(), requester.connectionId(), requester.clientName(), requester.channelId());
+      if (!d.isEmpty()) {
+        FaultPoints.recordAndApplyElsewhere(vhost, d, new FaultDecision.Site(requester.channelId(),
+            requester.channelId(), requester.connectionId(), "reply:" + name), msg.msgId());
+        if (replyResolvedFaults(d, msg, requester, mandatory, seq)) {
+          return null;
+        }
+      }
+    }
+    return resolveReply(msg, requester, mandatory, seq, open);
+  }
+
+  /**
+   * A reply a fault delayed: resolved now against whoever holds its name now, and routed normally if it
+   * turns out not to be a reply (LavinMQ).
+   */
+  void delayedReply(Message msg, boolean mandatory, long seq, boolean open) {
+    String note = resolveReply(msg, vhost.replyNames().live(msg.routingKey()), mandatory, seq, open);
+    if (note != null) {
+      route(msg, mandatory, false, seq, null, open, false);
+    }
+  }
+
+  /**
+   * Delivers a reply now or drops it, with the trace saying which and why; or, when it is not a reply after
+   * all (LavinMQ, unknown name), returns a note ("" for none) for routing it normally. Null when handled.
+   */
+  private String resolveReply(Message msg, ReplyNames.Live requester, boolean mandatory, long seq, boolean open) {
+    String name = msg.routingKey();
+    DirectReplyTo.Resolution r = DirectReplyTo.resolve(profile, requester != null, mandatory);
+    switch (r.action()) {
+      case DELIVER -> {
+        broker.trace().record(new TraceEvent.ReplyRouted(msg.msgId(), name, requester.channelId()));
+        requester.channel().tell(new ChannelActor.DirectReply(name, requester.consumerTag(), msg));
+      }
+      case DROP -> broker.trace().record(new TraceEvent.ReplyDropped(msg.msgId(), name,
+          reasonOrDefault(name, "no requester ever held reply name '" + name + "'")));
+      case ROUTE_NORMALLY -> {
+        String why = vhost.replyNames().deathReason(name);
+        return why == null ? "" : "reply name '" + name + "' is no longer live: " + why + "; no queue has that name either";
+      }
+    }
+    if (r.returnToPublisher() && open) {
+      channel.send(new Outbound.BasicReturn(312, "NO_ROUTE", msg.exchange(), name, msg.properties(), msg.body()));
+      broker.trace().record(new TraceEvent.Returned(msg.msgId(), channel.id(), 312, "NO_ROUTE"));
+    }
+    confirmUnrouted(seq);
+    return null;
+  }
+
+  private String reasonOrDefault(String name, String fallback) {
+    String why = vhost.replyNames().deathReason(name);
+    return why != null ? why : fallback;
+  }
+
+  /**
+   * Applies the reply-resolved decision; true when it handled the reply (dropped, delayed, delivered with
+   * copies, requester closed).
+   */
+  private boolean replyResolvedFaults(FaultDecision d, Message msg, ReplyNames.Live requester, boolean mandatory,
+      long seq) {
+    String name = msg.routingKey();
+    if (d.close() != null) {
+      requester.channel().tell(new ChannelActor.FaultClose(d.close()));
+      broker.trace().record(new TraceEvent.ReplyDropped(msg.msgId(), name, "fault rule '" + d.close().rule()
+          + "' closed the requester's " + (d.close().kind() == io.brokersim.core.fault.Effect.Kind.CLOSE_CHANNEL
+          ? "channel " + requester.channelId() : "connection " + requester.connectionId())
+          + " before the reply arrived"));
+      confirmUnrouted(seq);
+      return true;
+    }
+    if (d.dropRule() != null) {
+      broker.trace().record(new TraceEvent.ReplyDropped(msg.msgId(), name,
+          "fault rule '" + d.dropRule() + "' dropped the reply"));
+      confirmUnrouted(seq);
+      return true;
+    }
+    if (d.delay() == null && d.duplicateRules().isEmpty()) {
+      return false;
+    }
+    if (d.delay() != null) {
+      channel.schedule(d.delay(), new ChannelActor.DelayedReply(msg, mandatory, seq));
+    } else {
+      resolveReply(msg, requester, mandatory, seq, true);
+    }
+    for (int k = 1; k <= d.duplicateRules().size(); k++) {
+      Message dup = new Message(FaultDecision.duplicateId(msg.msgId(), k), msg.exchange(), name, msg.properties(),
+          msg.body());
+      if (d.delay() != null) {
+        channel.schedule(d.delay(), new ChannelActor.DelayedReply(dup, false, 0));
+      } else {
+        resolveReply(dup, requester, false, 0, true);
+      }
+    }
+    return true;
+  }
+
+  // ------------------------------------------------------------------------ confirms
+
+  /** A publish that reached no queue (or a direct reply): confirmed as soon as the earlier ones are. */
+  private void confirmUnrouted(long seq) {
+    if (seq > 0 && confirms != null) {
+      confirms.routed(seq, 0);
+      flushConfirms();
+    }
+  }
+
+  private void nack(long seq) {
+    if (seq > 0 && confirms != null) {
+      confirms.routed(seq, 0);
+      confirms.nack(seq);
+      flushConfirms();
+    }
+  }
+
+  /** A queue accepted or refused its copy of publish {@code seq}. */
+  void queueResult(long seq, boolean accepted) {
+    if (confirms != null) {
+      confirms.queueResult(seq, accepted);
+      flushConfirms();
+    }
+  }
+
+  private void flushConfirms() {
+    for (PublishConfirms.Confirm c : confirms.release()) {
+      channel.send(c.ack() ? new Outbound.BasicAck(c.seq(), c.multiple()) : new Outbound.BasicNack(c.seq(),
+          c.multiple()));
+      broker.trace().record(new TraceEvent.ConfirmSent(channel.id(), c.seq(), c.multiple(), c.ack()));
+    }
+  }
+}
