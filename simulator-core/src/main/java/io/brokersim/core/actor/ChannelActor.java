@@ -452,7 +452,18 @@ public final class ChannelActor {
     }
     ClientMethod named = prepared.value();
     await(named);
-    vhost.actor().tell(new VhostActor.ChannelRequest(named, deliveries.info(), ctx.getSelf()));
+    VhostActor.ChannelRequest r = new VhostActor.ChannelRequest(named, deliveries.info(), ctx.getSelf());
+    // A request for an existing queue goes to the queue itself, behind this channel's publishes to it,
+    // so a declare-ok, get or purge after a publish counts the published message (as on the brokers).
+    String queue = named instanceof ClientMethod.QueueDeclare || named instanceof ClientMethod.BasicConsume
+        || named instanceof ClientMethod.BasicGet || named instanceof ClientMethod.QueuePurge
+        || named instanceof ClientMethod.QueueDelete ? ControlMethods.queueOf(named) : null;
+    var node = queue == null || queue.isEmpty() ? null : vhost.topology().current().queue(queue);
+    if (node != null) {
+      node.handle().ref().tell(new QueueActor.Forwarded(r));
+    } else {
+      vhost.actor().tell(r);
+    }
   }
 
   private void await(ClientMethod m) {

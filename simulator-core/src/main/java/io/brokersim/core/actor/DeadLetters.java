@@ -9,7 +9,8 @@ import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * Gives a recorded fate to a message that reached an actor after it stopped. Channels and queues route
+ * Gives a recorded fate to a message that reached an actor after it stopped, and sends a request that did
+ * back to the vhost. Channels and queues route
  * against the routing snapshot and the live reply names without asking the owners, so under the live
  * runtime a message can be sent to a queue, an exchange or a requester channel in the instant after it
  * was deleted and its actor stopped. Pekko hands such a message to its dead letters; this listener
@@ -39,6 +40,10 @@ final class DeadLetters {
       if (e.confirmTo() != null) {
         e.confirmTo().tell(new ChannelActor.EnqueueResult(e.seq(), true));
       }
+    } else if (message instanceof QueueActor.Forwarded f) {
+      vhost.actor().tell(f.request()); // the queue was deleted: the vhost resolves the name again
+    } else if (message instanceof ExchangeActor.Forwarded f) {
+      vhost.actor().tell(f.request());
     } else if (message instanceof ChannelActor.DirectReply r) {
       broker.trace().record(new TraceEvent.ReplyDropped(r.message().msgId(), r.replyName(),
           "the requester's channel closed before the reply arrived"));

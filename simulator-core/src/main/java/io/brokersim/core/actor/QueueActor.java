@@ -14,6 +14,7 @@ import io.brokersim.core.model.QueuedMessage;
 import io.brokersim.core.model.RoutingSnapshot;
 import io.brokersim.core.profile.BrokerProfile;
 import io.brokersim.core.profile.DeadLettering;
+import io.brokersim.core.profile.TopologyRules;
 import io.brokersim.core.trace.TraceEvent;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,8 +50,9 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
       implements Command {}
 
   /**
-   * A channel request the vhost resolved to this queue: redeclare, consume, get, purge or delete.
-   * If this queue was deleted meanwhile, it goes back to the vhost, which resolves the name again.
+   * A channel request for this queue: redeclare, consume, get, purge or delete. The channel sends it here
+   * itself (found in the routing snapshot), behind its earlier publishes to this queue; if this queue was
+   * deleted meanwhile, it goes to the vhost, which resolves the name again.
    */
   public record Forwarded(VhostActor.ChannelRequest request) implements Command {}
 
@@ -399,7 +401,13 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     ClientMethod m = r.method();
     if (m instanceof ClientMethod.QueueDeclare d) {
       redeclare(r, d);
-    } else if (m instanceof ClientMethod.BasicConsume c) {
+      return this;
+    }
+    if (TopologyRules.lockedFor(spec, r.info().connectionId())) {
+      fail(r, broker.profile().exclusiveLocked(ControlMethods.methodOf(m), name(), broker.vhost()));
+      return this;
+    }
+    if (m instanceof ClientMethod.BasicConsume c) {
       addConsumer(r, c);
     } else if (m instanceof ClientMethod.BasicGet g) {
       get(r, g);
@@ -421,7 +429,7 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
 
   private void redeclare(VhostActor.ChannelRequest r, ClientMethod.QueueDeclare d) {
     renewLease();
-    if (spec.exclusive() && !spec.ownerConnection().equals(r.info().connectionId())) {
+    if (TopologyRules.lockedFor(spec, r.info().connectionId())) {
       fail(r, broker.profile().exclusiveLocked(MethodRef.QUEUE_DECLARE, name(), broker.vhost()));
       return;
     }

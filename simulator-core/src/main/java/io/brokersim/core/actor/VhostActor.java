@@ -30,10 +30,11 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
  * One virtual host: the registry side of the control plane. It creates exchanges, queues and connections,
- * resolves a channel's control-plane request to the actor that owns the entity (an {@link ExchangeActor}
- * or a {@link QueueActor}), deletes a closed connection's exclusive queues and runs the broker-restart
- * fault. It is never on the path of a message: channels route publishes against the routing snapshot
- * themselves and hand messages straight to queues.
+ * resolves control-plane requests for exchanges (and for queues a channel did not find) to the actor that
+ * owns the entity, deletes a closed connection's exclusive queues and runs the broker-restart fault. It is
+ * never on the path of a message: channels route publishes against the routing snapshot themselves and
+ * hand messages — and their requests for existing queues, so these stay behind their publishes — straight
+ * to the queues.
  */
 public final class VhostActor extends AbstractBehavior<VhostActor.Command> {
 
@@ -297,12 +298,11 @@ public final class VhostActor extends AbstractBehavior<VhostActor.Command> {
     }
   }
 
+  /** A request for a queue the channel did not find, or found deleted: 404, or the queue that has the name now. */
   private void withQueue(ChannelRequest r, String name, MethodRef method) {
     RoutingSnapshot.QueueNode<QueueHandle> q = snapshot().queue(name);
     if (q == null) {
       fail(r, profile.queueNotFound(method, name, broker.vhost()));
-    } else if (TopologyRules.lockedFor(q.spec(), r.info().connectionId())) {
-      fail(r, profile.exclusiveLocked(method, name, broker.vhost()));
     } else {
       q.handle().ref().tell(new QueueActor.Forwarded(r));
     }
@@ -355,8 +355,6 @@ public final class VhostActor extends AbstractBehavior<VhostActor.Command> {
     if (q == null) {
       // Deleting a queue that does not exist is idempotent in both brokers (semantics §3.5).
       reply(r, d.noWait() ? null : new Outbound.QueueDeleteOk(0));
-    } else if (TopologyRules.lockedFor(q.spec(), r.info().connectionId())) {
-      fail(r, profile.exclusiveLocked(MethodRef.QUEUE_DELETE, d.queue(), broker.vhost()));
     } else {
       q.handle().ref().tell(new QueueActor.Forwarded(r));
     }

@@ -309,7 +309,10 @@ public final class SimChannel {
     return confirmMode ? nextPublishSeqNo : 0;
   }
 
-  /** Completes with true when every publish so far is confirmed and none was nacked. */
+  /**
+   * Completes with true when every publish so far is confirmed and none was nacked since the last wait, as
+   * the Java client's {@code waitForConfirms}: each completed wait starts a new count.
+   */
   public CompletionStage<Boolean> waitForConfirmsAsync() {
     CompletableFuture<Boolean> f = new CompletableFuture<>();
     synchronized (this) {
@@ -317,6 +320,7 @@ public final class SimChannel {
         f.completeExceptionally(new IllegalStateException("confirm.select was not sent on this channel"));
       } else if (unconfirmed.isEmpty()) {
         f.complete(!nacked);
+        nacked = false;
       } else if (closeCause != null) {
         f.completeExceptionally(closeCause);
       } else {
@@ -424,6 +428,7 @@ public final class SimChannel {
       if (unconfirmed.isEmpty() && !confirmWaiters.isEmpty()) {
         ready = new ArrayList<>(confirmWaiters);
         confirmWaiters.clear();
+        nacked = false;
       }
     }
     for (CompletableFuture<Boolean> f : ready) {

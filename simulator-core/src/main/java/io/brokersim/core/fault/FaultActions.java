@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.ServiceLoader;
 import java.util.function.Function;
 
@@ -45,6 +46,28 @@ public final class FaultActions {
   private static String text(Config c) {
     return c.hasPath("text") ? c.getString("text") : null;
   }
+
+  /**
+   * Where a built-in action type takes effect: its effect kind's boundaries in {@link FaultEffects}' table
+   * ({@code dead-reply-channel} only at routed, after the request reached its queues). Null for a custom type,
+   * whose effects are known only when it fires.
+   */
+  public static Set<Boundary> where(String type) {
+    if (type.equals("dead-reply-channel")) {
+      return FaultEffects.where(Effect.Kind.CLOSE_CHANNEL).contains(Boundary.ROUTED) ? Set.of(Boundary.ROUTED) : Set.of();
+    }
+    Effect.Kind kind = BUILT_IN_KINDS.get(type);
+    return kind == null ? null : FaultEffects.where(kind);
+  }
+
+  private static final Map<String, Effect.Kind> BUILT_IN_KINDS = Map.ofEntries(
+      Map.entry("drop", Effect.Kind.DROP), Map.entry("delay", Effect.Kind.DELAY),
+      Map.entry("duplicate", Effect.Kind.DUPLICATE), Map.entry("close-channel", Effect.Kind.CLOSE_CHANNEL),
+      Map.entry("close-connection", Effect.Kind.CLOSE_CONNECTION),
+      Map.entry("cut-connection", Effect.Kind.CUT_CONNECTION), Map.entry("cancel-consumer", Effect.Kind.CANCEL_CONSUMER),
+      Map.entry("crash-consumer", Effect.Kind.CRASH_CONSUMER), Map.entry("pause-queue", Effect.Kind.PAUSE_QUEUE),
+      Map.entry("resume-queue", Effect.Kind.PAUSE_QUEUE), Map.entry("broker-restart", Effect.Kind.RESTART_BROKER),
+      Map.entry("stop-heartbeats", Effect.Kind.STOP_HEARTBEATS));
 
   /** Registers a custom action type for fault files (the SPI without ServiceLoader). */
   public static synchronized void register(String type, Function<Config, FaultAction> factory) {

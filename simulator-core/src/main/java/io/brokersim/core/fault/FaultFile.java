@@ -98,29 +98,6 @@ public final class FaultFile {
     return Collections.unmodifiableMap(m);
   }
 
-  /**
-   * Boundaries where a built-in action takes effect (docs/faults.md, "Where each action takes effect"),
-   * following the actors: elsewhere the broker would only trace it as "no effect", so a file asking for it
-   * is rejected. Actions not listed work everywhere. Keep this in step with the actors' fault points.
-   */
-  private static final Map<String, Set<Boundary>> WHERE = where();
-
-  private static Map<String, Set<Boundary>> where() {
-    Map<String, Set<Boundary>> m = new LinkedHashMap<>();
-    m.put("duplicate", EnumSet.complementOf(EnumSet.of(Boundary.DELIVERED, Boundary.ACK_RECEIVED)));
-    Set<Boundary> withChannel = EnumSet.complementOf(EnumSet.of(Boundary.ENQUEUED));
-    m.put("close-channel", withChannel);
-    m.put("close-connection", withChannel);
-    m.put("cut-connection", withChannel);
-    m.put("cancel-consumer", EnumSet.of(Boundary.DELIVERED));
-    m.put("crash-consumer", EnumSet.of(Boundary.DELIVERED, Boundary.ACK_RECEIVED));
-    m.put("dead-reply-channel", EnumSet.of(Boundary.ROUTED));
-    Set<Boundary> queueControl = EnumSet.complementOf(EnumSet.of(Boundary.ACK_RECEIVED, Boundary.REPLY_RESOLVED));
-    m.put("pause-queue", queueControl);
-    m.put("resume-queue", queueControl);
-    return Collections.unmodifiableMap(m);
-  }
-
   /** Boundaries whose events name a queue, where pause-queue / resume-queue may leave {@code queue} out. */
   private static final Set<Boundary> QUEUE_BOUNDARIES =
       EnumSet.of(Boundary.ROUTED, Boundary.ENQUEUED, Boundary.DELIVERED);
@@ -422,6 +399,12 @@ public final class FaultFile {
       Boundary b = Boundary.fromConfigName(s).orElse(null);
       if (b == null) {
         problem(field, v.origin(), "unknown boundary '" + s + "'", oneOf(names, s));
+      } else if (!FaultEffects.anyApplies(b)) {
+        // A rule there would load and do nothing: refuse it until the boundary is built.
+        problem(field, v.origin(), "boundary '" + s + "' is not built yet: no action takes effect there",
+            "use one of " + FaultEffects.CORE_BOUNDARIES.stream().map(Boundary::configName)
+                .collect(Collectors.joining(", ")));
+        return null;
       }
       return b;
     }
@@ -691,11 +674,12 @@ public final class FaultFile {
     private void checkBuiltIn(ConfigObject o, String path, String type, List<String> settings, Boundary at) {
       onlyKeys(o, path, concat(List.of("type"), settings), settings.isEmpty()
           ? type + " takes no settings besides type" : null);
-      Set<Boundary> where = WHERE.get(type);
+      Set<Boundary> where = FaultActions.where(type);
       if (at != null && where != null && !where.contains(at)) {
         problem(path + ".type", o.get("type").origin(), type + " has no effect at boundary '" + at.configName() + "'",
-            "use it at " + where.stream().map(Boundary::configName).collect(Collectors.joining(", "))
-                + (type.equals("dead-reply-channel") ? " (close-channel and close-connection work elsewhere)" : ""));
+            where.isEmpty() ? type + " takes effect at no boundary yet (wire faults are not built)"
+                : "use it at " + where.stream().map(Boundary::configName).collect(Collectors.joining(", "))
+                    + (type.equals("dead-reply-channel") ? " (close-channel and close-connection work elsewhere)" : ""));
       }
       switch (type) {
         case "delay" -> {

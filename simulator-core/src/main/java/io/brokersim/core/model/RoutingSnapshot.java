@@ -111,8 +111,8 @@ public final class RoutingSnapshot<X, Q> {
 
   /**
    * The queues a message published to {@code from} reaches: exchange-to-exchange bindings are followed
-   * (each exchange visited once, so cycles end), and each queue appears once, in the order it was first
-   * reached. An empty list means unroutable, which is not an error.
+   * breadth-first (each exchange visited once, so cycles end), and each queue appears once, in the order it
+   * was first reached. An empty list means unroutable, which is not an error.
    */
   public List<QueueNode<Q>> route(ExchangeNode<X> from, String routingKey, Map<String, Object> headers) {
     if (from.isDefault()) {

@@ -141,4 +141,41 @@ class QueueStateTest {
     q.setBlockedOf("ch", false);
     assertEquals(List.of("m1"), ids(q.deliverReady()));
   }
+
+  @Test
+  void deliverReady_sharedCredit_twoQueuesTakeExactlyTheLimit() {
+    ChannelCredit credit = new ChannelCredit();
+    credit.setLimit(1);
+    QueueState<String> q1 = new QueueState<>();
+    QueueState<String> q2 = new QueueState<>();
+    q1.addConsumer(new QueueConsumer<>("a", "ch", "t1", false, false, 0, credit));
+    q2.addConsumer(new QueueConsumer<>("b", "ch", "t2", false, false, 0, credit));
+    for (int i = 1; i <= 3; i++) {
+      q1.enqueue(msg("a" + i), Long.MAX_VALUE);
+      q2.enqueue(msg("b" + i), Long.MAX_VALUE);
+    }
+    // Both queues see credit before either takes it; only one may take it.
+    assertTrue(q1.hasReadyConsumer() && q2.hasReadyConsumer());
+    assertEquals(1, q1.deliverReady().size() + q2.deliverReady().size());
+    assertEquals(1, credit.inUse());
+  }
+
+  @Test
+  void deliverReady_rabbitmq3SharedCreditReached_holdsBackNoAckConsumersToo() {
+    ChannelCredit credit = new ChannelCredit();
+    credit.setLimit(1);
+    credit.tryAcquire(); // the channel already holds one unacked message
+    QueueState<String> blocked = new QueueState<>();
+    blocked.addConsumer(new QueueConsumer<>("a", "ch", "t", true, false, 0, credit, true));
+    QueueState<String> free = new QueueState<>();
+    free.addConsumer(new QueueConsumer<>("b", "ch", "u", true, false, 0, credit, false));
+    blocked.enqueue(msg("m1"), Long.MAX_VALUE);
+    free.enqueue(msg("m2"), Long.MAX_VALUE);
+
+    assertEquals(List.of(), blocked.deliverReady());
+    assertEquals(List.of("m2"), ids(free.deliverReady()));
+    assertEquals(1, credit.inUse(), "no-ack deliveries never count against the limit");
+    credit.release(1);
+    assertEquals(List.of("m1"), ids(blocked.deliverReady()));
+  }
 }
