@@ -55,10 +55,6 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
   private final Map<Integer, ActorRef<ChannelActor.Command>> channels = new LinkedHashMap<>();
   private final AtomicReference<String> connectionLastQueue = new AtomicReference<>();
   private long channelActors;
-  private boolean closing;
-  private boolean waitingCloseOk;
-  private boolean abrupt;
-  private boolean clientClosed;
 
   static Behavior<Command> create(Vhost vhost, String id, String clientName, boolean cancelNotify, ClientSink sink) {
     return Behaviors.setup(ctx -> new ConnectionActor(ctx, vhost, id, clientName, cancelNotify, sink));
@@ -80,7 +76,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     return newReceiveBuilder()
         .onMessage(OpenChannel.class, this::onOpenChannel)
         .onMessage(Close.class, this::onClose)
-        .onMessageEquals(CloseOk.INSTANCE, this::onCloseOk)
+        .onMessageEquals(CloseOk.INSTANCE, () -> this) // no close of ours to acknowledge
         .onMessage(Cut.class, this::onCut)
         .onMessage(ForceClose.class, m -> serverClose(m.error(), m.initiator()))
         .onMessage(ChannelError.class, m -> serverClose(m.error(), "server"))
@@ -89,9 +85,6 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
   }
 
   private Behavior<Command> onOpenChannel(OpenChannel m) {
-    if (closing) {
-      return this;
-    }
     if (channels.containsKey(m.number())) {
       return serverClose(AmqpError.of(ReplyCode.CHANNEL_ERROR, MethodRef.CHANNEL_OPEN, "second 'channel.open' seen"),
           "server");
@@ -118,65 +111,58 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
   }
 
   private Behavior<Command> onClose(Close m) {
-    if (closing) {
-      return this;
-    }
     broker.trace().record(new TraceEvent.ConnectionClosed(id, m.replyCode(), m.replyText(), "client"));
-    clientClosed = true;
-    shutdownChannels("connection-closed");
-    return maybeFinish();
+    return closing("connection-closed", false, false, true);
   }
 
   private Behavior<Command> onCut(Cut m) {
-    if (!closing) {
-      broker.trace().record(new TraceEvent.ConnectionClosed(id, 0, m.reason(), "transport"));
-      shutdownChannels("connection-lost");
-    }
-    abrupt = true;
-    waitingCloseOk = false;
-    return maybeFinish();
+    broker.trace().record(new TraceEvent.ConnectionClosed(id, 0, m.reason(), "transport"));
+    return closing("connection-lost", false, true, false);
   }
 
   private Behavior<Command> serverClose(AmqpError error, String initiator) {
-    if (closing) {
-      return this;
-    }
     broker.trace().record(new TraceEvent.ConnectionClosed(id, error.replyCode(), error.text(), initiator));
     sink.send(0, new Outbound.ConnectionClose(error));
-    waitingCloseOk = true;
-    shutdownChannels("connection-error");
-    return maybeFinish();
-  }
-
-  private Behavior<Command> onCloseOk() {
-    waitingCloseOk = false;
-    return maybeFinish();
-  }
-
-  private void shutdownChannels(String reason) {
-    closing = true;
-    for (ActorRef<ChannelActor.Command> ch : channels.values()) {
-      ch.tell(new ChannelActor.Shutdown(reason));
-    }
+    return closing("connection-error", true, false, false);
   }
 
   private Behavior<Command> onChannelTerminated(ChannelTerminated m) {
     if (m.ref().equals(channels.get(m.number()))) {
       channels.remove(m.number());
     }
-    return maybeFinish();
+    return this;
   }
 
-  /** Done when every channel has released its queues and the close handshake (if any) is over. */
-  private Behavior<Command> maybeFinish() {
-    if (!closing || !channels.isEmpty() || waitingCloseOk) {
-      return this;
+  /**
+   * The closing phase: every channel is told to shut down (each requeues its unacked deliveries); the
+   * connection ends when all have released their queues and the close handshake, if any, is over.
+   * {@code waitingCloseOk}: a server close awaits the client's close-ok; {@code abrupt}: the transport is
+   * gone (a cut), so nothing more is sent; {@code clientClosed}: the client asked, so it gets close-ok.
+   */
+  private Behavior<Command> closing(String reason, boolean waitingCloseOk, boolean abrupt, boolean clientClosed) {
+    for (ActorRef<ChannelActor.Command> ch : channels.values()) {
+      ch.tell(new ChannelActor.Shutdown(reason));
     }
-    vhost.actor().tell(new VhostActor.ConnectionGone(id));
-    if (clientClosed && !abrupt) {
-      sink.send(0, new Outbound.ConnectionCloseOk());
+    return closingPhase(waitingCloseOk, abrupt, clientClosed);
+  }
+
+  private Behavior<Command> closingPhase(boolean waitingCloseOk, boolean abrupt, boolean clientClosed) {
+    if (channels.isEmpty() && !waitingCloseOk) {
+      vhost.actor().tell(new VhostActor.ConnectionGone(id));
+      if (clientClosed && !abrupt) {
+        sink.send(0, new Outbound.ConnectionCloseOk());
+      }
+      sink.connectionTerminated(abrupt);
+      return Behaviors.stopped();
     }
-    sink.connectionTerminated(abrupt);
-    return Behaviors.stopped();
+    return Behaviors.receive(Command.class)
+        .onMessageEquals(CloseOk.INSTANCE, () -> closingPhase(false, abrupt, clientClosed))
+        .onMessage(Cut.class, c -> closingPhase(false, true, clientClosed))
+        .onMessage(ChannelTerminated.class, m -> {
+          onChannelTerminated(m);
+          return closingPhase(waitingCloseOk, abrupt, clientClosed);
+        })
+        .onAnyMessage(m -> Behaviors.same()) // opens, closes and errors after the close: nothing to do
+        .build();
   }
 }

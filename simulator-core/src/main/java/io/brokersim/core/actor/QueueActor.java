@@ -112,10 +112,8 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
   private long expiryTimerAt = Long.MAX_VALUE;
   private long deadLettered;
   private boolean paused;
-  private boolean deleted;
   /** Messages this queue sent itself for later (fault delays, duplicates); it stops only when none is left. */
   private int delayed;
-  private boolean stopping;
 
   /** A queue actor; it keeps {@code ready} (its handle's readiness flag) up to date for LavinMQ's immediate. */
   public static Behavior<Command> create(Vhost vhost, QueueSpec spec, AtomicBoolean ready) {
@@ -134,22 +132,46 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     renewLease();
   }
 
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Enqueue.class, m -> enqueue(m, true))
+        .onMessage(DelayedEnqueue.class, m -> {
+          delayed--;
+          return enqueue(m.enqueue(), false);
+        })
+        .onMessage(Pause.class, this::onPause)
+        .onMessage(ServerCancelConsumer.class, this::onServerCancelConsumer)
+        .onMessage(Restart.class, this::onRestart)
+        .onMessage(Settle.class, this::onSettle)
+        .onMessage(Forwarded.class, this::onForwarded)
+        .onMessage(CancelConsumer.class, this::onCancelConsumer)
+        .onMessage(ChannelGone.class, this::onChannelGone)
+        .onMessage(SetPrefetch.class, this::onSetPrefetch)
+        .onMessage(SetBlocked.class, this::onSetBlocked)
+        .onMessage(DeleteInternal.class, m -> deleteNow(m.reason()))
+        .onMessage(ReportLive.class, this::onReportLive)
+        .onMessageEquals(ExpiryTick.INSTANCE, this::onExpiryTick)
+        .onMessageEquals(LeaseExpired.INSTANCE, this::onLeaseExpired)
+        .build();
+  }
+
+  private String name() {
+    return spec.name();
+  }
+
   /** {@code x-expires} (§5.3): any use restarts the idle lease. */
   private void renewLease() {
-    if (limits.expiresMillis() > 0 && !deleted) {
+    if (limits.expiresMillis() > 0) {
       timers.startSingleTimer(LeaseExpired.INSTANCE, LeaseExpired.INSTANCE, Duration.ofMillis(limits.expiresMillis()));
     }
   }
 
   private Behavior<Command> onLeaseExpired() {
-    if (!deleted) {
-      if (state.consumerCount() == 0) {
-        // Messages of an expired queue are not dead-lettered (§5.3).
-        deleteNow("expires");
-      } else {
-        renewLease();
-      }
+    if (state.consumerCount() == 0) {
+      return deleteNow("expires"); // messages of an expired queue are not dead-lettered (§5.3)
     }
+    renewLease();
     return this;
   }
 
@@ -176,42 +198,10 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     Router.deadLetter(vhost, dead);
   }
 
-  @Override
-  public Receive<Command> createReceive() {
-    return newReceiveBuilder()
-        .onMessage(Enqueue.class, m -> enqueue(m, true))
-        .onMessage(DelayedEnqueue.class, this::onDelayedEnqueue)
-        .onMessage(Pause.class, this::onPause)
-        .onMessage(ServerCancelConsumer.class, this::onServerCancelConsumer)
-        .onMessage(Restart.class, this::onRestart)
-        .onMessage(Settle.class, this::onSettle)
-        .onMessage(Forwarded.class, this::onForwarded)
-        .onMessage(CancelConsumer.class, this::onCancelConsumer)
-        .onMessage(ChannelGone.class, this::onChannelGone)
-        .onMessage(SetPrefetch.class, this::onSetPrefetch)
-        .onMessage(SetBlocked.class, this::onSetBlocked)
-        .onMessage(DeleteInternal.class, this::onDeleteInternal)
-        .onMessage(ReportLive.class, this::onReportLive)
-        .onMessageEquals(ExpiryTick.INSTANCE, this::onExpiryTick)
-        .onMessageEquals(LeaseExpired.INSTANCE, this::onLeaseExpired)
-        .onMessageEquals(Stop.INSTANCE, this::onStop)
-        .build();
-  }
-
-  private String name() {
-    return spec.name();
-  }
+  // ---------------------------------------------------------------------------- messages in
 
   private Behavior<Command> enqueue(Enqueue m, boolean withFaults) {
-    if (!deleted && withFaults && broker.faults().watches(Boundary.ENQUEUED) && applyEnqueueFaults(m)) {
-      return this;
-    }
-    if (deleted) {
-      broker.trace().record(new TraceEvent.Discarded(m.message().msgId(), name(), "queue-deleted",
-          "routed to queue '" + name() + "' while it was being deleted"));
-      if (m.confirmTo() != null) {
-        m.confirmTo().tell(new ChannelActor.EnqueueResult(m.seq(), true));
-      }
+    if (withFaults && broker.faults().watches(Boundary.ENQUEUED) && applyEnqueueFaults(m)) {
       return this;
     }
     if (limits.rejectPublish()
@@ -254,8 +244,9 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     }
     for (int k = 1; k <= d.duplicateRules().size(); k++) {
       delayed++;
-      getContext().getSelf().tell(new DelayedEnqueue(new Enqueue(name(), new Message(FaultDecision.duplicateId(msg.msgId(), k),
-          msg.exchange(), msg.routingKey(), msg.properties(), msg.body()), null, 0)));
+      getContext().getSelf().tell(new DelayedEnqueue(new Enqueue(name(), new Message(
+          FaultDecision.duplicateId(msg.msgId(), k), msg.exchange(), msg.routingKey(), msg.properties(), msg.body()),
+          null, 0)));
     }
     if (d.delay() != null) {
       delayed++;
@@ -265,67 +256,42 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     return false;
   }
 
-  private Behavior<Command> onDelayedEnqueue(DelayedEnqueue m) {
-    delayed--;
-    enqueue(m.enqueue(), false);
-    return stopping && delayed == 0 ? Behaviors.stopped() : this;
-  }
-
-  private Behavior<Command> onStop() {
-    if (delayed == 0) {
-      return Behaviors.stopped();
-    }
-    stopping = true;
-    return this;
-  }
-
-  private Behavior<Command> onPause(Pause m) {
-    paused = m.paused();
-    if (!deleted) {
-      dispatch();
-    }
-    return this;
-  }
-
-  private Behavior<Command> onServerCancelConsumer(ServerCancelConsumer m) {
-    QueueConsumer<ActorRef<ChannelActor.Command>> c = deleted ? null : state.removeConsumer(m.channelId(), m.consumerTag());
-    if (c != null) {
-      broker.trace().record(new TraceEvent.ConsumerCancelled(name(), m.channelId(), m.consumerTag(), "fault"));
-      c.handle().tell(new ChannelActor.ServerCancel(m.consumerTag(), name()));
-      maybeAutoDelete();
-      if (!deleted) {
-        dispatch();
+  private Behavior<Command> onSettle(Settle m) {
+    for (long id : m.deliveryIds()) {
+      switch (m.kind()) {
+        case ACK -> state.ack(id);
+        case REQUEUE -> {
+          QueuedMessage e = state.requeue(id);
+          if (e != null) {
+            broker.trace().record(new TraceEvent.Requeued(e.message().msgId(), name(), m.reason()));
+          }
+        }
+        case DISCARD -> {
+          QueuedMessage e = state.ack(id);
+          if (e != null) {
+            retire(e, DeadLettering.Reason.REJECTED, m.reason());
+          }
+        }
       }
-    }
-    return this;
-  }
-
-  private Behavior<Command> onRestart(Restart m) {
-    if (deleted) {
-      return this;
-    }
-    if (!spec.durable() || spec.exclusive()) {
-      deleteNow("restart");
-      return this;
-    }
-    for (QueuedMessage e : state.removeReady(e -> !e.message().properties().persistent())) {
-      broker.trace().record(new TraceEvent.Discarded(e.message().msgId(), name(), "fault", m.rule()));
     }
     dispatch();
     return this;
   }
 
+  // ---------------------------------------------------------------------------- deliveries
+
   /** Delivers what can be delivered, then expires what reached the head past its TTL. */
   private void dispatch() {
     long now = broker.now();
     // Strictly past messages go first; one due exactly now may still be delivered to a ready consumer,
-    // which is what expiration "0" means (reference §5.1), and expires right after otherwise.
+    // which is what expiration "0" means (semantics §5.1), and expires right after otherwise.
     expire(now - 1);
-    for (QueueState.Delivery<ActorRef<ChannelActor.Command>> d
-        : paused ? List.<QueueState.Delivery<ActorRef<ChannelActor.Command>>>of() : state.deliverReady()) {
-      QueueConsumer<ActorRef<ChannelActor.Command>> c = d.consumer();
-      c.handle().tell(new ChannelActor.Deliver(name(), getContext().getSelf(), c.tag(), d.deliveryId(),
-          d.entry().message(), d.redelivered(), c.noAck()));
+    if (!paused) {
+      for (QueueState.Delivery<ActorRef<ChannelActor.Command>> d : state.deliverReady()) {
+        QueueConsumer<ActorRef<ChannelActor.Command>> c = d.consumer();
+        c.handle().tell(new ChannelActor.Deliver(name(), getContext().getSelf(), c.tag(), d.deliveryId(),
+            d.entry().message(), d.redelivered(), c.noAck()));
+      }
     }
     expire(now);
     armExpiryTimer(now);
@@ -361,43 +327,109 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
 
   private Behavior<Command> onExpiryTick() {
     expiryTimerAt = Long.MAX_VALUE;
-    if (!deleted) {
-      dispatch();
-    }
+    dispatch();
     return this;
   }
 
-  private Behavior<Command> onSettle(Settle m) {
-    if (deleted) {
+  private Behavior<Command> onPause(Pause m) {
+    paused = m.paused();
+    dispatch();
+    return this;
+  }
+
+  private Behavior<Command> onSetBlocked(SetBlocked m) {
+    state.setBlockedOf(m.channelId(), m.blocked());
+    dispatch();
+    return this;
+  }
+
+  private Behavior<Command> onSetPrefetch(SetPrefetch m) {
+    state.setPrefetchOf(m.channelId(), m.prefetch());
+    dispatch();
+    return this;
+  }
+
+  // ---------------------------------------------------------------------------- consumers
+
+  private void addConsumer(VhostActor.ChannelRequest r, ClientMethod.BasicConsume c) {
+    renewLease();
+    if (state.hasExclusiveConsumer() || (c.exclusive() && state.consumerCount() > 0)) {
+      fail(r, broker.profile().exclusiveConsumerConflict(name(), broker.vhost()));
+      return;
+    }
+    String channelId = r.info().channelId();
+    int prefetch = r.info().prefetch();
+    state.addConsumer(new QueueConsumer<>(r.channel(), channelId, c.consumerTag(), c.noAck(), c.exclusive(), prefetch,
+        r.info().credit(), broker.profile().globalQosBlocksNoAck()));
+    broker.trace().record(new TraceEvent.ConsumerAdded(name(), channelId, c.consumerTag(), c.noAck(), prefetch));
+    r.channel().tell(new ChannelActor.ConsumerAttached(c.consumerTag(), name(), getContext().getSelf(), c.noAck(),
+        c.noWait()));
+    dispatch();
+  }
+
+  private Behavior<Command> onCancelConsumer(CancelConsumer m) {
+    QueueConsumer<ActorRef<ChannelActor.Command>> removed = state.removeConsumer(m.channelId(), m.consumerTag());
+    Behavior<Command> next = this;
+    if (removed != null) {
+      broker.trace().record(new TraceEvent.ConsumerCancelled(name(), m.channelId(), m.consumerTag(), "client"));
+      renewLease();
+      // Auto-delete happens before the client sees cancel-ok (§2.3).
+      next = afterConsumerLeft();
+    }
+    // The queue answers so that cancel-ok cannot overtake deliveries already sent (semantics §4.2).
+    answerCancel(m);
+    return next;
+  }
+
+  private static void answerCancel(CancelConsumer m) {
+    if (m.replyTo() != null) {
+      m.replyTo().tell(new ChannelActor.Reply(m.noWait() ? null : new Outbound.BasicCancelOk(m.consumerTag()), null,
+          null));
+    }
+  }
+
+  private Behavior<Command> onServerCancelConsumer(ServerCancelConsumer m) {
+    QueueConsumer<ActorRef<ChannelActor.Command>> c = state.removeConsumer(m.channelId(), m.consumerTag());
+    if (c == null) {
       return this;
     }
-    for (long id : m.deliveryIds()) {
-      switch (m.kind()) {
-        case ACK -> state.ack(id);
-        case REQUEUE -> {
-          QueuedMessage e = state.requeue(id);
-          if (e != null) {
-            broker.trace().record(new TraceEvent.Requeued(e.message().msgId(), name(), m.reason()));
-          }
-        }
-        case DISCARD -> {
-          QueuedMessage e = state.ack(id);
-          if (e != null) {
-            retire(e, DeadLettering.Reason.REJECTED, m.reason());
-          }
-        }
-      }
+    broker.trace().record(new TraceEvent.ConsumerCancelled(name(), m.channelId(), m.consumerTag(), "fault"));
+    c.handle().tell(new ChannelActor.ServerCancel(m.consumerTag(), name()));
+    return afterConsumerLeft();
+  }
+
+  private Behavior<Command> onChannelGone(ChannelGone m) {
+    for (QueuedMessage e : state.requeueChannel(m.channelId())) {
+      broker.trace().record(new TraceEvent.Requeued(e.message().msgId(), name(), m.reason()));
+    }
+    List<QueueConsumer<ActorRef<ChannelActor.Command>>> gone = state.removeConsumersOf(m.channelId());
+    for (QueueConsumer<ActorRef<ChannelActor.Command>> c : gone) {
+      broker.trace().record(new TraceEvent.ConsumerCancelled(name(), m.channelId(), c.tag(), m.reason()));
+    }
+    Behavior<Command> next = this;
+    if (!gone.isEmpty()) {
+      renewLease();
+      next = afterConsumerLeft();
+    } else {
+      dispatch();
+    }
+    m.replyTo().tell(new ChannelActor.Released(getContext().getSelf()));
+    return next;
+  }
+
+  /** An auto-delete queue goes when its last consumer does (§2.3); otherwise the others get the messages. */
+  private Behavior<Command> afterConsumerLeft() {
+    if (spec.autoDelete() && state.everHadConsumer() && state.consumerCount() == 0) {
+      return deleteNow("auto-delete");
     }
     dispatch();
     return this;
   }
 
+  // ---------------------------------------------------------------------------- control plane
+
   private Behavior<Command> onForwarded(Forwarded f) {
     VhostActor.ChannelRequest r = f.request();
-    if (deleted) {
-      vhost.actor().tell(r);
-      return this;
-    }
     ClientMethod m = r.method();
     if (m instanceof ClientMethod.QueueDeclare d) {
       redeclare(r, d);
@@ -414,7 +446,7 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     } else if (m instanceof ClientMethod.QueuePurge p) {
       purge(r, p);
     } else if (m instanceof ClientMethod.QueueDelete d) {
-      delete(r, d);
+      return delete(r, d);
     }
     return this;
   }
@@ -457,44 +489,6 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
         .orElse(null);
   }
 
-  private void addConsumer(VhostActor.ChannelRequest r, ClientMethod.BasicConsume c) {
-    renewLease();
-    if (state.hasExclusiveConsumer() || (c.exclusive() && state.consumerCount() > 0)) {
-      fail(r, broker.profile().exclusiveConsumerConflict(name(), broker.vhost()));
-      return;
-    }
-    String channelId = r.info().channelId();
-    int prefetch = r.info().prefetch();
-    state.addConsumer(new QueueConsumer<>(r.channel(), channelId, c.consumerTag(), c.noAck(), c.exclusive(), prefetch,
-        r.info().credit(), broker.profile().globalQosBlocksNoAck()));
-    broker.trace().record(new TraceEvent.ConsumerAdded(name(), channelId, c.consumerTag(), c.noAck(), prefetch));
-    r.channel().tell(new ChannelActor.ConsumerAttached(c.consumerTag(), name(), getContext().getSelf(), c.noAck(),
-        c.noWait()));
-    dispatch();
-  }
-
-  private Behavior<Command> onCancelConsumer(CancelConsumer m) {
-    QueueConsumer<ActorRef<ChannelActor.Command>> removed =
-        deleted ? null : state.removeConsumer(m.channelId(), m.consumerTag());
-    if (removed != null) {
-      broker.trace().record(new TraceEvent.ConsumerCancelled(name(), m.channelId(), m.consumerTag(), "client"));
-    }
-    // The queue answers so that cancel-ok cannot overtake deliveries already sent (reference §4.2), and
-    // auto-delete happens before the client sees cancel-ok (§2.3).
-    if (removed != null) {
-      renewLease();
-      maybeAutoDelete();
-    }
-    if (m.replyTo() != null) {
-      m.replyTo().tell(new ChannelActor.Reply(m.noWait() ? null : new Outbound.BasicCancelOk(m.consumerTag()), null,
-          null));
-    }
-    if (!deleted) {
-      dispatch();
-    }
-    return this;
-  }
-
   private void get(VhostActor.ChannelRequest r, ClientMethod.BasicGet g) {
     renewLease();
     expire(broker.now());
@@ -508,45 +502,6 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     dispatch();
   }
 
-  private Behavior<Command> onChannelGone(ChannelGone m) {
-    if (deleted) {
-      m.replyTo().tell(new ChannelActor.Released(getContext().getSelf()));
-      return this;
-    }
-    for (QueuedMessage e : state.requeueChannel(m.channelId())) {
-      broker.trace().record(new TraceEvent.Requeued(e.message().msgId(), name(), m.reason()));
-    }
-    List<QueueConsumer<ActorRef<ChannelActor.Command>>> gone = state.removeConsumersOf(m.channelId());
-    for (QueueConsumer<ActorRef<ChannelActor.Command>> c : gone) {
-      broker.trace().record(new TraceEvent.ConsumerCancelled(name(), m.channelId(), c.tag(), m.reason()));
-    }
-    if (!gone.isEmpty()) {
-      renewLease();
-      maybeAutoDelete();
-    }
-    if (!deleted) {
-      dispatch();
-    }
-    m.replyTo().tell(new ChannelActor.Released(getContext().getSelf()));
-    return this;
-  }
-
-  private Behavior<Command> onSetBlocked(SetBlocked m) {
-    state.setBlockedOf(m.channelId(), m.blocked());
-    if (!deleted) {
-      dispatch();
-    }
-    return this;
-  }
-
-  private Behavior<Command> onSetPrefetch(SetPrefetch m) {
-    state.setPrefetchOf(m.channelId(), m.prefetch());
-    if (!deleted) {
-      dispatch();
-    }
-    return this;
-  }
-
   private void purge(VhostActor.ChannelRequest r, ClientMethod.QueuePurge p) {
     List<QueuedMessage> purged = state.purge();
     for (QueuedMessage e : purged) {
@@ -556,40 +511,53 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     armExpiryTimer(broker.now());
   }
 
-  private void delete(VhostActor.ChannelRequest r, ClientMethod.QueueDelete d) {
+  private Behavior<Command> delete(VhostActor.ChannelRequest r, ClientMethod.QueueDelete d) {
     if (d.ifUnused() && state.consumerCount() > 0) {
       fail(r, broker.profile().queueInUse(name(), broker.vhost()));
-      return;
+      return this;
     }
     if (d.ifEmpty() && state.readyCount() > 0) {
       fail(r, broker.profile().queueNotEmpty(name(), broker.vhost()));
-      return;
+      return this;
     }
-    int ready = deleteNow("client");
-    reply(r, d.noWait() ? null : new Outbound.QueueDeleteOk(ready));
+    int readyCount = state.readyCount();
+    Behavior<Command> deleted = deleteNow("client");
+    reply(r, d.noWait() ? null : new Outbound.QueueDeleteOk(readyCount));
+    return deleted;
   }
 
-  private Behavior<Command> onDeleteInternal(DeleteInternal m) {
-    if (!deleted) {
-      deleteNow(m.reason());
+  private Behavior<Command> onRestart(Restart m) {
+    if (!spec.durable() || spec.exclusive()) {
+      return deleteNow("restart");
     }
+    for (QueuedMessage e : state.removeReady(e -> !e.message().properties().persistent())) {
+      broker.trace().record(new TraceEvent.Discarded(e.message().msgId(), name(), "fault", m.rule()));
+    }
+    dispatch();
     return this;
   }
 
-  private void maybeAutoDelete() {
-    if (spec.autoDelete() && state.everHadConsumer() && state.consumerCount() == 0) {
-      deleteNow("auto-delete");
+  private Behavior<Command> onReportLive(ReportLive m) {
+    List<String> live = new ArrayList<>();
+    for (QueuedMessage e : state.readySnapshot()) {
+      live.add(e.message().msgId() + "@" + name());
     }
+    for (QueueState.Unacked<ActorRef<ChannelActor.Command>> u : state.unacked().values()) {
+      live.add(u.entry().message().msgId() + "@" + name());
+    }
+    m.callback().accept(live);
+    return this;
   }
+
+  // ---------------------------------------------------------------------------- deletion
 
   /**
    * Deletes the queue: server-cancels consumers, discards every message, leaves the routing snapshot (its
    * bindings and the auto-delete exchanges they kept go with it), and tells the vhost, which stops it.
+   * Returns the behaviour of a deleted queue.
    */
-  private int deleteNow(String reason) {
-    int readyCount = state.readyCount();
-    List<QueueConsumer<ActorRef<ChannelActor.Command>>> consumers = state.consumers();
-    for (QueueConsumer<ActorRef<ChannelActor.Command>> c : consumers) {
+  private Behavior<Command> deleteNow(String reason) {
+    for (QueueConsumer<ActorRef<ChannelActor.Command>> c : state.consumers()) {
       broker.trace().record(new TraceEvent.ConsumerCancelled(name(), c.channelId(), c.tag(), "server"));
       c.handle().tell(new ChannelActor.ServerCancel(c.tag(), name()));
     }
@@ -597,8 +565,8 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     for (QueuedMessage e : lost) {
       broker.trace().record(new TraceEvent.Discarded(e.message().msgId(), name(), "queue-deleted", reason));
     }
-    deleted = true;
     timers.cancelAll();
+    ready.set(false);
     broker.trace().record(new TraceEvent.QueueDeleted(name(), reason, lost.size()));
     ActorRef<Command> self = getContext().getSelf();
     vhost.topology().apply(s -> {
@@ -607,20 +575,51 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
           : new RoutingSnapshot.Change<>(s, false, List.of());
     });
     vhost.actor().tell(new VhostActor.QueueRemoved(name(), self));
-    return readyCount;
+    return deleted(false);
   }
 
-  private Behavior<Command> onReportLive(ReportLive m) {
-    List<String> live = new ArrayList<>();
-    if (!deleted) {
-      for (QueuedMessage e : state.readySnapshot()) {
-        live.add(e.message().msgId() + "@" + name());
-      }
-      for (QueueState.Unacked<ActorRef<ChannelActor.Command>> u : state.unacked().values()) {
-        live.add(u.entry().message().msgId() + "@" + name());
-      }
+  /**
+   * A deleted queue, until the vhost stops it (and it has no delayed message of its own pending): late
+   * messages are discarded with the reason recorded (and confirmed to their publisher), requests go back to
+   * the vhost, a closing channel is released at once.
+   */
+  private Behavior<Command> deleted(boolean stopRequested) {
+    return Behaviors.receive(Command.class)
+        .onMessage(Enqueue.class, m -> {
+          discardLate(m);
+          return Behaviors.same();
+        })
+        .onMessage(DelayedEnqueue.class, m -> {
+          delayed--;
+          discardLate(m.enqueue());
+          return stopRequested && delayed == 0 ? Behaviors.stopped() : Behaviors.same();
+        })
+        .onMessage(Forwarded.class, f -> {
+          vhost.actor().tell(f.request());
+          return Behaviors.same();
+        })
+        .onMessage(CancelConsumer.class, m -> {
+          answerCancel(m);
+          return Behaviors.same();
+        })
+        .onMessage(ChannelGone.class, m -> {
+          m.replyTo().tell(new ChannelActor.Released(getContext().getSelf()));
+          return Behaviors.same();
+        })
+        .onMessage(ReportLive.class, m -> {
+          m.callback().accept(List.of());
+          return Behaviors.same();
+        })
+        .onMessageEquals(Stop.INSTANCE, () -> delayed == 0 ? Behaviors.stopped() : deleted(true))
+        .onAnyMessage(m -> Behaviors.same()) // settles, pauses, timers: nothing left to act on
+        .build();
+  }
+
+  private void discardLate(Enqueue m) {
+    broker.trace().record(new TraceEvent.Discarded(m.message().msgId(), name(), "queue-deleted",
+        "routed to queue '" + name() + "' while it was being deleted"));
+    if (m.confirmTo() != null) {
+      m.confirmTo().tell(new ChannelActor.EnqueueResult(m.seq(), true));
     }
-    m.callback().accept(live);
-    return this;
   }
 }
