@@ -54,7 +54,7 @@ final class WireSink implements ClientSink {
   }
 
   @Override
-  public void channelOpened(int channel, ActorRef<ChannelActor.Command> channelRef) {
+  public void channelOpened(int channel, String channelId, ActorRef<ChannelActor.Command> channelRef) {
     events.accept(new ConnectionEvent.ChannelOpened(channel, channelRef));
   }
 

@@ -131,15 +131,17 @@ public final class ChannelActor {
   /** Messages scheduled for later (fault delays) not yet handled. */
   private int delayed;
 
-  public static Behavior<Command> create(Vhost vhost, ActorRef<ConnectionActor.Command> connection, ClientSink sink,
-      String connectionId, String clientName, int number, boolean cancelNotify, AtomicReference<String> lastQueue) {
+  /** A channel numbered {@code number} on its connection, known to the trace as {@code channelId}. */
+  static Behavior<Command> create(Vhost vhost, ActorRef<ConnectionActor.Command> connection, ClientSink sink,
+      String connectionId, String channelId, String clientName, int number, boolean cancelNotify,
+      AtomicReference<String> lastQueue) {
     return Behaviors.setup(ctx -> Behaviors.withStash(STASH_CAPACITY, stash -> new ChannelActor(ctx, stash, vhost,
-        connection, sink, connectionId, clientName, number, cancelNotify, lastQueue).open));
+        connection, sink, connectionId, channelId, clientName, number, cancelNotify, lastQueue).open));
   }
 
   private ChannelActor(ActorContext<Command> ctx, StashBuffer<Command> stash, Vhost vhost,
-      ActorRef<ConnectionActor.Command> connection, ClientSink sink, String connectionId, String clientName,
-      int number, boolean cancelNotify, AtomicReference<String> lastQueue) {
+      ActorRef<ConnectionActor.Command> connection, ClientSink sink, String connectionId, String channelId,
+      String clientName, int number, boolean cancelNotify, AtomicReference<String> lastQueue) {
     this.ctx = ctx;
     this.stash = stash;
     this.vhost = vhost;
@@ -150,7 +152,7 @@ public final class ChannelActor {
     this.connectionId = connectionId;
     this.clientName = clientName;
     this.number = number;
-    this.channelId = connectionId + "/ch-" + number;
+    this.channelId = channelId;
     this.cancelNotify = cancelNotify;
     this.lastQueue = lastQueue;
     this.publisher = new Publisher(this, vhost);
@@ -352,13 +354,26 @@ public final class ChannelActor {
   /** After a server close only close and close-ok count (semantics §0.2). */
   private Behavior<Command> onMethodWhileClosing(ClientMethod m) {
     if (m instanceof ClientMethod.ChannelCloseOk || m instanceof ClientMethod.ChannelClose) {
-      if (m instanceof ClientMethod.ChannelClose && !closeHandshakeDone) {
+      boolean answer = m instanceof ClientMethod.ChannelClose && !closeHandshakeDone;
+      clientHandshakeDone();
+      if (answer) {
         send(new Outbound.ChannelCloseOk());
       }
-      closeHandshakeDone = true;
       return maybeStop();
     }
     return Behaviors.same();
+  }
+
+  /**
+   * The client's side of the close handshake is over: its channel number is free for a new channel at
+   * once, even while this one still releases its queues. The connection hears it before the client can
+   * (before close-ok is sent), so a channel.open of the same number that follows finds it free.
+   */
+  private void clientHandshakeDone() {
+    if (!closeHandshakeDone) {
+      closeHandshakeDone = true;
+      connection.tell(new ConnectionActor.NumberFree(number, ctx.getSelf()));
+    }
   }
 
   private void handle(ClientMethod m) {
@@ -406,8 +421,8 @@ public final class ChannelActor {
       }
     } else if (m instanceof ClientMethod.ChannelClose) {
       broker.trace().record(new TraceEvent.ChannelClosed(channelId, 200, "client close", 0, 0, "client"));
+      clientHandshakeDone();
       send(new Outbound.ChannelCloseOk());
-      closeHandshakeDone = true;
       release("channel-closed");
     } else if (m instanceof ClientMethod.ChannelCloseOk) {
       // Unexpected while open: nothing to acknowledge.

@@ -12,8 +12,11 @@ public interface ClientSink {
   /** The connection actor exists; channel methods go to channels opened through it. */
   void connectionOpened(String connectionId, ActorRef<ConnectionActor.Command> connection);
 
-  /** A channel is open; its methods go straight to {@code channel}. */
-  void channelOpened(int channel, ActorRef<ChannelActor.Command> channelRef);
+  /**
+   * A channel is open; its methods go straight to {@code channelRef}. {@code channelId} is its id in the
+   * trace (a reopened channel number gets a new one).
+   */
+  void channelOpened(int channel, String channelId, ActorRef<ChannelActor.Command> channelRef);
 
   /** A method for the client on {@code channel} (0 for connection methods). */
   void send(int channel, Outbound method);

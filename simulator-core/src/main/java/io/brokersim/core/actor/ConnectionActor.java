@@ -6,7 +6,9 @@ import io.brokersim.core.model.ReplyCode;
 import io.brokersim.core.profile.BrokerProfile;
 import io.brokersim.core.trace.TraceEvent;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -43,6 +45,9 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
   /** A channel raised a connection-level error. */
   public record ChannelError(int number, AmqpError error) implements Command {}
 
+  /** A channel's close handshake with the client is over: its number may be opened again. */
+  public record NumberFree(int number, ActorRef<ChannelActor.Command> ref) implements Command {}
+
   /** A channel finished closing. */
   public record ChannelTerminated(int number, ActorRef<ChannelActor.Command> ref) implements Command {}
 
@@ -53,8 +58,12 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
   private final boolean cancelNotify;
   private final ClientSink sink;
   private final Map<Integer, ActorRef<ChannelActor.Command>> channels = new LinkedHashMap<>();
+  /** Channels whose number is free again but which are still releasing their queues. */
+  private final Set<ActorRef<ChannelActor.Command>> retiring = new LinkedHashSet<>();
   private final AtomicReference<String> connectionLastQueue = new AtomicReference<>();
   private long channelActors;
+  /** How many times each channel number was opened: a reopened number is a new channel with its own id. */
+  private final Map<Integer, Integer> incarnations = new LinkedHashMap<>();
 
   static Behavior<Command> create(Vhost vhost, String id, String clientName, boolean cancelNotify, ClientSink sink) {
     return Behaviors.setup(ctx -> new ConnectionActor(ctx, vhost, id, clientName, cancelNotify, sink));
@@ -81,6 +90,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         .onMessage(ForceClose.class, m -> serverClose(m.error(), m.initiator()))
         .onMessage(ChannelError.class, m -> serverClose(m.error(), "server"))
         .onMessage(ChannelTerminated.class, this::onChannelTerminated)
+        .onMessage(NumberFree.class, this::onNumberFree)
         .build();
   }
 
@@ -98,16 +108,27 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     AtomicReference<String> lastQueue = broker.profile().lastQueueScope() == BrokerProfile.LastQueueScope.CONNECTION
         ? connectionLastQueue
         : new AtomicReference<>();
+    String channelId = channelId(id, m.number(), incarnations.merge(m.number(), 1, Integer::sum));
     ActorRef<ChannelActor.Command> ref = getContext().spawn(
-        ChannelActor.create(vhost, getContext().getSelf(), sink, id, clientName, m.number(), cancelNotify, lastQueue),
+        ChannelActor.create(vhost, getContext().getSelf(), sink, id, channelId, clientName, m.number(), cancelNotify,
+            lastQueue),
         "ch-" + m.number() + "-" + (++channelActors));
     channels.put(m.number(), ref);
-    broker.trace().record(new TraceEvent.ChannelOpened(id + "/ch-" + m.number()));
+    broker.trace().record(new TraceEvent.ChannelOpened(channelId));
     // open-ok first: once the sink knows the channel it may hand it pipelined methods, whose answers
     // (from other threads under the live runtime) must not overtake the open-ok.
     sink.send(m.number(), new Outbound.ChannelOpenOk());
-    sink.channelOpened(m.number(), ref);
+    sink.channelOpened(m.number(), channelId, ref);
     return this;
+  }
+
+  /**
+   * The trace id of a channel: {@code conn-1/ch-3} the first time number 3 is opened on {@code conn-1},
+   * {@code conn-1/ch-3.2} the second, and so on, so message ids and consumer tags never collide when a
+   * client reuses a channel number.
+   */
+  static String channelId(String connectionId, int number, int incarnation) {
+    return connectionId + "/ch-" + number + (incarnation == 1 ? "" : "." + incarnation);
   }
 
   private Behavior<Command> onClose(Close m) {
@@ -130,6 +151,15 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     if (m.ref().equals(channels.get(m.number()))) {
       channels.remove(m.number());
     }
+    retiring.remove(m.ref());
+    return this;
+  }
+
+  private Behavior<Command> onNumberFree(NumberFree m) {
+    if (m.ref().equals(channels.get(m.number()))) {
+      channels.remove(m.number());
+      retiring.add(m.ref());
+    }
     return this;
   }
 
@@ -143,11 +173,14 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     for (ActorRef<ChannelActor.Command> ch : channels.values()) {
       ch.tell(new ChannelActor.Shutdown(reason));
     }
+    for (ActorRef<ChannelActor.Command> ch : retiring) {
+      ch.tell(new ChannelActor.Shutdown(reason));
+    }
     return closingPhase(waitingCloseOk, abrupt, clientClosed);
   }
 
   private Behavior<Command> closingPhase(boolean waitingCloseOk, boolean abrupt, boolean clientClosed) {
-    if (channels.isEmpty() && !waitingCloseOk) {
+    if (channels.isEmpty() && retiring.isEmpty() && !waitingCloseOk) {
       vhost.actor().tell(new VhostActor.ConnectionGone(id));
       if (clientClosed && !abrupt) {
         sink.send(0, new Outbound.ConnectionCloseOk());
@@ -161,6 +194,10 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         .onMessage(ChannelTerminated.class, m -> {
           onChannelTerminated(m);
           return closingPhase(waitingCloseOk, abrupt, clientClosed);
+        })
+        .onMessage(NumberFree.class, m -> {
+          onNumberFree(m);
+          return Behaviors.same();
         })
         .onAnyMessage(m -> Behaviors.same()) // opens, closes and errors after the close: nothing to do
         .build();

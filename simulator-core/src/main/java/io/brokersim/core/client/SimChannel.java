@@ -26,6 +26,7 @@ public final class SimChannel {
   private final SimConnection connection;
   private final int number;
   private final ActorRef<ChannelActor.Command> ref;
+  private final String id;
   private final ArrayDeque<CompletableFuture<Outbound>> pending = new ArrayDeque<>();
   private final Map<String, SimConsumer> consumers = new LinkedHashMap<>();
   private final List<Consumer<ReturnedMessage>> returnListeners = new CopyOnWriteArrayList<>();
@@ -38,9 +39,10 @@ public final class SimChannel {
   private long nextPublishSeqNo = 1;
   private volatile AmqpException closeCause;
 
-  SimChannel(SimConnection connection, int number, ActorRef<ChannelActor.Command> ref) {
+  SimChannel(SimConnection connection, int number, String id, ActorRef<ChannelActor.Command> ref) {
     this.connection = connection;
     this.number = number;
+    this.id = id;
     this.ref = ref;
   }
 
@@ -48,9 +50,9 @@ public final class SimChannel {
     return number;
   }
 
-  /** The channel's id in the trace ({@code conn-N/ch-M}). */
+  /** The channel's id in the trace ({@code conn-N/ch-M}, {@code conn-N/ch-M.K} for the K-th reuse of number M). */
   public String id() {
-    return connection.id() + "/ch-" + number;
+    return id;
   }
 
   public SimConnection connection() {

@@ -59,19 +59,34 @@ public final class SimConnection implements ClientSink {
     return driver.schedule(delay, task);
   }
 
-  /** Opens the next free channel. */
+  /** Opens the next channel number not used yet on this connection. */
   public CompletionStage<SimChannel> openChannelAsync() {
+    synchronized (this) {
+      return openChannelAsync(nextChannel++);
+    }
+  }
+
+  /**
+   * Opens channel {@code number}, which may be one closed before (as clients such as pika and Spring's
+   * caching connection factory reuse numbers): the broker treats it as a new channel.
+   */
+  public CompletionStage<SimChannel> openChannelAsync(int number) {
     CompletableFuture<SimChannel> f = new CompletableFuture<>();
     synchronized (this) {
       if (closeCause != null || terminated.isDone()) {
         f.completeExceptionally(closeCause != null ? closeCause : new IllegalStateException("connection closed"));
         return f;
       }
-      int n = nextChannel++;
-      opening.put(n, f);
-      ref.tell(new ConnectionActor.OpenChannel(n));
+      nextChannel = Math.max(nextChannel, number + 1);
+      opening.put(number, f);
+      ref.tell(new ConnectionActor.OpenChannel(number));
     }
     return f;
+  }
+
+  /** Opens channel {@code number} and waits for it. */
+  public SimChannel openChannel(int number) {
+    return driver.await(openChannelAsync(number));
   }
 
   /** Opens the next free channel and waits for it. */
@@ -118,8 +133,8 @@ public final class SimConnection implements ClientSink {
   }
 
   @Override
-  public void channelOpened(int number, ActorRef<ChannelActor.Command> channelRef) {
-    SimChannel ch = new SimChannel(this, number, channelRef);
+  public void channelOpened(int number, String channelId, ActorRef<ChannelActor.Command> channelRef) {
+    SimChannel ch = new SimChannel(this, number, channelId, channelRef);
     CompletableFuture<SimChannel> open;
     synchronized (this) {
       channels.put(number, ch);

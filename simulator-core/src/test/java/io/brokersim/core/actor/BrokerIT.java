@@ -415,4 +415,28 @@ class BrokerIT extends SimulationTestBase {
     assertEquals(406, assertThrows(AmqpException.class,
         () -> ch.queueDeclare("q".repeat(256), true, false, false, null)).replyCode());
   }
+
+  /**
+   * A client that closes channel 1 and opens channel 1 again gets a new channel: its own trace id, fresh
+   * message ids and consumer tags, and the ledger balances (before, the second publish "reused" the first's id).
+   */
+  @Test
+  void reopenedChannelNumber_isANewChannel_idsAndConsumerTagsNeverCollide() {
+    start(BrokerProfile.RABBITMQ_3);
+    io.brokersim.core.client.SimConnection c = sim.connect("reuser");
+    java.util.List<String> tags = new java.util.ArrayList<>();
+    java.util.List<String> ids = new java.util.ArrayList<>();
+    for (int round = 0; round < 3; round++) {
+      SimChannel ch = c.openChannel(1);
+      ids.add(ch.id());
+      ch.queueDeclare("work", true, false, false, null);
+      ch.basicPublish("", "work", "m" + round);
+      tags.add(ch.basicConsume("work", false, (x, d) -> { }));
+      ch.close();
+    }
+    assertEquals(java.util.List.of("conn-1/ch-1", "conn-1/ch-1.2", "conn-1/ch-1.3"), ids);
+    assertEquals(3, new java.util.HashSet<>(tags).size(), "generated consumer tags: " + tags);
+    assertEquals(3, sim.events().events(io.brokersim.core.trace.TraceEvent.Published.class).stream()
+        .map(io.brokersim.core.trace.TraceEvent.Published::msgId).distinct().count());
+  }
 }
