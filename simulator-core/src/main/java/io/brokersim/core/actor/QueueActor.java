@@ -222,7 +222,7 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     if (m.confirmTo() != null) {
       m.confirmTo().tell(new ChannelActor.EnqueueResult(m.seq(), true));
     }
-    dispatch();
+    dispatch(now); // one clock reading per decision: a message with TTL 0 meets a ready consumer
     // Default overflow is drop-head: the oldest ready messages make room (dead-lettered as maxlen).
     while (limits.overLimit(state.readyCount(), state.readyBytes())) {
       retire(state.dropHead(), DeadLettering.Reason.MAXLEN, "x-max-length reached (drop-head)");
@@ -280,14 +280,21 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
 
   // ---------------------------------------------------------------------------- deliveries
 
-  /** Delivers what can be delivered, then expires what reached the head past its TTL. */
   private void dispatch() {
-    long now = broker.now();
-    // Strictly past messages go first; one due exactly now may still be delivered to a ready consumer,
-    // which is what expiration "0" means (semantics §5.1), and expires right after otherwise.
+    dispatch(broker.now());
+  }
+
+  /**
+   * Delivers what can be delivered at {@code now}, then expires what reached the head past its TTL.
+   * Messages strictly past their expiry are never delivered, wherever they were when it passed; one due
+   * exactly now may still go to a ready consumer, which is what expiration "0" means (semantics §5.1), and
+   * expires right after otherwise.
+   */
+  private void dispatch(long now) {
     expire(now - 1);
     if (!paused) {
-      for (QueueState.Delivery<ActorRef<ChannelActor.Command>> d : state.deliverReady()) {
+      for (QueueState.Delivery<ActorRef<ChannelActor.Command>> d
+          : state.deliverReady(now, e -> retire(e, DeadLettering.Reason.EXPIRED, "expired"))) {
         QueueConsumer<ActorRef<ChannelActor.Command>> c = d.consumer();
         c.handle().tell(new ChannelActor.Deliver(name(), getContext().getSelf(), c.tag(), d.deliveryId(),
             d.entry().message(), d.redelivered(), c.noAck()));

@@ -184,11 +184,30 @@ public final class QueueState<H> {
 
   /**
    * Hands ready messages to consumers round robin until no message or no consumer with capacity is
-   * left. Expired heads are not delivered: call {@link #expireHead} first.
+   * left, without looking at expiry.
    */
   public List<Delivery<H>> deliverReady() {
+    return deliverReady(Long.MIN_VALUE, e -> { });
+  }
+
+  /**
+   * Hands ready messages to consumers round robin until no message or no consumer with capacity is left.
+   * A message that comes to the head already past its expiry ({@code expiresAt < nowNanos}) is not delivered
+   * but removed and given to {@code expired}: a message that expired behind a live head is never delivered
+   * (semantics §5.1). One due exactly now is still delivered ({@code expiration = "0"} reaches a ready
+   * consumer).
+   */
+  public List<Delivery<H>> deliverReady(long nowNanos, java.util.function.Consumer<QueuedMessage> expired) {
     List<Delivery<H>> out = null;
-    while (peek() != null && !consumers.isEmpty()) {
+    while (!consumers.isEmpty()) {
+      QueuedMessage head = peek();
+      if (head == null) {
+        break;
+      }
+      if (head.expiresAtNanos() < nowNanos) {
+        expired.accept(poll());
+        continue;
+      }
       QueueConsumer<H> c = nextConsumerWithCapacity();
       if (c == null) {
         break;

@@ -70,6 +70,21 @@ class TtlDeadLetterIT extends SimulationTestBase {
   }
 
   @Test
+  void expiredBehindALiveHead_isNotDeliveredToALaterConsumer() {
+    start(BrokerProfile.RABBITMQ_3);
+    SimChannel ch = channel("app");
+    ch.queueDeclare("q", true, false, false, null);
+    ch.basicPublish("", "q", false, BasicProperties.EMPTY, b("no-ttl"));
+    ch.basicPublish("", "q", false, ttl("1"), b("expires-behind"));
+    sim.advanceBy(Duration.ofMillis(50));
+    Collector got = new Collector(false);
+    channel("late").basicConsume("q", true, got);
+    sim.runUntilQuiet();
+    assertEquals(List.of("no-ttl"), got.got.stream().map(Delivery::bodyText).toList());
+    assertEquals(1, sim.events().events(TraceEvent.Expired.class).size());
+  }
+
+  @Test
   void zeroTtl_deliveredIfConsumerReady_elseExpiredAndDeadLettered() {
     start(BrokerProfile.RABBITMQ_4);
     SimChannel ch = channel("app");

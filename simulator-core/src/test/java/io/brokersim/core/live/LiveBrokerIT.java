@@ -43,4 +43,25 @@ class LiveBrokerIT {
       broker.assertNothingLostSilently();
     }
   }
+
+  /** Enqueue and dispatch read the clock once: a message with expiration "0" reaches a ready consumer. */
+  @Test
+  void zeroTtl_readyConsumer_alwaysDeliveredOnRealThreads() throws Exception {
+    try (LiveBroker broker = LiveBroker.builder().profile(BrokerProfile.RABBITMQ_3).build()) {
+      SimChannel producer = broker.connect("producer").openChannel();
+      SimChannel consumer = broker.connect("consumer").openChannel();
+      producer.queueDeclare("ttl0", true, false, false, null);
+      int n = 500;
+      CountDownLatch done = new CountDownLatch(n);
+      consumer.basicConsume("ttl0", true, (SimConsumer) (ch, d) -> done.countDown());
+      io.brokersim.core.model.BasicProperties zero =
+          io.brokersim.core.model.BasicProperties.builder().expiration("0").build();
+      for (int i = 0; i < n; i++) {
+        producer.basicPublish("", "ttl0", false, zero, new byte[] {1});
+        producer.queueDeclarePassive("ttl0"); // one at a time: the consumer is ready for each
+      }
+      assertTrue(done.await(30, TimeUnit.SECONDS), "delivered: " + (n - done.getCount()) + " of " + n);
+      broker.assertNothingLostSilently();
+    }
+  }
 }
