@@ -14,6 +14,7 @@ import io.brokersim.core.model.QueuedMessage;
 import io.brokersim.core.model.RoutingSnapshot;
 import io.brokersim.core.profile.BrokerProfile;
 import io.brokersim.core.profile.DeadLettering;
+import io.brokersim.core.profile.QueueArguments;
 import io.brokersim.core.profile.TopologyRules;
 import io.brokersim.core.trace.TraceEvent;
 import java.time.Duration;
@@ -366,8 +367,13 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     }
     String channelId = r.info().channelId();
     int prefetch = r.info().prefetch();
+    AmqpError badArgs = QueueArguments.validateConsume(broker.profile(), name(), broker.vhost(), c.arguments());
+    if (badArgs != null) {
+      fail(r, badArgs);
+      return;
+    }
     state.addConsumer(new QueueConsumer<>(r.channel(), channelId, c.consumerTag(), c.noAck(), c.exclusive(), prefetch,
-        r.info().credit(), broker.profile().globalQosBlocksNoAck()));
+        r.info().credit(), broker.profile().globalQosBlocksNoAck(), QueueArguments.consumerPriority(c.arguments())));
     broker.trace().record(new TraceEvent.ConsumerAdded(name(), channelId, c.consumerTag(), c.noAck(), prefetch));
     r.channel().tell(new ChannelActor.ConsumerAttached(c.consumerTag(), name(), getContext().getSelf(), c.noAck(),
         c.noWait()));

@@ -15,6 +15,7 @@ public final class QueueConsumer<H> {
   private boolean blocked;
   private final ChannelCredit credit;
   private final boolean creditBlocksNoAck;
+  private final int priority;
 
   public QueueConsumer(H handle, String channelId, String tag, boolean noAck, boolean exclusive, int prefetch) {
     this(handle, channelId, tag, noAck, exclusive, prefetch, null);
@@ -32,8 +33,15 @@ public final class QueueConsumer<H> {
    */
   public QueueConsumer(H handle, String channelId, String tag, boolean noAck, boolean exclusive, int prefetch,
       ChannelCredit credit, boolean creditBlocksNoAck) {
+    this(handle, channelId, tag, noAck, exclusive, prefetch, credit, creditBlocksNoAck, 0);
+  }
+
+  /** As above, with a consumer priority ({@code x-priority}, default 0; higher is served first). */
+  public QueueConsumer(H handle, String channelId, String tag, boolean noAck, boolean exclusive, int prefetch,
+      ChannelCredit credit, boolean creditBlocksNoAck, int priority) {
     this.credit = credit;
     this.creditBlocksNoAck = creditBlocksNoAck;
+    this.priority = priority;
     this.handle = handle;
     this.channelId = channelId;
     this.tag = tag;
@@ -60,6 +68,11 @@ public final class QueueConsumer<H> {
 
   public boolean exclusive() {
     return exclusive;
+  }
+
+  /** The consumer priority: consumers of a higher priority get messages while they have capacity. */
+  public int priority() {
+    return priority;
   }
 
   public int prefetch() {

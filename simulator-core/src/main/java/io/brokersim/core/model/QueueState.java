@@ -39,6 +39,9 @@ public final class QueueState<H> {
   private long nextPosition = 1;
   private long nextDeliveryId = 1;
   private int roundRobin;
+  /** Round-robin positions within each consumer priority, used once any consumer has a priority != 0. */
+  private final java.util.TreeMap<Integer, Integer> priorityCursors = new java.util.TreeMap<>();
+  private boolean prioritised;
   private long readyBytes;
   private boolean everHadConsumer;
 
@@ -111,6 +114,7 @@ public final class QueueState<H> {
   public void addConsumer(QueueConsumer<H> consumer) {
     consumers.add(consumer);
     everHadConsumer = true;
+    prioritised |= consumer.priority() != 0;
   }
 
   /** Removes the consumer with this channel and tag; returns it or null. Its unacked stay unacked. */
@@ -220,8 +224,14 @@ public final class QueueState<H> {
     return out == null ? List.of() : out;
   }
 
-  /** The next consumer in round-robin order that took capacity for one message now, or null. */
+  /**
+   * The next consumer that took capacity for one message now, or null: among the consumers of the highest
+   * priority that have capacity (consumer priorities, {@code x-priority}), the next in round-robin order.
+   */
   private QueueConsumer<H> nextConsumerWithCapacity() {
+    if (prioritised) {
+      return nextByPriority();
+    }
     int n = consumers.size();
     for (int i = 0; i < n; i++) {
       int idx = (roundRobin + i) % n;
@@ -229,6 +239,30 @@ public final class QueueState<H> {
       if (c.tryTake()) {
         roundRobin = (idx + 1) % n;
         return c;
+      }
+    }
+    return null;
+  }
+
+  private QueueConsumer<H> nextByPriority() {
+    java.util.TreeSet<Integer> levels = new java.util.TreeSet<>(java.util.Comparator.reverseOrder());
+    for (QueueConsumer<H> c : consumers) {
+      levels.add(c.priority());
+    }
+    for (int level : levels) {
+      List<QueueConsumer<H>> group = new ArrayList<>();
+      for (QueueConsumer<H> c : consumers) {
+        if (c.priority() == level) {
+          group.add(c);
+        }
+      }
+      int start = priorityCursors.getOrDefault(level, 0);
+      for (int i = 0; i < group.size(); i++) {
+        int idx = (start + i) % group.size();
+        if (group.get(idx).tryTake()) {
+          priorityCursors.put(level, (idx + 1) % group.size());
+          return group.get(idx);
+        }
       }
     }
     return null;

@@ -36,6 +36,28 @@ public final class QueueArguments {
     return e;
   }
 
+  /**
+   * The error for {@code basic.consume} arguments, or null: {@code x-priority} must be an integer (consumer
+   * priorities; RabbitMQ's {@code check_int_arg}).
+   */
+  public static AmqpError validateConsume(BrokerProfile profile, String queue, String vhost, Map<String, Object> args) {
+    if (args == null || !args.containsKey("x-priority") || FieldTables.integerValue(args.get("x-priority")) != null) {
+      return null;
+    }
+    Object v = args.get("x-priority");
+    String text = profile.isRabbitMq()
+        ? "invalid arg 'x-priority' for queue '" + queue + "' in vhost '" + vhost + "': {unacceptable_type,"
+            + typeName(v) + "}"
+        : "x-priority header not an integer";
+    return AmqpError.of(ReplyCode.PRECONDITION_FAILED, MethodRef.BASIC_CONSUME, text);
+  }
+
+  /** The consumer priority the (validated) consume arguments ask for; 0 by default. */
+  public static int consumerPriority(Map<String, Object> args) {
+    Long p = args == null ? null : FieldTables.integerValue(args.get("x-priority"));
+    return p == null ? 0 : (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, p));
+  }
+
   private static AmqpError integerAtLeast(BrokerProfile profile, String queue, String vhost, Map<String, Object> args,
       String key, long min) {
     if (!args.containsKey(key)) {
@@ -67,6 +89,12 @@ public final class QueueArguments {
     }
     if (v instanceof Boolean) {
       return "bool";
+    }
+    if (v instanceof Map) {
+      return "table";
+    }
+    if (v instanceof java.util.List) {
+      return "array";
     }
     return v == null ? "void" : v.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
   }

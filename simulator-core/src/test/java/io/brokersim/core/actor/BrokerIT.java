@@ -439,4 +439,47 @@ class BrokerIT extends SimulationTestBase {
     assertEquals(3, sim.events().events(io.brokersim.core.trace.TraceEvent.Published.class).stream()
         .map(io.brokersim.core.trace.TraceEvent.Published::msgId).distinct().count());
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"banana", "table", "void"})
+  void consumerPriority_notAnInteger_406(String kind) {
+    start(BrokerProfile.RABBITMQ_3);
+    SimChannel ch = channel("app");
+    ch.queueDeclare("q", true, false, false, null);
+    Object value = switch (kind) {
+      case "table" -> java.util.Map.of("a", 1);
+      case "void" -> null;
+      default -> kind;
+    };
+    java.util.Map<String, Object> args = new java.util.HashMap<>();
+    args.put("x-priority", value);
+    AmqpException e = assertThrows(AmqpException.class, () -> ch.basicConsume("q", "", false, false, args,
+        (c, d) -> { }));
+    assertEquals(406, e.replyCode());
+    assertTrue(e.replyText().startsWith("PRECONDITION_FAILED - invalid arg 'x-priority' for queue 'q'"), e.replyText());
+  }
+
+  @Test
+  void consumerPriority_higherPriorityConsumerServedWhileItHasCapacity() {
+    start(BrokerProfile.RABBITMQ_3);
+    SimChannel setup = channel("setup");
+    setup.queueDeclare("q", true, false, false, null);
+    SimChannel low = channel("low");
+    SimChannel high = channel("high");
+    low.basicQos(1);
+    high.basicQos(1);
+    Collector lows = new Collector(false);
+    Collector highs = new Collector(false);
+    low.basicConsume("q", "", false, false, java.util.Map.of("x-priority", 1), lows);
+    high.basicConsume("q", "", false, false, java.util.Map.of("x-priority", 5), highs);
+    for (int i = 0; i < 3; i++) {
+      setup.basicPublish("", "q", "m" + i);
+    }
+    sim.runUntilQuiet();
+    assertEquals(List.of("m0"), highs.bodies());
+    assertEquals(List.of("m1"), lows.bodies(), "the low-priority consumer gets a message only while high is full");
+    high.basicAck(highs.got.get(0).deliveryTag(), false);
+    sim.runUntilQuiet();
+    assertEquals(List.of("m0", "m2"), highs.bodies());
+  }
 }

@@ -178,4 +178,21 @@ class QueueStateTest {
     credit.release(1);
     assertEquals(List.of("m1"), ids(blocked.deliverReady()));
   }
+
+  @Test
+  void deliverReady_consumerPriorities_highestWithCapacityFirst_roundRobinWithinALevel() {
+    QueueState<String> q = new QueueState<>();
+    q.addConsumer(new QueueConsumer<>("low", "ch", "l", false, false, 0, null, false, 0));
+    q.addConsumer(new QueueConsumer<>("high1", "ch", "h1", false, false, 1, null, false, 10));
+    q.addConsumer(new QueueConsumer<>("high2", "ch", "h2", false, false, 1, null, false, 10));
+    for (int i = 1; i <= 5; i++) {
+      q.enqueue(msg("m" + i), Long.MAX_VALUE);
+    }
+    List<QueueState.Delivery<String>> ds = q.deliverReady();
+    // Both high-priority consumers take one each (prefetch 1), then the low one gets the rest.
+    assertEquals(List.of("high1", "high2", "low", "low", "low"), ds.stream().map(d -> d.consumer().handle()).toList());
+    q.ack(ds.get(0).deliveryId());
+    q.enqueue(msg("m6"), Long.MAX_VALUE);
+    assertEquals(List.of("high1"), q.deliverReady().stream().map(d -> d.consumer().handle()).toList());
+  }
 }
