@@ -60,8 +60,7 @@ final class DeadLetters {
       var s = vhost.topology().current();
       Router.enqueueByName(broker, s, f.queues(), msg, f.seq(), f.confirmTo());
       for (int k = 1; k <= d.duplicateRules().size(); k++) {
-        Router.enqueueByName(broker, s, f.queues(), new Message(FaultDecision.duplicateId(msg.msgId(), k),
-            msg.exchange(), msg.routingKey(), msg.properties(), msg.body()), 0, null);
+        Router.enqueueByName(broker, s, f.queues(), msg.withId(FaultDecision.duplicateId(msg.msgId(), k)), 0, null);
       }
     }
   }

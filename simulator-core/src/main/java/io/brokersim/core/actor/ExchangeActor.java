@@ -139,7 +139,7 @@ public final class ExchangeActor extends AbstractBehavior<ExchangeActor.Command>
             "unknown exchange type '" + d.type() + "'"));
         return;
       }
-      var diff = spec.firstDifference(d.type(), d.durable(), d.autoDelete(), d.internal());
+      var diff = spec.firstDifference(d.type(), d.durable(), d.autoDelete(), d.internal(), d.arguments());
       if (diff.isPresent()) {
         VhostActor.fail(r, profile.inequivalentExchange(name, broker.vhost(), diff.get().argument(),
             diff.get().received(), diff.get().current()));
@@ -227,8 +227,7 @@ public final class ExchangeActor extends AbstractBehavior<ExchangeActor.Command>
     RoutingSnapshot<ExchangeHandle, QueueHandle> s = vhost.topology().current();
     Router.enqueueByName(broker, s, queues, msg, seq, confirmTo);
     for (int k = 1; k <= copies; k++) {
-      Router.enqueueByName(broker, s, queues, new Message(FaultDecision.duplicateId(msg.msgId(), k), msg.exchange(),
-          msg.routingKey(), msg.properties(), msg.body()), 0, null);
+      Router.enqueueByName(broker, s, queues, msg.withId(FaultDecision.duplicateId(msg.msgId(), k)), 0, null);
     }
   }
 

@@ -12,7 +12,9 @@ import io.brokersim.core.profile.BrokerProfile;
 import io.brokersim.core.profile.DirectReplyTo;
 import io.brokersim.core.profile.ExpirationRule;
 import io.brokersim.core.trace.TraceEvent;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The publishing half of a channel: it routes each {@code basic.publish} against the routing snapshot
@@ -70,8 +72,21 @@ final class Publisher {
     AmqpError precheck = profile.checksReplyToBeforeExpiration()
         ? (replyError != null ? replyError : expirationError)
         : (expirationError != null ? expirationError : replyError);
+    // Sender-selected distribution (§3.8): CC and BCC add routing keys; BCC is not delivered.
+    Map<String, Object> headers = props.headers();
+    String badHeader = Message.routingHeaderError(headers);
+    if (precheck == null && badHeader != null) {
+      precheck = profile.invalidRoutingHeader(badHeader, headers.get(badHeader));
+    }
+    List<String> bcc = List.of();
+    if (headers != null && headers.containsKey(Message.BCC) && badHeader == null) {
+      bcc = Message.headerKeys(headers, Message.BCC);
+      Map<String, Object> visible = new LinkedHashMap<>(headers);
+      visible.remove(Message.BCC);
+      props = props.withHeaders(visible);
+    }
     String msgId = channel.id() + "#" + (++published);
-    Message msg = new Message(msgId, p.exchange(), p.routingKey(), props, p.body());
+    Message msg = new Message(msgId, p.exchange(), p.routingKey(), props, p.body(), bcc);
     long seq = confirms == null ? 0 : confirms.nextSeq();
     broker.trace().record(new TraceEvent.Published(msgId, channel.id(), p.exchange(), p.routingKey(), p.mandatory(),
         p.immediate(), props.correlationId(), props.replyTo(), props.messageId(), msg.bodySize()));
@@ -104,8 +119,7 @@ final class Publisher {
     }
     // Copies are routed as publishes of their own, without confirms.
     for (int k = 1; k <= d.duplicateRules().size(); k++) {
-      route(new Message(FaultDecision.duplicateId(msg.msgId(), k), msg.exchange(), msg.routingKey(), msg.properties(),
-          msg.body()), p.mandatory(), p.immediate(), 0, null, true);
+      route(msg.withId(FaultDecision.duplicateId(msg.msgId(), k)), p.mandatory(), p.immediate(), 0, null, true);
     }
     return true;
   }
@@ -142,7 +156,7 @@ final class Publisher {
       }
       note = note.isEmpty() ? null : note;
     }
-    List<RoutingSnapshot.QueueNode<QueueHandle>> targets = s.route(x, msg.routingKey(), msg.properties().headers());
+    List<RoutingSnapshot.QueueNode<QueueHandle>> targets = s.route(x, msg.routingKeys(), msg.properties().headers());
     if (immediate && !anyReady(targets)) {
       // LavinMQ (§3.2): unless some matched queue has a consumer ready now, the message goes nowhere and
       // comes back as 313 NO_CONSUMERS, mandatory or not.
@@ -297,8 +311,7 @@ final class Publisher {
       resolveReply(msg, requester, mandatory, seq, true);
     }
     for (int k = 1; k <= d.duplicateRules().size(); k++) {
-      Message dup = new Message(FaultDecision.duplicateId(msg.msgId(), k), msg.exchange(), name, msg.properties(),
-          msg.body());
+      Message dup = msg.withId(FaultDecision.duplicateId(msg.msgId(), k));
       if (d.delay() != null) {
         channel.schedule(d.delay(), new ChannelActor.DelayedReply(dup, false, 0));
       } else {

@@ -245,8 +245,7 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     }
     for (int k = 1; k <= d.duplicateRules().size(); k++) {
       delayed++;
-      getContext().getSelf().tell(new DelayedEnqueue(new Enqueue(name(), new Message(
-          FaultDecision.duplicateId(msg.msgId(), k), msg.exchange(), msg.routingKey(), msg.properties(), msg.body()),
+      getContext().getSelf().tell(new DelayedEnqueue(new Enqueue(name(), msg.withId(FaultDecision.duplicateId(msg.msgId(), k)),
           null, 0)));
     }
     if (d.delay() != null) {

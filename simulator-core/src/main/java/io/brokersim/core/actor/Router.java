@@ -82,7 +82,7 @@ final class Router {
           "dead-letter exchange '" + dead.exchange() + "' does not exist"));
       return;
     }
-    List<RoutingSnapshot.QueueNode<QueueHandle>> routed = s.route(x, dead.routingKey(), dead.properties().headers());
+    List<RoutingSnapshot.QueueNode<QueueHandle>> routed = s.route(x, dead.routingKeys(), dead.properties().headers());
     List<RoutingSnapshot.QueueNode<QueueHandle>> targets = new ArrayList<>(routed.size());
     for (RoutingSnapshot.QueueNode<QueueHandle> q : routed) {
       if (!DeadLettering.isCycle(dead, q.name())) {

@@ -385,6 +385,11 @@ public final class VhostActor extends AbstractBehavior<VhostActor.Command> {
           "unknown exchange type '" + d.type() + "'"));
       return;
     }
+    AmqpError badArgs = QueueArguments.validateExchange(profile, name, broker.vhost(), d.arguments());
+    if (badArgs != null) {
+      fail(r, badArgs);
+      return;
+    }
     createExchange(new ExchangeSpec(name, type.get(), d.durable(), d.autoDelete(), d.internal(), d.arguments()));
     broker.trace().record(new TraceEvent.ExchangeDeclared(name, d.type(), d.durable(), d.autoDelete(), d.internal()));
     reply(r, d.noWait() ? null : new Outbound.ExchangeDeclareOk());

@@ -7,13 +7,21 @@ import java.util.Optional;
 public record ExchangeSpec(String name, ExchangeType type, boolean durable, boolean autoDelete, boolean internal,
     Map<String, Object> arguments) {
 
+  /** The argument naming the exchange that gets what this one cannot route. */
+  public static final String ALTERNATE_EXCHANGE = "alternate-exchange";
+
   public ExchangeSpec {
     arguments = arguments == null ? Map.of() : arguments;
   }
 
+  /** The alternate exchange's name, or null (the argument was validated as a long string on declare). */
+  public String alternateExchange() {
+    return arguments.get(ALTERNATE_EXCHANGE) instanceof String s ? s : null;
+  }
+
   /** The first inequivalence with a redeclare (RabbitMQ-formatted received/current), if any. */
   public Optional<QueueSpec.Difference> firstDifference(String newType, boolean newDurable, boolean newAutoDelete,
-      boolean newInternal) {
+      boolean newInternal, Map<String, Object> newArguments) {
     if (!type.wireName().equals(newType)) {
       return Optional.of(new QueueSpec.Difference("type", "'" + newType + "'", "'" + type.wireName() + "'"));
     }
@@ -25,6 +33,12 @@ public record ExchangeSpec(String name, ExchangeType type, boolean durable, bool
     }
     if (internal != newInternal) {
       return Optional.of(new QueueSpec.Difference("internal", "'" + newInternal + "'", "'" + internal + "'"));
+    }
+    Object mine = arguments.get(ALTERNATE_EXCHANGE);
+    Object theirs = newArguments == null ? null : newArguments.get(ALTERNATE_EXCHANGE);
+    if (!QueueSpec.sameValue(mine, theirs)) {
+      return Optional.of(new QueueSpec.Difference(ALTERNATE_EXCHANGE, QueueSpec.describe(theirs),
+          QueueSpec.describe(mine)));
     }
     return Optional.empty();
   }

@@ -52,4 +52,45 @@ public final class FieldTables {
     Object v = table.get(key);
     return v instanceof String s ? s : null;
   }
+
+  /** RabbitMQ's name for a field value's type, as its error texts print it ({@code longstr}, {@code signedint}, …). */
+  public static String rabbitTypeName(Object v) {
+    if (v == null) {
+      return "void";
+    } else if (v instanceof Long) {
+      return "long";
+    } else if (v instanceof Integer) {
+      return "signedint";
+    } else if (v instanceof Short) {
+      return "short";
+    } else if (v instanceof Byte) {
+      return "byte";
+    } else if (v instanceof Boolean) {
+      return "bool";
+    } else if (v instanceof String) {
+      return "longstr";
+    } else if (v instanceof Double) {
+      return "double";
+    } else if (v instanceof Float) {
+      return "float";
+    } else if (v instanceof Map) {
+      return "table";
+    } else if (v instanceof java.util.List) {
+      return "array";
+    } else if (v instanceof byte[]) {
+      return "binary";
+    } else if (v instanceof Timestamp) {
+      return "timestamp";
+    } else if (v instanceof java.math.BigDecimal) {
+      return "decimal";
+    } else if (v instanceof Unsigned u) {
+      return switch (u.type()) {
+        case 'B' -> "unsignedbyte";
+        case 'u' -> "unsignedshort";
+        case 'i' -> "unsignedint";
+        default -> "long";
+      };
+    }
+    return v.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+  }
 }

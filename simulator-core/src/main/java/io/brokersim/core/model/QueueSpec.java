@@ -58,25 +58,6 @@ public record QueueSpec(String name, boolean durable, boolean exclusive, boolean
 
   /** RabbitMQ's formatting of an argument value in inequivalence errors. */
   static String describe(Object v) {
-    if (v == null) {
-      return "none";
-    }
-    String type;
-    if (v instanceof Long) {
-      type = "long";
-    } else if (v instanceof Integer) {
-      type = "signedint";
-    } else if (v instanceof Short) {
-      type = "short";
-    } else if (v instanceof Byte) {
-      type = "byte";
-    } else if (v instanceof Boolean) {
-      type = "bool";
-    } else if (v instanceof String) {
-      type = "longstr";
-    } else {
-      type = v.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
-    }
-    return "the value '" + v + "' of type '" + type + "'";
+    return v == null ? "none" : "the value '" + v + "' of type '" + FieldTables.rabbitTypeName(v) + "'";
   }
 }

@@ -109,28 +109,35 @@ public final class RoutingSnapshot<X, Q> {
     return queues.values();
   }
 
-  /**
-   * The queues a message published to {@code from} reaches: exchange-to-exchange bindings are followed
-   * breadth-first (each exchange visited once, so cycles end), and each queue appears once, in the order it
-   * was first reached. An empty list means unroutable, which is not an error.
-   */
+  /** {@link #route(ExchangeNode, List, Map)} with one routing key. */
   public List<QueueNode<Q>> route(ExchangeNode<X> from, String routingKey, Map<String, Object> headers) {
+    return route(from, List.of(routingKey), headers);
+  }
+
+  /**
+   * The queues a message published to {@code from} with these routing keys (its own, then {@code CC} and
+   * {@code BCC}) reaches. Exchange-to-exchange bindings are followed breadth-first, each exchange visited
+   * once so cycles end; an exchange whose bindings match nothing hands the message to its alternate
+   * exchange ({@code alternate-exchange} argument), if that exists and was not visited. Each queue appears
+   * once, in the order it was first reached. An empty list means unroutable, which is not an error.
+   */
+  public List<QueueNode<Q>> route(ExchangeNode<X> from, List<String> routingKeys, Map<String, Object> headers) {
     if (from.isDefault()) {
-      QueueNode<Q> q = queues.get(routingKey);
-      return q == null ? List.of() : List.of(q);
-    }
-    List<Destination> first = from.bindings().route(routingKey, headers);
-    if (first.isEmpty()) {
-      return List.of();
-    }
-    boolean queuesOnly = true;
-    for (Destination d : first) {
-      if (!d.queue()) {
-        queuesOnly = false;
-        break;
+      if (routingKeys.size() == 1) {
+        QueueNode<Q> q = queues.get(routingKeys.get(0));
+        return q == null ? List.of() : List.of(q);
       }
+      Set<QueueNode<Q>> reached = new LinkedHashSet<>();
+      for (String key : routingKeys) {
+        QueueNode<Q> q = queues.get(key);
+        if (q != null) {
+          reached.add(q);
+        }
+      }
+      return List.copyOf(reached);
     }
-    if (queuesOnly) {
+    List<Destination> first = destinations(from, routingKeys, headers);
+    if (!first.isEmpty() && queuesOnly(first)) {
       List<QueueNode<Q>> out = new ArrayList<>(first.size());
       for (Destination d : first) {
         QueueNode<Q> q = queues.get(d.name());
@@ -142,11 +149,18 @@ public final class RoutingSnapshot<X, Q> {
     }
     Set<String> visited = new LinkedHashSet<>();
     Set<QueueNode<Q>> reached = new LinkedHashSet<>();
-    ArrayDeque<List<Destination>> work = new ArrayDeque<>();
+    ArrayDeque<ExchangeNode<X>> work = new ArrayDeque<>();
     visited.add(from.name());
-    work.add(first);
-    while (!work.isEmpty()) {
-      for (Destination d : work.poll()) {
+    List<Destination> ds = first;
+    ExchangeNode<X> x = from;
+    while (true) {
+      if (ds.isEmpty()) {
+        ExchangeNode<X> alternate = alternateOf(x);
+        if (alternate != null && visited.add(alternate.name())) {
+          work.add(alternate);
+        }
+      }
+      for (Destination d : ds) {
         if (d.queue()) {
           QueueNode<Q> q = queues.get(d.name());
           if (q != null) {
@@ -155,12 +169,44 @@ public final class RoutingSnapshot<X, Q> {
         } else if (visited.add(d.name())) {
           ExchangeNode<X> next = exchanges.get(d.name());
           if (next != null) {
-            work.add(next.bindings().route(routingKey, headers));
+            work.add(next);
           }
         }
       }
+      x = work.poll();
+      if (x == null) {
+        return List.copyOf(reached);
+      }
+      ds = destinations(x, routingKeys, headers);
     }
-    return List.copyOf(reached);
+  }
+
+  /** The destinations one exchange's bindings give for every routing key, each once, in order. */
+  private static <X> List<Destination> destinations(ExchangeNode<X> x, List<String> routingKeys,
+      Map<String, Object> headers) {
+    if (routingKeys.size() == 1) {
+      return x.bindings().route(routingKeys.get(0), headers);
+    }
+    Set<Destination> all = new LinkedHashSet<>();
+    for (String key : routingKeys) {
+      all.addAll(x.bindings().route(key, headers));
+    }
+    return List.copyOf(all);
+  }
+
+  private static boolean queuesOnly(List<Destination> ds) {
+    for (Destination d : ds) {
+      if (!d.queue()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The alternate exchange of {@code x} when it exists in this snapshot, else null. */
+  private ExchangeNode<X> alternateOf(ExchangeNode<X> x) {
+    String name = x.spec().alternateExchange();
+    return name == null ? null : exchanges.get(name);
   }
 
   // ------------------------------------------------------------------------------------------- changes

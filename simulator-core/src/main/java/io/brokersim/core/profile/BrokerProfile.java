@@ -448,6 +448,15 @@ public final class BrokerProfile {
     return AmqpError.of(ReplyCode.NOT_IMPLEMENTED, method, "requeue=false");
   }
 
+  /**
+   * A {@code CC} or {@code BCC} header that is not an array (§3.8): RabbitMQ refuses the message while
+   * building it ({@code rabbit_basic:header_routes}), as a 406 channel error.
+   */
+  public AmqpError invalidRoutingHeader(String header, Object value) {
+    return AmqpError.of(ReplyCode.PRECONDITION_FAILED, MethodRef.BASIC_PUBLISH,
+        "invalid message: {unacceptable_type_in_header,\"" + header + "\"," + QueueArguments.typeName(value) + "}");
+  }
+
   /** RabbitMQ 4.3's 541 for a transient non-exclusive queue (§2.4). */
   public AmqpError transientNonExclusiveRefused() {
     return AmqpError.of(ReplyCode.INTERNAL_ERROR, MethodRef.QUEUE_DECLARE,

@@ -62,7 +62,7 @@ public final class DeadLettering {
       entry.put("queue", queue);
       entry.put("time", new FieldTables.Timestamp(epochSeconds));
       entry.put("exchange", m.exchange());
-      entry.put("routing-keys", List.of(m.routingKey()));
+      entry.put("routing-keys", List.copyOf(m.visibleRoutingKeys())); // with CC, without BCC (§5.5)
       if (p.expiration() != null) {
         entry.put("original-expiration", p.expiration());
       }
@@ -87,9 +87,14 @@ public final class DeadLettering {
       headers.remove("x-dead-letter-exchange");
       headers.remove("x-dead-letter-routing-key");
     }
+    if (deadLetterRoutingKey != null) {
+      // A new routing key replaces every original one: CC goes, BCC keys are no longer routed on (§5.4).
+      headers.remove(Message.CC);
+      BasicProperties out = p.toBuilder().headers(headers).expiration(null).build();
+      return new Message(newMsgId, deadLetterExchange, deadLetterRoutingKey, out, m.body());
+    }
     BasicProperties out = p.toBuilder().headers(headers).expiration(null).build();
-    String routingKey = deadLetterRoutingKey != null ? deadLetterRoutingKey : m.routingKey();
-    return new Message(newMsgId, deadLetterExchange, routingKey, out, m.body());
+    return new Message(newMsgId, deadLetterExchange, m.routingKey(), out, m.body(), m.bcc());
   }
 
   /**

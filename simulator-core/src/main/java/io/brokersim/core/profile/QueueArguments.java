@@ -1,6 +1,7 @@
 package io.brokersim.core.profile;
 
 import io.brokersim.core.model.AmqpError;
+import io.brokersim.core.model.ExchangeSpec;
 import io.brokersim.core.model.FieldTables;
 import io.brokersim.core.model.MethodRef;
 import io.brokersim.core.model.ReplyCode;
@@ -52,6 +53,24 @@ public final class QueueArguments {
     return AmqpError.of(ReplyCode.PRECONDITION_FAILED, MethodRef.BASIC_CONSUME, text);
   }
 
+  /**
+   * The error for {@code exchange.declare} arguments, or null: {@code alternate-exchange} must be a long
+   * string (RabbitMQ's {@code check_alternate_exchange}).
+   */
+  public static AmqpError validateExchange(BrokerProfile profile, String exchange, String vhost,
+      Map<String, Object> args) {
+    if (args == null || !args.containsKey(ExchangeSpec.ALTERNATE_EXCHANGE)
+        || args.get(ExchangeSpec.ALTERNATE_EXCHANGE) instanceof String) {
+      return null;
+    }
+    Object v = args.get(ExchangeSpec.ALTERNATE_EXCHANGE);
+    String text = profile.isRabbitMq()
+        ? "invalid arg 'alternate-exchange' for exchange '" + exchange + "' in vhost '" + vhost
+            + "': {unacceptable_type," + typeName(v) + "}"
+        : "alternate-exchange header not a string";
+    return AmqpError.of(ReplyCode.PRECONDITION_FAILED, MethodRef.EXCHANGE_DECLARE, text);
+  }
+
   /** The consumer priority the (validated) consume arguments ask for; 0 by default. */
   public static int consumerPriority(Map<String, Object> args) {
     Long p = args == null ? null : FieldTables.integerValue(args.get("x-priority"));
@@ -83,19 +102,9 @@ public final class QueueArguments {
     return AmqpError.of(ReplyCode.PRECONDITION_FAILED, MethodRef.QUEUE_DECLARE, text);
   }
 
-  private static String typeName(Object v) {
-    if (v instanceof String) {
-      return "longstr";
-    }
-    if (v instanceof Boolean) {
-      return "bool";
-    }
-    if (v instanceof Map) {
-      return "table";
-    }
-    if (v instanceof java.util.List) {
-      return "array";
-    }
-    return v == null ? "void" : v.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+  /** RabbitMQ's name of a field value's type, as its error texts print it. */
+  static String typeName(Object v) {
+    return FieldTables.rabbitTypeName(v);
   }
+
 }

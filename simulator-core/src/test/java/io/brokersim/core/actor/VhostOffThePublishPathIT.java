@@ -69,6 +69,10 @@ class VhostOffThePublishPathIT {
     s.queueDeclare("rpc", true, false, false, null);
     s.queueBind("rpc", "work", "job.#");
     s.basicConsume("rpc", false, (c, req) -> {
+      if (req.properties().replyTo() == null) {
+        c.basicAck(req.deliveryTag(), false);
+        return;
+      }
       c.basicPublish("", req.properties().replyTo(),
           BasicProperties.builder().correlationId(req.properties().correlationId()).build(), req.body());
       c.basicAck(req.deliveryTag(), false);

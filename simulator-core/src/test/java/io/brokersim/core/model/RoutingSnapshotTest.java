@@ -178,4 +178,45 @@ class RoutingSnapshotTest {
     RoutingSnapshot<String, String> s = vhost("b; a; c");
     assertEquals(List.of("b", "a", "c"), s.queues().stream().map(RoutingSnapshot.QueueNode::name).toList());
   }
+
+  private static RoutingSnapshot<String, String> withAlternate(RoutingSnapshot<String, String> s, String name,
+      ExchangeType type, String alternate) {
+    return s.withExchange(new RoutingSnapshot.ExchangeNode<>(new ExchangeSpec(name, type, true, false, false,
+        alternate == null ? null : Map.of(ExchangeSpec.ALTERNATE_EXCHANGE, alternate)), BindingTable.create(type), name));
+  }
+
+  @Test
+  void route_alternateExchange_getsWhatAnExchangeCannotRoute_transitively() {
+    RoutingSnapshot<String, String> s = vhost("q1; q2; q3");
+    s = withAlternate(s, "x", ExchangeType.DIRECT, "y");
+    s = withAlternate(s, "y", ExchangeType.DIRECT, "z");
+    s = withAlternate(s, "z", ExchangeType.FANOUT, null);
+    s = s.bind("x", Binding.of(Destination.queue("q1"), "k")).snapshot();
+    s = s.bind("y", Binding.of(Destination.queue("q2"), "other")).snapshot();
+    s = s.bind("z", Binding.of(Destination.queue("q3"), "")).snapshot();
+
+    assertEquals("q1", route(s, "x", "k"), "routed: the alternate is not used");
+    assertEquals("q3", route(s, "x", "nothing"), "x and y route nothing: z takes it");
+    assertEquals("q2", route(s, "x", "other"), "y routes it");
+  }
+
+  @Test
+  void route_alternateExchangeCycle_ends_andAMissingAlternateRoutesNothing() {
+    RoutingSnapshot<String, String> s = vhost("q1");
+    s = withAlternate(s, "a", ExchangeType.DIRECT, "b");
+    s = withAlternate(s, "b", ExchangeType.DIRECT, "a");
+    s = withAlternate(s, "lost", ExchangeType.DIRECT, "no-such-exchange");
+    assertEquals("", route(s, "a", "k"));
+    assertEquals("", route(s, "lost", "k"));
+  }
+
+  @Test
+  void route_severalRoutingKeys_unionInOrder_onePerQueue() {
+    RoutingSnapshot<String, String> s = vhost("x:direct; q1; q2; q3; x->q1:a; x->q2:b; x->q3:a");
+    var x = s.exchange("x");
+    assertEquals(List.of("q2", "q1", "q3"),
+        s.route(x, List.of("b", "a", "b"), null).stream().map(RoutingSnapshot.QueueNode::handle).toList());
+    assertEquals(List.of("q1", "q2"), s.route(s.exchange(""), List.of("q1", "q2", "q1"), null).stream()
+        .map(RoutingSnapshot.QueueNode::handle).toList());
+  }
 }
