@@ -40,14 +40,8 @@ class ServeCommandIT {
     Process p = brokersim(stderr, "serve", "--port", "0", "--profile", "rabbitmq-4", "--config", config.toString());
     try {
       BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-      String line = out.readLine();
-      Matcher m = LISTENING.matcher(String.valueOf(line));
-      assertTrue(m.matches(), "stdout line: " + line);
-      assertEquals("rabbitmq-4", m.group(2));
-      ConnectionFactory f = new ConnectionFactory();
-      f.setPort(Integer.parseInt(m.group(1)));
+      ConnectionFactory f = announced(out, "rabbitmq-4");
       f.setRequestedHeartbeat(0);
-      f.setAutomaticRecoveryEnabled(false);
       Connection c = f.newConnection("serve-it");
       assertEquals(9, c.getHeartbeat(), "--config was applied");
       CompletableFuture<ShutdownSignalException> closed = new CompletableFuture<>();
@@ -70,12 +64,7 @@ class ServeCommandIT {
     Process p = brokersim(stderr, "serve", "--port", "0");
     try {
       BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-      Matcher m = LISTENING.matcher(String.valueOf(out.readLine()));
-      assertTrue(m.matches());
-      ConnectionFactory f = new ConnectionFactory();
-      f.setPort(Integer.parseInt(m.group(1)));
-      f.setAutomaticRecoveryEnabled(false);
-      Connection c = f.newConnection("sigint-it");
+      Connection c = announced(out, "lavinmq").newConnection("sigint-it");
       CompletableFuture<ShutdownSignalException> closed = new CompletableFuture<>();
       c.addShutdownListener(closed::complete);
       Channel ch = c.createChannel();
@@ -112,6 +101,18 @@ class ServeCommandIT {
     }
   }
 
+  /** A client factory for the server that {@code out}'s first line announces, after checking that line. */
+  private static ConnectionFactory announced(BufferedReader out, String profile) throws Exception {
+    String line = out.readLine();
+    Matcher m = LISTENING.matcher(String.valueOf(line));
+    assertTrue(m.matches(), "stdout line: " + line);
+    assertEquals(profile, m.group(2));
+    ConnectionFactory f = new ConnectionFactory();
+    f.setPort(Integer.parseInt(m.group(1)));
+    f.setAutomaticRecoveryEnabled(false);
+    return f;
+  }
+
   private static boolean sigintIgnored() throws Exception {
     for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
       if (line.startsWith("SigIgn:")) {
@@ -132,11 +133,7 @@ class ServeCommandIT {
     Process p = brokersim(false, "serve", "--port", "0", "--faults", file.toString());
     try {
       BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-      Matcher m = LISTENING.matcher(String.valueOf(out.readLine()));
-      assertTrue(m.matches());
-      ConnectionFactory f = new ConnectionFactory();
-      f.setPort(Integer.parseInt(m.group(1)));
-      f.setAutomaticRecoveryEnabled(false);
+      ConnectionFactory f = announced(out, "lavinmq");
       try (Connection server = f.newConnection("responder"); Connection client = f.newConnection("requester")) {
         Channel sch = server.createChannel();
         sch.queueDeclare("rpc_queue", true, false, false, null);
