@@ -34,7 +34,7 @@ done
 
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-JAR=$ROOT/scenarios/target/brokersim.jar
+JAR=$ROOT/cli/target/brokersim.jar
 RABBIT_URI=amqp://guest:guest@127.0.0.1:5672
 SIM_PORT=5673
 SIM_URI=amqp://guest:guest@127.0.0.1:$SIM_PORT

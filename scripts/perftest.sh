@@ -14,7 +14,7 @@ profile="${PROFILE:-lavinmq}"
 duration="${DURATION:-10}"
 # A Maven version range: Maven resolves it to the newest 2.x in the repository's metadata.
 version="${PERFTEST_VERSION:-[2.0,3.0)}"
-# Extra PerfTest arguments for both runs. RabbitMQ 4.3 refuses transient non-exclusive queues (541, reference
+# Extra PerfTest arguments for both runs. RabbitMQ 4.3 refuses transient non-exclusive queues (541, semantics
 # §2.4) and PerfTest's default queue is one, so under rabbitmq-4 the queue is made durable, as it must be
 # against a real RabbitMQ 4.3.
 if [ -n "${PERFTEST_ARGS+x}" ]; then

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""The direct reply-to ping from the LavinMQ "Remote procedure call" article
-(/work/shared/seeds/lavinmq-remote-procedure-call.txt), run against brokersim's lavinmq profile.
+"""The direct reply-to ping from the LavinMQ documentation article
+"LavinMQ Remote procedure call", run against brokersim's lavinmq profile.
 
 The article's code, in its order, with only the changes needed to run it; each is marked FIX.
 Usage: direct_reply_to.py PORT

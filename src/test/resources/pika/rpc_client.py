@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Callback-queue RPC client from the LavinMQ "Remote procedure call" article
-(/work/shared/seeds/lavinmq-remote-procedure-call.txt), run against brokersim.
+"""Callback-queue RPC client from the LavinMQ documentation article
+"LavinMQ Remote procedure call", run against brokersim.
 
 The article's code, in its order, with only the changes pika needs to run it; each is marked FIX.
 Usage: rpc_client.py PORT REQUESTS

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Callback-queue RPC server from the LavinMQ "Remote procedure call" article
-(/work/shared/seeds/lavinmq-remote-procedure-call.txt), run against brokersim.
+"""Callback-queue RPC server from the LavinMQ documentation article
+"LavinMQ Remote procedure call", run against brokersim.
 
 The article describes the server in prose only ("The RPC worker/consumer, i.e. the remote server, is
 waiting for requests on that queue (rpc_queue) and handles the request once received. The result is

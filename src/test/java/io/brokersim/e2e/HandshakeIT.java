@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The connection handshake of each profile (reference §6) as the Java client sees it. */
+/** The connection handshake of each profile (semantics §6) as the Java client sees it. */
 @Timeout(60)
 class HandshakeIT {
 

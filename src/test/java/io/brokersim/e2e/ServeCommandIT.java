@@ -2,6 +2,7 @@ package io.brokersim.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code brokersim serve} as a child process: the announced port, real clients, SIGTERM. */
+/** {@code brokersim serve} as a child process: the announced port, real clients, SIGTERM and SIGINT. */
 @Timeout(120)
 class ServeCommandIT {
 
@@ -35,17 +36,12 @@ class ServeCommandIT {
   void serve_announcesThePort_servesClients_andStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
     Path config = dir.resolve("server.conf");
     Files.writeString(config, "brokersim.server { heartbeat = 9 }\n");
-    Process p = brokersim(false, "serve", "--port", "0", "--profile", "rabbitmq-4", "--config", config.toString());
+    Path stderr = dir.resolve("stderr.txt");
+    Process p = brokersim(stderr, "serve", "--port", "0", "--profile", "rabbitmq-4", "--config", config.toString());
     try {
       BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-      String line = out.readLine();
-      Matcher m = LISTENING.matcher(String.valueOf(line));
-      assertTrue(m.matches(), "stdout line: " + line);
-      assertEquals("rabbitmq-4", m.group(2));
-      ConnectionFactory f = new ConnectionFactory();
-      f.setPort(Integer.parseInt(m.group(1)));
+      ConnectionFactory f = announced(out, "rabbitmq-4");
       f.setRequestedHeartbeat(0);
-      f.setAutomaticRecoveryEnabled(false);
       Connection c = f.newConnection("serve-it");
       assertEquals(9, c.getHeartbeat(), "--config was applied");
       CompletableFuture<ShutdownSignalException> closed = new CompletableFuture<>();
@@ -53,16 +49,77 @@ class ServeCommandIT {
       c.createChannel().queueDeclare("", false, true, true, null);
 
       p.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its stdout
-      ShutdownSignalException s = closed.get(30, TimeUnit.SECONDS);
-      AMQP.Connection.Close close = (AMQP.Connection.Close) s.getReason();
-      assertEquals(320, close.getReplyCode());
-      assertEquals("CONNECTION_FORCED - broker forced connection closure with reason 'shutdown'",
-          close.getReplyText());
-      assertTrue(p.waitFor(30, TimeUnit.SECONDS), "serve did not stop");
-      assertEquals(null, out.readLine(), "exactly one line on stdout");
+      assertStopsCleanly(p, closed, out, stderr);
     } finally {
       p.destroyForcibly();
     }
+  }
+
+  /** Ctrl-C in a terminal: the same clean stop as SIGTERM, exit status 0. */
+  @Test
+  void serve_onSigint_closesConnectionsAndExits0(@TempDir Path dir) throws Exception {
+    // A background job of a non-interactive shell starts with SIGINT ignored, and so would the child.
+    assumeFalse(sigintIgnored(), "this JVM was started with SIGINT ignored; its children cannot receive it");
+    Path stderr = dir.resolve("stderr.txt");
+    Process p = brokersim(stderr, "serve", "--port", "0");
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      Connection c = announced(out, "lavinmq").newConnection("sigint-it");
+      CompletableFuture<ShutdownSignalException> closed = new CompletableFuture<>();
+      c.addShutdownListener(closed::complete);
+      Channel ch = c.createChannel();
+      ch.basicConsume("amq.rabbitmq.reply-to", true, (tag, d) -> { }, tag -> { });
+      ch.basicPublish("", ch.queueDeclare().getQueue(),
+          new AMQP.BasicProperties.Builder().replyTo("amq.rabbitmq.reply-to").build(), new byte[10]);
+
+      assertEquals(0, new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).start().waitFor());
+      assertStopsCleanly(p, closed, out, stderr);
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  /**
+   * After a stop signal: the client's connection was closed with 320, the process exited 0 with nothing more on
+   * stdout, and stderr has the server's lines and nothing Pekko had to say (no dead letters, no warnings).
+   */
+  private static void assertStopsCleanly(Process p, CompletableFuture<ShutdownSignalException> closed,
+      BufferedReader out, Path stderr) throws Exception {
+    ShutdownSignalException s = closed.get(30, TimeUnit.SECONDS);
+    AMQP.Connection.Close close = (AMQP.Connection.Close) s.getReason();
+    assertEquals(320, close.getReplyCode());
+    assertEquals("CONNECTION_FORCED - broker forced connection closure with reason 'shutdown'",
+        close.getReplyText());
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS), "serve did not stop");
+    assertEquals(0, p.exitValue(), "exit status after a stop signal; stderr:\n" + Files.readString(stderr));
+    assertEquals(null, out.readLine(), "exactly one line on stdout");
+    List<String> logged = Files.readAllLines(stderr);
+    assertEquals("brokersim: stopped", logged.get(logged.size() - 1), String.join("\n", logged));
+    for (String line : logged) {
+      assertTrue(line.contains(" INFO  i.b.") || line.equals("brokersim: stopped"), "unexpected stderr line: "
+          + line + "\n" + String.join("\n", logged));
+    }
+  }
+
+  /** A client factory for the server that {@code out}'s first line announces, after checking that line. */
+  private static ConnectionFactory announced(BufferedReader out, String profile) throws Exception {
+    String line = out.readLine();
+    Matcher m = LISTENING.matcher(String.valueOf(line));
+    assertTrue(m.matches(), "stdout line: " + line);
+    assertEquals(profile, m.group(2));
+    ConnectionFactory f = new ConnectionFactory();
+    f.setPort(Integer.parseInt(m.group(1)));
+    f.setAutomaticRecoveryEnabled(false);
+    return f;
+  }
+
+  private static boolean sigintIgnored() throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("SigIgn:")) {
+        return (Long.parseLong(line.substring("SigIgn:".length()).strip(), 16) & (1L << 1)) != 0;   // SIGINT = 2
+      }
+    }
+    return false;
   }
 
   /**
@@ -76,11 +133,7 @@ class ServeCommandIT {
     Process p = brokersim(false, "serve", "--port", "0", "--faults", file.toString());
     try {
       BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-      Matcher m = LISTENING.matcher(String.valueOf(out.readLine()));
-      assertTrue(m.matches());
-      ConnectionFactory f = new ConnectionFactory();
-      f.setPort(Integer.parseInt(m.group(1)));
-      f.setAutomaticRecoveryEnabled(false);
+      ConnectionFactory f = announced(out, "lavinmq");
       try (Connection server = f.newConnection("responder"); Connection client = f.newConnection("requester")) {
         Channel sch = server.createChannel();
         sch.queueDeclare("rpc_queue", true, false, false, null);
@@ -129,11 +182,12 @@ class ServeCommandIT {
   }
 
   @Test
-  void serve_onAPortInUse_exits1() throws Exception {
+  void serve_onAPortInUse_oneLineNamingThePort_exits1() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       Result r = run("serve", "--port", String.valueOf(taken.getLocalPort()));
       assertEquals(1, r.exit(), r.output());
-      assertTrue(r.output().contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()), r.output());
+      assertEquals("brokersim: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": the address is in use"
+          + " (another broker? --port 0 picks a free port)", r.output().strip());
     }
   }
 
@@ -159,16 +213,25 @@ class ServeCommandIT {
 
   /** The CLI in a child JVM on this test's class path; stderr merged into stdout, or discarded. */
   private static Process brokersim(boolean mergeStderr, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "io.brokersim.scenarios.cli.Brokersim"));
-    command.addAll(List.of(args));
-    ProcessBuilder b = new ProcessBuilder(command);
+    ProcessBuilder b = command(args);
     if (mergeStderr) {
       b.redirectErrorStream(true);
     } else {
       b.redirectError(ProcessBuilder.Redirect.DISCARD);
     }
     return b.start();
+  }
+
+  /** The CLI in a child JVM on this test's class path, its stderr written to {@code stderr}. */
+  private static Process brokersim(Path stderr, String... args) throws Exception {
+    return command(args).redirectError(stderr.toFile()).start();
+  }
+
+  private static ProcessBuilder command(String... args) {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "io.brokersim.scenarios.cli.Brokersim"));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command);
   }
 }

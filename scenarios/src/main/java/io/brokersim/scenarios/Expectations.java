@@ -380,7 +380,7 @@ public final class Expectations {
 
   /**
    * Whether the responder is told about its reply with {@code basic.return 312 NO_ROUTE}: {@code told} says what the
-   * profile does (reference §1.6: RabbitMQ up to 4.1 returns every mandatory direct reply, 4.2+ none, LavinMQ only
+   * profile does (semantics §1.6: RabbitMQ up to 4.1 returns every mandatory direct reply, 4.2+ none, LavinMQ only
    * when the requester is gone).
    */
   public static Expectation responderToldByReturn(String correlationId, boolean told) {

@@ -17,7 +17,7 @@ import java.util.Optional;
  * The LavinMQ guide's tip for direct reply-to, done: before replying, check on a disposable channel that the
  * requester still exists, and skip the reply if it does not.
  *
- * <p>A direct reply-to name answers a {@code queue.declare} like a queue would (reference §1.7): {@code declare-ok}
+ * <p>A direct reply-to name answers a {@code queue.declare} like a queue would (semantics §1.7): {@code declare-ok}
  * with consumer_count 1 while the requester's reply consumer is live, {@code 404 NOT_FOUND} once it is gone, from
  * any channel of any connection. A 404 closes the channel it was asked on, so the probe goes on a disposable channel,
  * never on the one that holds the responder's consumer and unacked requests. If the requester is gone, the responder

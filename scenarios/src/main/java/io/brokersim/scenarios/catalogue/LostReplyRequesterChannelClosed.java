@@ -21,7 +21,7 @@ import java.util.List;
  * <p>A direct reply-to name lives exactly as long as the requester's reply consumer, that is, its channel. A fault
  * rule ({@code dead-reply-channel} at {@code routed}, on requests that carry {@code reply_to}) closes the
  * requester's channel right after its request reached the queue. The responder still does the work and replies to
- * a name that is now dead. Every broker drops the reply. What the responder is told follows the reference's §1.6
+ * a name that is now dead. Every broker drops the reply. What the responder is told follows semantics §1.6
  * table: without {@code mandatory}, nothing; with {@code mandatory}, RabbitMQ 3.x sends {@code basic.return 312}
  * (it returns every mandatory direct reply, even one it delivered), RabbitMQ 4.2+ sends nothing (it does not check
  * the requester at routing time), and LavinMQ sends 312 because a dead name falls through to normal routing, where
@@ -56,7 +56,7 @@ public final class LostReplyRequesterChannelClosed implements Scenario {
 
         A reply name dies with its requester's channel, so the replies to `gone-a` and `gone-b` are dropped \
         on every broker. `plain-server` is never told. What `mandatory-server` is told follows the \
-        direct reply-to mandatory table (reference §1.6):
+        direct reply-to mandatory table (semantics §1.6):
 
         | reply published mandatory to … | rabbitmq-3 | rabbitmq-4 | lavinmq |
         |---|---|---|---|

@@ -14,7 +14,7 @@ import java.util.List;
  * enqueued.
  *
  * <p>The broker rewrites the pseudo name to the name of the publishing channel's reply consumer, so it needs that
- * consumer to exist, on the same channel, before the request (reference §1.3). Without it the publish is a
+ * consumer to exist, on the same channel, before the request (semantics §1.3). Without it the publish is a
  * precondition failure: RabbitMQ "fast reply consumer does not exist" (raised on {@code basic.publish}, class 60
  * method 40), LavinMQ "Direct reply consumer does not exist" (raised on the content header, so class 0 method 0).
  * The request is not routed anywhere, and the channel is closed.
@@ -51,7 +51,7 @@ public final class PublishBeforeReplyConsumer implements Scenario {
         holds for the real pseudo names.)""";
   }
 
-  /** The 406 text of a direct reply-to publish without a reply consumer, per broker (reference §1.3). */
+  /** The 406 text of a direct reply-to publish without a reply consumer, per broker (semantics §1.3). */
   static String consumerMissing(BrokerProfile profile) {
     return profile.replyConsumerMissing().text();
   }

@@ -13,7 +13,7 @@ import java.util.List;
  * Consuming the direct reply-to pseudo-queue with manual acks: refused with 406, and the channel is gone.
  *
  * <p>Direct replies are never stored, so there is nothing to acknowledge and nothing the broker could redeliver:
- * the reply consumer must be no-ack (reference §1.2). A {@code basic.consume} of the pseudo-queue with
+ * the reply consumer must be no-ack (semantics §1.2). A {@code basic.consume} of the pseudo-queue with
  * {@code no-ack = false} is a precondition failure that closes the channel, in each broker's own words: RabbitMQ
  * "reply consumer cannot acknowledge", LavinMQ "Direct replys must be consumed in no-ack mode". pika's
  * {@code basic_consume} defaults to {@code auto_ack=False}, so the mistake is one forgotten argument away. It is a
@@ -46,7 +46,7 @@ public final class ReplyConsumerWithAck implements Scenario {
         `no-ack-client` gets its answer.""";
   }
 
-  /** The 406 text of a manual-ack reply consumer, per broker (reference §1.2). */
+  /** The 406 text of a manual-ack reply consumer, per broker (semantics §1.2). */
   static String noAckRequired(BrokerProfile profile) {
     return profile.replyConsumerMustBeNoAck().text();
   }

@@ -22,7 +22,7 @@ import java.util.Optional;
  *
  * <p>A client-side timeout ends the wait, not the request: a request nobody has taken yet is still in the queue, and
  * a slow server will eventually do work whose answer nobody wants. Giving the request an {@code expiration} shorter
- * than the client's timeout lets the broker discard it first (reference §5.1, §5.6). Expiry happens at the head of
+ * than the client's timeout lets the broker discard it first (semantics §5.1, §5.6). Expiry happens at the head of
  * the queue, in virtual time here; with {@code x-dead-letter-exchange} on the request queue the expired request is
  * not lost but republished, with an {@code x-death} header (reason {@code expired}, the queue, the original
  * expiration) and without its {@code expiration} (§5.4-5.5), so whoever reads the dead-letter queue can tell "never

@@ -19,7 +19,7 @@ import java.util.List;
  * RabbitMQ writes {@code amq.rabbitmq.reply-to.<opaque suffix>}. The responder publishes its reply to the
  * default exchange with that name as routing key, as with a callback queue, and the broker's reply-to registry
  * hands it straight to the requester's channel: no queue is declared, nothing is stored, nothing to clean up
- * (reference §1.1-1.5).
+ * (semantics §1.1-1.5).
  */
 public final class RpcDirectReplyTo implements Scenario {
 

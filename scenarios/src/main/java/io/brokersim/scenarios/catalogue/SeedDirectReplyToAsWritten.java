@@ -20,7 +20,7 @@ import java.util.List;
  * forever and so does the requester. The fix is the callback-queue pattern's other half: a real request queue that
  * the responder consumes, and replies published to {@code properties.reply_to}.
  *
- * <p>Under the RabbitMQ profiles {@code amq.direct.reply-to} is not special at all (reference §1.1): consuming it
+ * <p>Under the RabbitMQ profiles {@code amq.direct.reply-to} is not special at all (semantics §1.1): consuming it
  * is a consume from a queue that does not exist, 404, and the example stops there. The corrected version uses
  * {@code amq.rabbitmq.reply-to}, which every broker accepts.
  */

@@ -22,9 +22,11 @@ import java.util.Optional;
  * content properties in flag order. Includes the RabbitMQ extensions (exchange.bind/unbind,
  * connection.blocked/unblocked/update-secret, basic.nack, confirm.*).
  *
- * <p>Written from the RabbitMQ spec file {@code amqp-rabbitmq-0.9.1.json}; {@code MethodTableTest}
- * checks it against that file. {@link MethodCodec} encodes and decodes from this table and refuses to
- * load if a record's components disagree with it.
+ * <p>Written from RabbitMQ's spec file ({@code deps/rabbitmq_codegen/amqp-rabbitmq-0.9.1.json} in
+ * rabbitmq-server). {@code MethodTableTest} checks it against the RabbitMQ Java client's protocol classes,
+ * generated from the same file, and {@code JavaClientCodecTest} sends every method through both codecs.
+ * {@link MethodCodec} encodes and decodes from this table and refuses to load if a record's components
+ * disagree with it.
  *
  * <p>Argument names follow the JSON, which keeps the 0-8 names where the 0-9-1 XML says
  * {@code reserved-1}/{@code reserved-2} (e.g. {@code ticket}, {@code out-of-band}, {@code known-hosts}).

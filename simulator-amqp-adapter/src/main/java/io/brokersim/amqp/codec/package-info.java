@@ -4,7 +4,7 @@
  *
  * <p>{@link io.brokersim.amqp.codec.MethodTable} is the protocol as data; {@link
  * io.brokersim.amqp.codec.MethodCodec} encodes and decodes method arguments from it, and
- * {@code MethodTableTest} checks it against the RabbitMQ spec JSON. {@link
+ * {@code MethodTableTest} and {@code JavaClientCodecTest} check both against the RabbitMQ Java client. {@link
  * io.brokersim.amqp.codec.FrameDecoder} turns arbitrary chunks of bytes into whole frames and reports
  * malformed input as a {@link io.brokersim.amqp.codec.CodecError} carrying the reply code for the
  * {@code connection.close}; {@link io.brokersim.amqp.codec.FrameEncoder} does the reverse, splitting

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One AMQP 0-9-1 connection as a stream stage between the socket's bytes in and out: protocol header,
- * SASL, tune and open (reference §6), then frames to the broker's connection and channel actors and the
+ * SASL, tune and open (semantics §6), then frames to the broker's connection and channel actors and the
  * broker's methods back to frames.
  *
  * <pre>

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * The connection handshake rules of reference/amqp-semantics.md §6, per profile: which protocol headers
+ * The connection handshake rules of semantics §6, per profile: which protocol headers
  * are spoken and what an unsupported one is answered with, what {@code connection.start} and
  * {@code connection.tune} offer, and the exact texts of the refusals. Pure functions; the connection stage
  * performs them.

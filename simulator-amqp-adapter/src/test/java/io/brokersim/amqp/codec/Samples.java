@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /** Sample methods, properties, tables and wire streams shared by the codec tests. */
 final class Samples {
@@ -23,6 +24,11 @@ final class Samples {
    * starting with {@code firstBit}, so two calls cover both values of every bit.
    */
   static AmqpMethod nonDefault(MethodSpec spec, boolean firstBit) {
+    return nonDefault(spec, firstBit, Samples::table);
+  }
+
+  /** Like {@link #nonDefault(MethodSpec, boolean)}, with each table argument from {@code tables} (given its name). */
+  static AmqpMethod nonDefault(MethodSpec spec, boolean firstBit, Function<String, Map<String, Object>> tables) {
     List<FieldSpec> fields = spec.fields();
     Object[] args = new Object[fields.size()];
     Class<?>[] types = new Class<?>[fields.size()];
@@ -37,7 +43,7 @@ final class Samples {
         case LONGLONG, TIMESTAMP -> 0xFEDC_BA98_7654_3210L + i;
         case SHORTSTR -> field.name() + "-é✓";
         case LONGSTR -> LongString.of(("\0" + field.name() + "\u00ff").getBytes(StandardCharsets.UTF_8));
-        case TABLE -> table(field.name());
+        case TABLE -> tables.apply(field.name());
       };
     }
     try {

@@ -56,7 +56,7 @@ public final class RpcClient {
   }
 
   /**
-   * Direct reply-to (reference §1): consumes the pseudo-queue {@code pseudoName} (no-ack) on
+   * Direct reply-to (semantics §1): consumes the pseudo-queue {@code pseudoName} (no-ack) on
    * {@code channel} and sends requests with {@code reply_to} set to it; the broker rewrites it to this
    * channel's reply name. Use {@code amq.rabbitmq.reply-to} (every profile) or, under LavinMQ,
    * {@code amq.direct.reply-to}.

@@ -25,7 +25,7 @@ import org.apache.pekko.dispatch.Mailbox;
  * the driving methods. Nothing runs unless the driver calls {@link #runUntilQuiet()},
  * {@link #advanceBy}, {@link #advanceTo} or {@link #await}. No Pekko thread is ever started.
  *
- * <p>Rules for code running inside (details in determinism.md section 5): no javadsl
+ * <p>Rules for code running inside (details in docs/determinism.md §4): no javadsl
  * {@code ActorContext.ask}/{@code pipeToSelf} and no callbacks on Pekko-made CompletionStages
  * (they hop to the common pool); never put {@code ActorRef.toString()} or hash-ordered collections
  * of refs into observable output; clock and randomness only from this runtime.

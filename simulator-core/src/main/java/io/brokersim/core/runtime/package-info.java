@@ -11,7 +11,7 @@
  * Pekko's start-up {@code Await}s complete; settings in {@code brokersim-deterministic.conf}.
  *
  * <p>Code that runs inside a deterministic system must avoid the traps listed in
- * determinism.md section 5, above all: javadsl {@code ActorContext.ask}/{@code pipeToSelf} and
+ * docs/determinism.md §4, above all: javadsl {@code ActorContext.ask}/{@code pipeToSelf} and
  * callbacks on Pekko-made CompletionStages (they run on the common pool); {@code ActorRef.toString()}
  * or ref hash order in anything observable; {@code Set.of}/{@code Map.of} iteration; stream
  * operators that read {@code System.nanoTime} ({@code throttle}, {@code idleTimeout},

@@ -12,20 +12,21 @@ import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** Turns command-line names into scenarios and profiles, or into a usage error (exit 2) that says what exists. */
+/** Turns command-line names into scenarios and profiles, or into a usage error (exit 2) naming the nearest one. */
 final class Lookup {
 
   private Lookup() {}
 
   static Scenario scenario(CommandSpec spec, String name) {
     return Catalogue.resolve(name).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
-        "unknown scenario '" + name + "'; known: " + String.join(", ", Catalogue.names())
+        "unknown scenario '" + name + "'" + Nearest.suggestion(name, Catalogue.names())
             + " (see 'brokersim scenarios')"));
   }
 
   static BrokerProfile profile(CommandSpec spec, String name) {
     return BrokerProfile.byName(name).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
-        "unknown profile '" + name + "'; expected lavinmq, rabbitmq-3 or rabbitmq-4"));
+        "unknown profile '" + name + "'" + Nearest.suggestion(name, BrokerProfile.ALL.stream().map(BrokerProfile::name)
+            .toList()) + " (one of lavinmq, rabbitmq-3, rabbitmq-4)"));
   }
 
   /**

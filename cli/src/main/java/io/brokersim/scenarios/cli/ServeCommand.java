@@ -39,19 +39,21 @@ import picocli.CommandLine.Option;
     description = {"Serve the simulated broker over AMQP 0-9-1 TCP to real clients (RabbitMQ Java client, pika,"
         + " PerfTest).",
         "Prints 'brokersim listening on amqp://HOST:PORT (profile P)' when ready; logs go to stderr.",
-        "Stop it with Ctrl-C or SIGTERM. Exit status: 0 after a clean stop, 1 if the port cannot be bound,"
-            + " 2 for bad usage."})
+        "Stop it with Ctrl-C or SIGTERM (a second one stops it at once). Exit status: 0 after a clean stop,"
+            + " 1 if the port cannot be bound, 2 for bad usage."})
 final class ServeCommand implements Callable<Integer> {
 
   /**
    * Defaults for a long-running server, under the reference configuration and any --config file: Pekko
-   * logs through slf4j (to stderr, see {@link #logToStderr}) instead of printing to stdout.
+   * logs through slf4j (to stderr, see {@link #logToStderr}) instead of printing to stdout. Messages to the
+   * actors of a connection that has just closed are dead letters in every normal run, so they are not logged.
    */
   private static final String SERVE_DEFAULTS = """
       pekko {
         loggers = ["org.apache.pekko.event.slf4j.Slf4jLogger"]
         logging-filter = "org.apache.pekko.event.slf4j.Slf4jLoggingFilter"
         loglevel = INFO
+        log-dead-letters = off
         log-dead-letters-during-shutdown = off
       }
       """;
@@ -118,7 +120,7 @@ final class ServeCommand implements Callable<Integer> {
       server = AmqpServer.start(broker, merged);
     } catch (RuntimeException e) {
       broker.close();
-      err.println("brokersim: " + e.getMessage());
+      err.println("brokersim: " + bindFailure(e, merged));
       err.flush();
       return 1;
     }
@@ -131,6 +133,7 @@ final class ServeCommand implements Callable<Integer> {
           return Done.done();
         }));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdownAndWait(shutdown), "brokersim-serve-shutdown"));
+    StopSignals.install(() -> shutdownAndWait(shutdown));
 
     InetSocketAddress address = server.address();
     PrintWriter out = spec.commandLine().getOut();
@@ -174,6 +177,18 @@ final class ServeCommand implements Callable<Integer> {
     }
   }
 
+  /** One line for a server that could not start: the port and why, without the bind exception's wrapping. */
+  private static String bindFailure(RuntimeException e, Config config) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.BindException) {
+        return "cannot listen on " + config.getString("brokersim.server.host") + ":"
+            + config.getInt("brokersim.server.port") + ": the address is in use (another broker? --port 0 picks a"
+            + " free port)";
+      }
+    }
+    return e.getMessage();
+  }
+
   private static void shutdownAndWait(CoordinatedShutdown shutdown) {
     try {
       shutdown.runAll(CoordinatedShutdown.jvmExitReason()).toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -184,7 +199,7 @@ final class ServeCommand implements Callable<Integer> {
 
   /**
    * Unless a logback configuration was given ({@code -Dlogback.configurationFile}), logs INFO and above
-   * to stderr, so stdout carries only the "listening" line a script waits for.
+   * (WARN and above for Pekko itself) to stderr, so stdout carries only the "listening" line a script waits for.
    */
   private static void logToStderr() {
     if (System.getProperty("logback.configurationFile") != null
@@ -204,5 +219,9 @@ final class ServeCommand implements Callable<Integer> {
     ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.INFO);
     root.addAppender(appender);
+    // Pekko's own INFO lines (logger started, coordinated shutdown) tell a serve user nothing.
+    context.getLogger("org.apache.pekko").setLevel(Level.WARN);
+    // A failed bind is logged here with its stack trace; serve reports it as one line instead.
+    context.getLogger("org.apache.pekko.io.TcpListener").setLevel(Level.OFF);
   }
 }

@@ -28,7 +28,7 @@ final class StartupBenchmark {
       return unavailable("--serve-command needs --uri to poll");
     }
     if (!custom && s.brokersimJar() == null) {
-      return unavailable("brokersim.jar not found (mvn -B -pl scenarios -am package -DskipTests)");
+      return unavailable("brokersim.jar not found (mvn -B -pl cli -am package -DskipTests)");
     }
     if (custom && ServerProcess.answers(s.uri())) {
       return unavailable("a server already answers at " + WireBenchmarks.redact(s.uri()) + "; stop it first");

@@ -16,6 +16,8 @@ import java.util.HexFormat;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class BrokersimCliTest {
@@ -86,19 +88,25 @@ class BrokersimCliTest {
         + " --profile lavinmq --seed 3"), o.out());
   }
 
-  @Test
-  void run_badUsage_exit2_withAClearMessage() {
-    Outcome unknown = cli("run", "no-such-scenario");
-    assertEquals(2, unknown.exit());
-    assertTrue(unknown.err().contains("unknown scenario 'no-such-scenario'; known: rpc-callback-queue"),
-        unknown.err());
-    Outcome profile = cli("run", "rpc-callback-queue", "--profile", "activemq");
-    assertEquals(2, profile.exit());
-    assertTrue(profile.err().contains("unknown profile 'activemq'"), profile.err());
-    assertEquals(2, cli("run").exit());
-    assertEquals(2, cli("run", "rpc-callback-queue", "--seed", "x").exit());
-    assertEquals(2, cli("run", "rpc-callback-queue", "--no-such-option").exit());
-    assertEquals(2, cli("nonsense").exit());
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "run lost-reply-requester-conection-dropped | brokersim run: unknown scenario 'lost-reply-requester-conection-dropped'; did you mean 'lost-reply-requester-connection-dropped'? (see 'brokersim scenarios')",
+      "run no-such-scenario                      | brokersim run: unknown scenario 'no-such-scenario' (see 'brokersim scenarios')",
+      "run rpc-callback-queue --profile rabbit-4 | brokersim run: unknown profile 'rabbit-4'; did you mean 'rabbitmq-4'? (one of lavinmq, rabbitmq-3, rabbitmq-4)",
+      "run rpc-callback-queue --profile activemq | brokersim run: unknown profile 'activemq' (one of lavinmq, rabbitmq-3, rabbitmq-4)",
+      "run rpc-callback-queue --sed 4            | brokersim run: unknown option '--sed'; did you mean '--seed'? (see 'brokersim run --help')",
+      "run rpc-callback-queue --seed x           | brokersim run: invalid value for option '--seed': 'x' is not a long (see 'brokersim run --help')",
+      "run                                       | brokersim run: missing required parameter: 'NAME' (see 'brokersim run --help')",
+      "rnu rpc-callback-queue                    | brokersim: unknown command 'rnu'; did you mean 'run'? (see 'brokersim --help')",
+      "nonsense                                  | brokersim: unknown command 'nonsense' (see 'brokersim --help')",
+      "scenarios extra                           | brokersim scenarios: unexpected argument 'extra' (see 'brokersim scenarios --help')",
+      "sweep rpc-callback-queue --seeds 0..1 --jbos 2 | brokersim sweep: unknown option '--jbos'; did you mean '--jobs'? (see 'brokersim sweep --help')",
+  })
+  void badUsage_oneLineWithTheNearestName_exit2(String args, String expected) {
+    Outcome o = cli(args.trim().split(" +"));
+    assertEquals(2, o.exit(), o.err());
+    assertEquals(expected + System.lineSeparator(), o.err());
+    assertEquals("", o.out());
   }
 
   /** The example fault files, from the repository root (the tests run in scenarios/). */

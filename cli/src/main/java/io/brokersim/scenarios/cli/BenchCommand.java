@@ -154,7 +154,7 @@ final class BenchCommand implements Callable<Integer> {
 
   /**
    * The shaded jar for {@code wire-startup}: the jar this command runs from, else
-   * {@code scenarios/target/brokersim.jar} under the working directory; null if neither exists.
+   * {@code cli/target/brokersim.jar} under the working directory; null if neither exists.
    */
   static Path brokersimJar() {
     try {
@@ -165,7 +165,7 @@ final class BenchCommand implements Callable<Integer> {
     } catch (URISyntaxException | RuntimeException e) {
       // Fall back to the build directory.
     }
-    Path built = Path.of("scenarios", "target", "brokersim.jar").toAbsolutePath();
+    Path built = Path.of("cli", "target", "brokersim.jar").toAbsolutePath();
     return Files.isRegularFile(built) ? built : null;
   }
 

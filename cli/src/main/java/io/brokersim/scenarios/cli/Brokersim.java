@@ -39,12 +39,8 @@ public final class Brokersim implements Runnable {
       cli.setErr(err);
     }
     cli.setCaseInsensitiveEnumValuesAllowed(true);
-    cli.setExitCodeExceptionMapper(e -> 2);
-    cli.setParameterExceptionHandler((ex, a) -> {
-      ex.getCommandLine().getErr().println("brokersim: " + ex.getMessage());
-      ex.getCommandLine().getErr().println("Try 'brokersim " + ex.getCommandLine().getCommandName() + " --help'.");
-      return 2;
-    });
+    cli.setExitCodeExceptionMapper(e -> UsageErrors.EXIT);
+    cli.setParameterExceptionHandler(new UsageErrors());
     return cli.execute(args);
   }
 

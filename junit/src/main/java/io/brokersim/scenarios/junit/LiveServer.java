@@ -20,9 +20,17 @@ public final class LiveServer implements AutoCloseable {
     this.server = server;
   }
 
+  /**
+   * Messages to the actors of a connection a client has just closed are dead letters in every normal test; Pekko
+   * would log each one (at INFO, through the test's logging backend) as if something had gone wrong.
+   */
+  private static final String QUIET_DEAD_LETTERS =
+      "pekko { log-dead-letters = off, log-dead-letters-during-shutdown = off }";
+
   /** Starts a broker with {@code profile} and {@code faults} and serves it on 127.0.0.1, a free port. */
   public static LiveServer start(BrokerProfile profile, FaultPlan faults) {
-    LiveBroker broker = LiveBroker.builder().profile(profile).faults(faults).build();
+    LiveBroker broker = LiveBroker.builder().profile(profile).faults(faults)
+        .config(ConfigFactory.parseString(QUIET_DEAD_LETTERS)).build();
     try {
       AmqpServer server = AmqpServer.start(broker, ConfigFactory.parseString(
           "brokersim.server { host = \"127.0.0.1\", port = 0 }").withFallback(ConfigFactory.load()));

@@ -1,5 +1,6 @@
-package io.brokersim.core.docs;
+package com.example.rpc;
 
+// README-EXAMPLE-IMPORTS-START
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.brokersim.core.Simulation;
@@ -10,8 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+// README-EXAMPLE-IMPORTS-END
 
-/** The README's in-process example, compiled and run so it cannot rot. Keep the two in sync. */
+/**
+ * The README's in-process example, with its imports, compiled and run in a user's project; the README shows the
+ * lines between the markers (ReadmeSnippetsTest checks that it does).
+ */
 class ReadmeExampleTest {
 
   @Test
