@@ -3,7 +3,7 @@ package io.brokersim.core.fault;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Where in a message's path a fault rule looks (design §4). */
+/** Where in a message's path a fault rule looks (docs/architecture.md, "Faults"). */
 public enum Boundary {
   /** A channel received a {@code basic.publish}, before routing. */
   PUBLISH_RECEIVED,

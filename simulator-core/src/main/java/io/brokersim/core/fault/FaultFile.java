@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Loads a {@link FaultPlan} from a HOCON fault file (design §4, {@code docs/faults.md}):
+ * Loads a {@link FaultPlan} from a HOCON fault file ({@code docs/faults.md}, {@code docs/architecture.md}):
  *
  * <pre>
  * faults {

@@ -2,7 +2,7 @@ package io.brokersim.core.model;
 
 /**
  * A channel-wide prefetch limit shared by all consumers of one channel ({@code basic.qos} with
- * {@code global=true}, reference §4.5). Queues consult it before delivering to an ack-mode consumer;
+ * {@code global=true}, semantics §4.5). Queues consult it before delivering to an ack-mode consumer;
  * the channel gives credit back as deliveries are settled. Limit 0 means unlimited.
  *
  * <p>Thread-safe: queues of one channel may run on different threads under the live runtime. A queue takes

@@ -10,7 +10,7 @@ import java.util.Map;
  * A channel's delivery tags: allocation (from 1, per channel) and the outstanding deliveries that
  * need an ack. {@code T} is whatever the owner needs to settle a delivery with its queue.
  *
- * <p>Rules (reference §4.4): {@code multiple=true} settles every outstanding tag up to and including
+ * <p>Rules (semantics §4.4): {@code multiple=true} settles every outstanding tag up to and including
  * the given one; {@code multiple=true} with tag 0 settles all; an unknown tag (or a double ack) is a
  * 406 channel error.
  */

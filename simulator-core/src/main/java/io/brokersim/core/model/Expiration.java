@@ -1,7 +1,7 @@
 package io.brokersim.core.model;
 
 /**
- * TTL arithmetic (reference §5.1–5.2): the effective TTL is the lower of the per-message
+ * TTL arithmetic (semantics §5.1–5.2): the effective TTL is the lower of the per-message
  * {@code expiration} and the queue's {@code x-message-ttl}.
  */
 public final class Expiration {

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Publisher-confirm bookkeeping of one channel (reference §3.1, M5): sequence numbers start at 1 with
+ * Publisher-confirm bookkeeping of one channel (semantics §3.1, M5): sequence numbers start at 1 with
  * the first publish after {@code confirm.select}; a publish is confirmed once its routing result is
  * known and every queue it reached has accepted (or refused) it. Unroutable messages are acked.
  *

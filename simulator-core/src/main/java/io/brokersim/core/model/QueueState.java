@@ -15,7 +15,7 @@ import java.util.PriorityQueue;
  * <ul>
  *   <li>ready messages are served in publish order; a requeued message goes back to its original
  *       position with {@code redelivered=true} (requeued messages always precede never-delivered ones,
- *       because delivery takes from the head: reference §4.1);</li>
+ *       because delivery takes from the head: semantics §4.1);</li>
  *   <li>consumers are served round robin, skipping those at their prefetch limit (§4.5);</li>
  *   <li>every delivery that needs an ack is tracked by a queue-local delivery id until it is settled;</li>
  *   <li>expiry happens only at the head of the queue (§5.1).</li>

@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * The behaviours where LavinMQ, RabbitMQ 3.x and RabbitMQ 4.x differ, as one immutable object per
- * profile. Every rule cites reference/amqp-semantics.md. Error texts are built here so that a broker
+ * profile. Every rule cites docs/semantics.md. Error texts are built here so that a broker
  * rule asks the profile for its words instead of hard-coding one broker's wording.
  *
  * <p>{@code rabbitmq-4} models the newest 4.x line the reference covers (4.3): global qos ignored,

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The dead-letter transformation (reference §5.4–5.5), per profile: the new message goes to the
+ * The dead-letter transformation (semantics §5.4–5.5), per profile: the new message goes to the
  * dead-letter exchange with the queue's dead-letter routing key (or its own), loses its
  * {@code expiration}, and carries {@code x-death} bookkeeping in the profile's shape.
  */

@@ -6,7 +6,7 @@ import io.brokersim.core.model.Expiration;
 import io.brokersim.core.model.MethodRef;
 import io.brokersim.core.model.ReplyCode;
 
-/** Validation of the {@code expiration} property at publish, per profile (reference §3.6). */
+/** Validation of the {@code expiration} property at publish, per profile (semantics §3.6). */
 public final class ExpirationRule {
   private ExpirationRule() {}
 

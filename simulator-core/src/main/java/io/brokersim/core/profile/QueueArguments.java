@@ -8,7 +8,7 @@ import io.brokersim.core.model.ReplyCode;
 import java.util.Map;
 
 /**
- * Validation of the queue arguments brokersim understands (reference §5.2–5.4), with each profile's
+ * Validation of the queue arguments brokersim understands (semantics §5.2–5.4), with each profile's
  * wording: RabbitMQ's {@code invalid arg 'k' for queue 'q' in vhost 'v': {reason,value}} and LavinMQ's
  * {@code k header less than minimum value n}.
  */

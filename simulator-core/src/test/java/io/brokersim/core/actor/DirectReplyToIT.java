@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Direct reply-to, mirroring the conformance rows D1–D22 of reference/amqp-semantics.md §7.1 for each
+ * Direct reply-to, mirroring the conformance rows D1–D22 of docs/semantics.md §7.1 for each
  * profile where the brokers differ. Every test ends with the fate-ledger check.
  */
 class DirectReplyToIT extends SimulationTestBase {

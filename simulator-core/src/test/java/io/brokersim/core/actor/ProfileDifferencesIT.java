@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** One test per profile difference, showing both sides (reference §1.10, §3.2, §4.5, §2.1, §4.3). */
+/** One test per profile difference, showing both sides (semantics §1.10, §3.2, §4.5, §2.1, §4.3). */
 class ProfileDifferencesIT extends SimulationTestBase {
 
   private static byte[] b(String s) {

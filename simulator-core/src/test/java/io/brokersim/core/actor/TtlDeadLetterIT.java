@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** TTL, queue leases, length limits and dead-lettering in virtual time (reference §5; rows T1–T4). */
+/** TTL, queue leases, length limits and dead-lettering in virtual time (semantics §5; rows T1–T4). */
 class TtlDeadLetterIT extends SimulationTestBase {
 
   private static BasicProperties ttl(String millis) {
