@@ -145,6 +145,12 @@ final class FrameWriter {
       return new AmqpMethod.BasicRecoverOk();
     } else if (out instanceof Outbound.ConfirmSelectOk) {
       return new AmqpMethod.ConfirmSelectOk();
+    } else if (out instanceof Outbound.TxSelectOk) {
+      return new AmqpMethod.TxSelectOk();
+    } else if (out instanceof Outbound.TxCommitOk) {
+      return new AmqpMethod.TxCommitOk();
+    } else if (out instanceof Outbound.TxRollbackOk) {
+      return new AmqpMethod.TxRollbackOk();
     }
     throw new IllegalArgumentException("no method frame for " + out.getClass().getSimpleName()
         + " (content methods go through content())");

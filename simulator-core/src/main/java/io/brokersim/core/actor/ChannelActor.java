@@ -128,6 +128,8 @@ public final class ChannelActor {
   private ClientMethod awaited;
   private boolean closeHandshakeDone;
   private boolean released;
+  /** A commit the channel awaited has just been answered (set inside {@link #committed()}). */
+  private boolean commitDone;
   /** Messages scheduled for later (fault delays) not yet handled. */
   private int delayed;
 
@@ -182,7 +184,7 @@ public final class ChannelActor {
         })
         .onMessage(EnqueueResult.class, r -> {
           publisher.queueResult(r.seq(), r.accepted());
-          return Behaviors.same();
+          return next();
         })
         .onMessage(DirectReply.class, r -> {
           deliveries.directReply(r);
@@ -308,6 +310,19 @@ public final class ChannelActor {
     return deliveries;
   }
 
+  /** The channel's open transaction, or null when it is not transactional. */
+  Transaction transaction() {
+    return publisher.transaction();
+  }
+
+  /** Every publish of a commit was accepted by its queues: the awaited commit-ok goes out. */
+  void committed() {
+    if (awaited instanceof ClientMethod.TxCommit) {
+      send(new Outbound.TxCommitOk());
+      commitDone = true;
+    }
+  }
+
   /** Sends a method to the client on this channel. */
   void send(Outbound method) {
     sink.send(number, method);
@@ -338,6 +353,10 @@ public final class ChannelActor {
 
   /** The behaviour after a message: the phase it left the channel in, or stopped if closing is complete. */
   private Behavior<Command> next() {
+    if (commitDone) {
+      commitDone = false;
+      return answered();
+    }
     return phase == closing ? maybeStop() : phase;
   }
 
@@ -405,14 +424,32 @@ public final class ChannelActor {
     } else if (m instanceof ClientMethod.BasicRecover r) {
       deliveries.recover(r);
     } else if (m instanceof ClientMethod.ConfirmSelect c) {
-      publisher.selectConfirms();
-      if (!c.noWait()) {
+      if (!publisher.selectConfirms()) {
+        raise(profile.txConfirmConflict(true));
+      } else if (!c.noWait()) {
         send(new Outbound.ConfirmSelectOk());
       }
-    } else if (m instanceof ClientMethod.TxSelect || m instanceof ClientMethod.TxCommit
-        || m instanceof ClientMethod.TxRollback) {
-      raise(AmqpError.of(ReplyCode.NOT_IMPLEMENTED, txMethod(m),
-          "transactions (tx.*) are not simulated by brokersim"));
+    } else if (m instanceof ClientMethod.TxSelect) {
+      if (publisher.selectTransactions()) {
+        send(new Outbound.TxSelectOk());
+      } else {
+        raise(profile.txConfirmConflict(false));
+      }
+    } else if (m instanceof ClientMethod.TxCommit) {
+      if (publisher.transaction() == null) {
+        raise(profile.notTransactional(MethodRef.TX_COMMIT));
+      } else if (publisher.commit()) {
+        await(m); // commit-ok once the queues accepted what was held
+      } else {
+        send(new Outbound.TxCommitOk());
+      }
+    } else if (m instanceof ClientMethod.TxRollback) {
+      if (publisher.transaction() == null) {
+        raise(profile.notTransactional(MethodRef.TX_ROLLBACK));
+      } else {
+        publisher.rollback();
+        send(new Outbound.TxRollbackOk());
+      }
     } else if (m instanceof ClientMethod.ChannelFlow f) {
       if (f.active()) {
         send(new Outbound.ChannelFlowOk(true));
@@ -438,13 +475,6 @@ public final class ChannelActor {
     } else {
       request(m);
     }
-  }
-
-  private static MethodRef txMethod(ClientMethod m) {
-    if (m instanceof ClientMethod.TxSelect) {
-      return MethodRef.TX_SELECT;
-    }
-    return m instanceof ClientMethod.TxCommit ? MethodRef.TX_COMMIT : MethodRef.TX_ROLLBACK;
   }
 
   /** A liveness probe of a reply name (§1.7), answered from the live names at once. */

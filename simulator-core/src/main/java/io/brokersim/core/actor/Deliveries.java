@@ -324,7 +324,18 @@ final class Deliveries {
       }
       // a negative delay: the ack was lost on its way; the queue still counts the delivery as unacked
     }
-    applySettle(now, kind, methodName);
+    Transaction tx = channel.transaction();
+    if (tx != null) {
+      // Held until tx.commit (§3.9): the tags are settled on the channel, the queues hear at commit.
+      tx.hold(new Transaction.HeldSettle(now, kind, methodName));
+    } else {
+      applySettle(now, kind, methodName);
+    }
+  }
+
+  /** A rolled-back transaction's acks: the deliveries are unacked again under their tags. */
+  void restore(List<DeliveryTags.Tagged<Unacked>> settled) {
+    tags.restore(settled);
   }
 
   /** Traces and sends settlements to their queues, giving shared prefetch credit back first. */

@@ -108,4 +108,10 @@ public sealed interface Outbound {
   record BasicRecoverOk() implements Outbound {}
 
   record ConfirmSelectOk() implements Outbound {}
+
+  record TxSelectOk() implements Outbound {}
+
+  record TxCommitOk() implements Outbound {}
+
+  record TxRollbackOk() implements Outbound {}
 }

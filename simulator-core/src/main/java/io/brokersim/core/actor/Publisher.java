@@ -31,6 +31,12 @@ final class Publisher {
   private final BrokerProfile profile;
   private PublishConfirms confirms;
   private long published;
+  /** The open transaction of a transactional channel, or null. */
+  private Transaction tx;
+  /** True while a commit waits for its queues: {@code confirms} then tracks the commit, not the client. */
+  private boolean committing;
+  /** True while commit() hands the held publishes over; the commit cannot complete before they all went. */
+  private boolean handingOver;
 
   Publisher(ChannelActor channel, Vhost vhost) {
     this.channel = channel;
@@ -39,16 +45,95 @@ final class Publisher {
     this.profile = broker.profile();
   }
 
-  /** {@code confirm.select}: publishes from now on are confirmed. */
-  void selectConfirms() {
+  /** {@code confirm.select}: publishes from now on are confirmed. False on a transactional channel. */
+  boolean selectConfirms() {
+    if (tx != null) {
+      return false;
+    }
     if (confirms == null) {
       confirms = new PublishConfirms();
     }
+    return true;
   }
 
-  /** The channel closed: unconfirmed publishes are never confirmed. */
+  /** {@code tx.select}: publishes and acks are held until commit. False on a confirm channel. */
+  boolean selectTransactions() {
+    if (confirms != null && !committing) {
+      return false;
+    }
+    if (tx == null) {
+      tx = new Transaction();
+    }
+    return true;
+  }
+
+  /** The open transaction, or null when the channel is not transactional. */
+  Transaction transaction() {
+    return tx;
+  }
+
+  /** The channel closed: unconfirmed publishes are never confirmed; uncommitted ones never happened. */
   void forgetConfirms() {
     confirms = null;
+    committing = false;
+    if (tx != null) {
+      dropHeld("its channel " + channel.id() + " closed before tx.commit");
+    }
+  }
+
+  /**
+   * {@code tx.commit}: the held publishes go to their queues (returns for the unroutable mandatory ones go
+   * out now), then the held acks take effect. Returns true when commit-ok must wait for the queues to
+   * accept; the channel then hears {@link ChannelActor#committed()}.
+   */
+  boolean commit() {
+    List<Transaction.Held> held = tx.takePublishes();
+    confirms = new PublishConfirms();
+    committing = true;
+    handingOver = true;
+    for (Transaction.Held h : held) {
+      if (h instanceof Transaction.HeldPublish p) {
+        deliverRouted(p.message(), p.exchange(), p.targets(), p.mandatory(), confirms.nextSeq(), p.note(), true);
+      } else if (h instanceof Transaction.HeldReply r) {
+        long seq = confirms.nextSeq();
+        if (directReply(r.message(), r.mandatory(), seq, true) != null) {
+          // Not a reply after all (only LavinMQ, which does not hold replies): nothing to route now.
+          confirmUnrouted(seq);
+        }
+      }
+    }
+    for (Transaction.HeldSettle s : tx.takeSettles()) {
+      channel.deliveries().applySettle(s.settled(), s.kind(), s.methodName());
+    }
+    handingOver = false;
+    if (confirms.outstanding() == 0) {
+      committing = false;
+      confirms = null;
+      return false;
+    }
+    return true;
+  }
+
+  /** {@code tx.rollback}: held publishes never happened; held acks are undone (the deliveries stay unacked). */
+  void rollback() {
+    dropHeld("was rolled back");
+    for (Transaction.HeldSettle s : tx.takeSettles()) {
+      channel.deliveries().restore(s.settled());
+    }
+  }
+
+  private void dropHeld(String why) {
+    for (Transaction.Held h : tx.takePublishes()) {
+      Message m = h.message();
+      if (h instanceof Transaction.HeldPublish p && !p.targets().isEmpty()) {
+        for (RoutingSnapshot.QueueNode<QueueHandle> q : p.targets()) {
+          broker.trace().record(new TraceEvent.Discarded(m.msgId(), q.name(), TraceEvent.Discarded.CAUSE_ROLLED_BACK,
+              why));
+        }
+      } else {
+        broker.trace().record(new TraceEvent.Discarded(m.msgId(), null, TraceEvent.Discarded.CAUSE_ROLLED_BACK, why));
+      }
+    }
   }
 
   /** A publish as the client sent it. */
@@ -150,6 +235,10 @@ final class Publisher {
     }
     String note = null;
     if (asReply && DirectReplyTo.isReply(profile, exchange, msg.routingKey())) {
+      if (tx != null && !profile.directRepliesBypassTransactions()) {
+        tx.hold(new Transaction.HeldReply(msg, mandatory));
+        return;
+      }
       note = directReply(msg, mandatory, seq, open);
       if (note == null) {
         return;
@@ -165,8 +254,22 @@ final class Publisher {
       confirmUnrouted(seq);
       return;
     }
+    broker.trace().record(new TraceEvent.Routed(msg.msgId(), exchange, msg.routingKey(), Router.names(targets)));
+    if (tx != null) {
+      tx.hold(new Transaction.HeldPublish(msg, x, targets, mandatory, note)); // to the queues at commit
+      return;
+    }
+    deliverRouted(msg, x, targets, mandatory, seq, note, open);
+  }
+
+  /**
+   * What follows routing: the return or the drop of an unroutable message, the routed fault boundary, the
+   * confirm bookkeeping, the hand-over to the queues, and a dead-reply-channel close after it.
+   */
+  private void deliverRouted(Message msg, RoutingSnapshot.ExchangeNode<ExchangeHandle> x,
+      List<RoutingSnapshot.QueueNode<QueueHandle>> targets, boolean mandatory, long seq, String note, boolean open) {
+    String exchange = x.name();
     List<String> names = Router.names(targets);
-    broker.trace().record(new TraceEvent.Routed(msg.msgId(), exchange, msg.routingKey(), names));
     if (targets.isEmpty()) {
       if (mandatory) {
         returnOrDiscard(msg, 312, "NO_ROUTE", open);
@@ -348,6 +451,15 @@ final class Publisher {
   }
 
   private void flushConfirms() {
+    if (committing) {
+      confirms.release();
+      if (confirms.outstanding() == 0 && !handingOver) {
+        committing = false;
+        confirms = null;
+        channel.committed();
+      }
+      return;
+    }
     for (PublishConfirms.Confirm c : confirms.release()) {
       channel.send(c.ack() ? new Outbound.BasicAck(c.seq(), c.multiple()) : new Outbound.BasicNack(c.seq(),
           c.multiple()));

@@ -307,6 +307,27 @@ public final class SimChannel {
     await(confirmSelectAsync());
   }
 
+  // ---------------------------------------------------------------- transactions
+
+  /** {@code tx.select}: from now on publishes and acks take effect at {@link #txCommit()}. */
+  public void txSelect() {
+    await(call(new ClientMethod.TxSelect(), Outbound.TxSelectOk.class));
+  }
+
+  /** {@code tx.commit}: held publishes reach their queues (answered once they accepted), held acks apply. */
+  public CompletionStage<Outbound.TxCommitOk> txCommitAsync() {
+    return call(new ClientMethod.TxCommit(), Outbound.TxCommitOk.class);
+  }
+
+  public void txCommit() {
+    await(txCommitAsync());
+  }
+
+  /** {@code tx.rollback}: held publishes are dropped, held acks undone. */
+  public void txRollback() {
+    await(call(new ClientMethod.TxRollback(), Outbound.TxRollbackOk.class));
+  }
+
   public synchronized long nextPublishSeqNo() {
     return confirmMode ? nextPublishSeqNo : 0;
   }

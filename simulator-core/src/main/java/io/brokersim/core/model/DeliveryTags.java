@@ -82,4 +82,20 @@ public final class DeliveryTags<T> {
   public List<T> outstanding() {
     return new ArrayList<>(outstanding.values());
   }
+
+  /**
+   * Puts settled deliveries back as outstanding under their old tags (a rolled-back transaction's acks),
+   * keeping tag order.
+   */
+  public void restore(List<Tagged<T>> settled) {
+    if (settled.isEmpty()) {
+      return;
+    }
+    java.util.TreeMap<Long, T> merged = new java.util.TreeMap<>(outstanding);
+    for (Tagged<T> t : settled) {
+      merged.put(t.tag(), t.target());
+    }
+    outstanding.clear();
+    outstanding.putAll(merged);
+  }
 }

@@ -457,6 +457,28 @@ public final class BrokerProfile {
         "invalid message: {unacceptable_type_in_header,\"" + header + "\"," + QueueArguments.typeName(value) + "}");
   }
 
+  // ---- transactions (§3.9) ----
+
+  /** {@code tx.commit} / {@code tx.rollback} on a channel that never sent {@code tx.select}: a channel error. */
+  public AmqpError notTransactional(MethodRef method) {
+    return AmqpError.of(ReplyCode.PRECONDITION_FAILED, method, "channel is not transactional");
+  }
+
+  /** {@code confirm.select} on a transactional channel, or {@code tx.select} on a confirm channel. */
+  public AmqpError txConfirmConflict(boolean toConfirm) {
+    return toConfirm
+        ? AmqpError.of(ReplyCode.PRECONDITION_FAILED, MethodRef.CONFIRM_SELECT, "cannot switch from tx to confirm mode")
+        : AmqpError.of(ReplyCode.PRECONDITION_FAILED, MethodRef.TX_SELECT, "cannot switch from confirm to tx mode");
+  }
+
+  /**
+   * LavinMQ delivers a direct reply at once even inside a transaction (its reply path skips the publish
+   * buffering, §1.4); RabbitMQ holds it until {@code tx.commit} like any publish.
+   */
+  public boolean directRepliesBypassTransactions() {
+    return isLavinMq();
+  }
+
   /** RabbitMQ 4.3's 541 for a transient non-exclusive queue (§2.4). */
   public AmqpError transientNonExclusiveRefused() {
     return AmqpError.of(ReplyCode.INTERNAL_ERROR, MethodRef.QUEUE_DECLARE,

@@ -38,6 +38,11 @@ public record Fate(Kind kind, long seq, long virtualNanos, String channel, int c
     /** {@code ReplyDropped}: the requester is gone; channel = requester's channel if known, detail = reason. */
     REPLY_DROPPED,
     /** {@code Discarded(consumer-gone)}: a no-ack delivery reached a closed channel; detail = what happened. */
-    DROPPED_CONSUMER_GONE
+    DROPPED_CONSUMER_GONE,
+    /**
+     * {@code Discarded(rolled-back)}: published inside a transaction that was rolled back, or whose channel
+     * closed before {@code tx.commit}; it never reached a queue. detail = which.
+     */
+    ROLLED_BACK
   }
 }

@@ -322,6 +322,7 @@ public final class FateLedger implements TraceSink {
       case Discarded.CAUSE_PURGED -> kind = Fate.Kind.PURGED;
       case Discarded.CAUSE_QUEUE_DELETED -> kind = Fate.Kind.DELETED_WITH_QUEUE;
       case Discarded.CAUSE_CONSUMER_GONE -> kind = Fate.Kind.DROPPED_CONSUMER_GONE;
+      case Discarded.CAUSE_ROLLED_BACK -> kind = Fate.Kind.ROLLED_BACK;
       default -> {
         anomaly(x.msgId() + " was discarded with unknown cause '" + x.cause() + "'");
         return;
@@ -948,6 +949,9 @@ public final class FateLedger implements TraceSink {
       case DROPPED_CONSUMER_GONE:
         return "was lost at " + at + ": it was delivered without acknowledgement to a channel that had "
             + "already closed" + (f.detail() == null ? "" : " (" + f.detail() + ")");
+      case ROLLED_BACK:
+        return "never existed for any queue: it was published inside a transaction that "
+            + (f.detail() == null ? "was not committed" : f.detail()) + " (at " + at + ")";
       case REPLY_DROPPED:
         return "was dropped at " + at + ": "
             + requesterGone(c.queue.substring(TraceEvent.REPLY_QUEUE_PREFIX.length()), f);

@@ -271,6 +271,8 @@ public sealed interface TraceEvent {
     public static final String CAUSE_QUEUE_DELETED = "queue-deleted";
     /** A no-ack delivery or basic.get answer reached a channel that had already closed. */
     public static final String CAUSE_CONSUMER_GONE = "consumer-gone";
+    /** Published in a transaction that was rolled back (or never committed). */
+    public static final String CAUSE_ROLLED_BACK = "rolled-back";
 
     @Override
     public String kind() {
