@@ -6,6 +6,7 @@ import io.brokersim.scenarios.catalogue.LateReplyAfterTimeout;
 import io.brokersim.scenarios.catalogue.LivenessProbeBeforeReply;
 import io.brokersim.scenarios.catalogue.LostReplyRequesterChannelClosed;
 import io.brokersim.scenarios.catalogue.LostReplyRequesterConnectionDropped;
+import io.brokersim.scenarios.catalogue.LostReplyResponderDiesBeforeCommit;
 import io.brokersim.scenarios.catalogue.LostReplyServerAcksThenCrashes;
 import io.brokersim.scenarios.catalogue.LostReplyServerCrashBeforeAck;
 import io.brokersim.scenarios.catalogue.PublishBeforeReplyConsumer;
@@ -38,7 +39,8 @@ public final class Catalogue {
       new LostReplyRequesterChannelClosed(),
       new LivenessProbeBeforeReply(),
       new RequestExpiresInQueue(),
-      new BrokerRestartLosesTransientCallbackQueue());
+      new BrokerRestartLosesTransientCallbackQueue(),
+      new LostReplyResponderDiesBeforeCommit());
 
   private Catalogue() {}
 

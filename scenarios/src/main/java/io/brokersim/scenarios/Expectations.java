@@ -203,6 +203,18 @@ public final class Expectations {
         }).orElseGet(() -> notSent(correlationId)));
   }
 
+  /**
+   * A reply to {@code correlationId} was published inside a transaction that was never committed: the ledger
+   * says it was rolled back, so for every queue it never existed.
+   */
+  public static Expectation replyRolledBack(String correlationId) {
+    return Expectation.of("a reply to " + correlationId + " was published in a transaction that never committed",
+        run -> replies(run, correlationId).stream().filter(r -> fateKind(r) == Fate.Kind.ROLLED_BACK).findFirst()
+            .map(r -> Check.holds(run.sim().ledger().explain(r.msgId())))
+            .orElseGet(() -> Check.fails("no reply to " + correlationId + " was rolled back; replies: "
+                + replies(run, correlationId).stream().map(Expectations::phrase).toList())));
+  }
+
   /** The call timed out; its reply arrived afterwards and the caller discarded it by correlation_id. */
   public static Expectation lateReplyDiscarded(String correlationId) {
     return Expectation.of("the late reply to " + correlationId + " is discarded by correlation_id",
@@ -554,8 +566,9 @@ public final class Expectations {
       case DELETED_WITH_QUEUE -> " was deleted with its queue (" + f.detail() + ")" + at;
       case DISCARDED_REJECTED -> " was rejected and discarded" + at;
       case DROPPED_OVERFLOW -> " was dropped by a length limit" + at;
-      case REPLY_DROPPED -> " was dropped by the reply-to registry (" + f.detail() + ")" + at;
+      case REPLY_DROPPED -> " was dropped on its way to the requester (" + f.detail() + ")" + at;
       case DROPPED_CONSUMER_GONE -> " was dropped: its consumer was gone" + at;
+      case ROLLED_BACK -> " was published in a transaction that " + f.detail() + at;
     };
   }
 

@@ -88,6 +88,18 @@ public final class Request {
     responder.channel().basicAck(delivery.deliveryTag(), false);
   }
 
+  /**
+   * {@code tx.commit} on a transactional responder: its reply and ack take effect together, or — if it dies
+   * first — neither does.
+   */
+  public void commit() {
+    if (!responder.alive()) {
+      return;
+    }
+    responder.context().log().add(responder.name(), RpcLog.Kind.COMMITTED, correlationId(), null, null);
+    responder.channel().txCommitAsync();
+  }
+
   /** Replies, then acks: the order that never loses a request (at the price of a possible duplicate reply). */
   public void answer() {
     reply();

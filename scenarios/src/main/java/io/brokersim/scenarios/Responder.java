@@ -78,6 +78,15 @@ public final class Responder {
   }
 
   /**
+   * Makes the channel transactional ({@code tx.select}): replies and acks take effect only at
+   * {@link Request#commit()}. Call before {@link #serve}.
+   */
+  public Responder transactional() {
+    channel.txSelect();
+    return this;
+  }
+
+  /**
    * Publishes replies with {@code mandatory=true}, so that an unroutable reply comes back as
    * {@code basic.return 312 NO_ROUTE} instead of vanishing.
    */

@@ -41,6 +41,8 @@ public final class RpcLog {
     REPLY_RETURNED,
     /** A responder acknowledged a request. */
     REQUEST_ACKED,
+    /** A transactional responder committed ({@code tx.commit}): its reply and ack take effect now. */
+    COMMITTED,
     /** A participant's connection died ({@code correlationId} null). */
     CRASHED,
     /** A participant's channel closed, by the client or by the broker ({@code text} says which and why). */

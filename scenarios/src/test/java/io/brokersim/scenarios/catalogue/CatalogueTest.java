@@ -48,7 +48,7 @@ class CatalogueTest {
 
   @Test
   void catalogue_namesAreUniqueKebabCase_descriptionsOneLine_teachingPresent() {
-    assertEquals(14, Catalogue.all().size());
+    assertEquals(15, Catalogue.all().size());
     assertEquals(Catalogue.all().size(), new HashSet<>(Catalogue.names()).size());
     for (Scenario s : Catalogue.all()) {
       assertTrue(s.name().matches("[a-z0-9]+(-[a-z0-9]+)*"), s.name());

@@ -950,8 +950,8 @@ public final class FateLedger implements TraceSink {
         return "was lost at " + at + ": it was delivered without acknowledgement to a channel that had "
             + "already closed" + (f.detail() == null ? "" : " (" + f.detail() + ")");
       case ROLLED_BACK:
-        return "never existed for any queue: it was published inside a transaction that "
-            + (f.detail() == null ? "was not committed" : f.detail()) + " (at " + at + ")";
+        return "was rolled back at " + at + ": it was published inside a transaction that "
+            + (f.detail() == null ? "was not committed" : f.detail()) + ", so it never reached the queue";
       case REPLY_DROPPED:
         return "was dropped at " + at + ": "
             + requesterGone(c.queue.substring(TraceEvent.REPLY_QUEUE_PREFIX.length()), f);
