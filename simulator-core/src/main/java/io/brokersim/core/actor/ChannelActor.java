@@ -109,6 +109,7 @@ public final class ChannelActor {
   private final BrokerProfile profile;
   private final ActorRef<ConnectionActor.Command> connection;
   private final ClientSink sink;
+  private final ConnectionInfo owner;
   private final String connectionId;
   private final String clientName;
   private final int number;
@@ -135,15 +136,14 @@ public final class ChannelActor {
 
   /** A channel numbered {@code number} on its connection, known to the trace as {@code channelId}. */
   static Behavior<Command> create(Vhost vhost, ActorRef<ConnectionActor.Command> connection, ClientSink sink,
-      String connectionId, String channelId, String clientName, int number, boolean cancelNotify,
-      AtomicReference<String> lastQueue) {
+      ConnectionInfo owner, String channelId, int number, AtomicReference<String> lastQueue) {
     return Behaviors.setup(ctx -> Behaviors.withStash(STASH_CAPACITY, stash -> new ChannelActor(ctx, stash, vhost,
-        connection, sink, connectionId, channelId, clientName, number, cancelNotify, lastQueue).open));
+        connection, sink, owner, channelId, number, lastQueue).open));
   }
 
   private ChannelActor(ActorContext<Command> ctx, StashBuffer<Command> stash, Vhost vhost,
-      ActorRef<ConnectionActor.Command> connection, ClientSink sink, String connectionId, String channelId,
-      String clientName, int number, boolean cancelNotify, AtomicReference<String> lastQueue) {
+      ActorRef<ConnectionActor.Command> connection, ClientSink sink, ConnectionInfo owner, String channelId,
+      int number, AtomicReference<String> lastQueue) {
     this.ctx = ctx;
     this.stash = stash;
     this.vhost = vhost;
@@ -151,11 +151,12 @@ public final class ChannelActor {
     this.profile = broker.profile();
     this.connection = connection;
     this.sink = sink;
-    this.connectionId = connectionId;
-    this.clientName = clientName;
+    this.owner = owner;
+    this.connectionId = owner.id();
+    this.clientName = owner.clientName();
     this.number = number;
     this.channelId = channelId;
-    this.cancelNotify = cancelNotify;
+    this.cancelNotify = owner.cancelNotify();
     this.lastQueue = lastQueue;
     this.publisher = new Publisher(this, vhost);
     this.deliveries = new Deliveries(this, vhost);
@@ -300,6 +301,11 @@ public final class ChannelActor {
 
   boolean cancelNotify() {
     return cancelNotify;
+  }
+
+  /** The authenticated user of the channel's connection. */
+  String user() {
+    return owner.user();
   }
 
   ActorRef<Command> self() {

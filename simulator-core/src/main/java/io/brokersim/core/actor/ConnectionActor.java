@@ -54,8 +54,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
   private final Vhost vhost;
   private final BrokerContext broker;
   private final String id;
-  private final String clientName;
-  private final boolean cancelNotify;
+  private final ConnectionInfo info;
   private final ClientSink sink;
   private final Map<Integer, ActorRef<ChannelActor.Command>> channels = new LinkedHashMap<>();
   /** Channels whose number is free again but which are still releasing their queues. */
@@ -65,18 +64,16 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
   /** How many times each channel number was opened: a reopened number is a new channel with its own id. */
   private final Map<Integer, Integer> incarnations = new LinkedHashMap<>();
 
-  static Behavior<Command> create(Vhost vhost, String id, String clientName, boolean cancelNotify, ClientSink sink) {
-    return Behaviors.setup(ctx -> new ConnectionActor(ctx, vhost, id, clientName, cancelNotify, sink));
+  static Behavior<Command> create(Vhost vhost, ConnectionInfo info, ClientSink sink) {
+    return Behaviors.setup(ctx -> new ConnectionActor(ctx, vhost, info, sink));
   }
 
-  private ConnectionActor(ActorContext<Command> ctx, Vhost vhost, String id, String clientName, boolean cancelNotify,
-      ClientSink sink) {
+  private ConnectionActor(ActorContext<Command> ctx, Vhost vhost, ConnectionInfo info, ClientSink sink) {
     super(ctx);
-    this.clientName = clientName;
+    this.info = info;
     this.vhost = vhost;
     this.broker = vhost.broker();
-    this.id = id;
-    this.cancelNotify = cancelNotify;
+    this.id = info.id();
     this.sink = sink;
   }
 
@@ -110,8 +107,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         : new AtomicReference<>();
     String channelId = channelId(id, m.number(), incarnations.merge(m.number(), 1, Integer::sum));
     ActorRef<ChannelActor.Command> ref = getContext().spawn(
-        ChannelActor.create(vhost, getContext().getSelf(), sink, id, channelId, clientName, m.number(), cancelNotify,
-            lastQueue),
+        ChannelActor.create(vhost, getContext().getSelf(), sink, info, channelId, m.number(), lastQueue),
         "ch-" + m.number() + "-" + (++channelActors));
     channels.put(m.number(), ref);
     broker.trace().record(new TraceEvent.ChannelOpened(channelId));

@@ -154,9 +154,13 @@ final class Publisher {
       }
     }
     AmqpError expirationError = ExpirationRule.validate(profile, props);
+    AmqpError userIdError = props.userId() != null && !props.userId().equals(channel.user())
+        ? profile.userIdMismatch(props.userId(), channel.user()) : null;
+    // After the exchange checks, in each broker's order: RabbitMQ reply-to, user_id (check_user_id_header),
+    // expiration; LavinMQ expiration, reply-to, user_id (§1.3, §2.5).
     AmqpError precheck = profile.checksReplyToBeforeExpiration()
-        ? (replyError != null ? replyError : expirationError)
-        : (expirationError != null ? expirationError : replyError);
+        ? firstOf(replyError, userIdError, expirationError)
+        : firstOf(expirationError, replyError, userIdError);
     // Sender-selected distribution (§3.8): CC and BCC add routing keys; BCC is not delivered.
     Map<String, Object> headers = props.headers();
     String badHeader = Message.routingHeaderError(headers);
@@ -183,6 +187,15 @@ final class Publisher {
       }
     }
     route(msg, p.mandatory(), p.immediate(), seq, precheck, true);
+  }
+
+  private static AmqpError firstOf(AmqpError... errors) {
+    for (AmqpError e : errors) {
+      if (e != null) {
+        return e;
+      }
+    }
+    return null;
   }
 
   /** Applies the publish-received decision; true when it took the publish. */

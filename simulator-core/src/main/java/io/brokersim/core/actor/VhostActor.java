@@ -131,7 +131,8 @@ public final class VhostActor extends AbstractBehavior<VhostActor.Command> {
   private Behavior<Command> onConnect(Connect m) {
     String id = "conn-" + (++connectionCount);
     ActorRef<ConnectionActor.Command> ref = getContext().spawn(
-        ConnectionActor.create(vhost, id, m.clientName(), m.cancelNotify(), m.sink()), id);
+        ConnectionActor.create(vhost, new ConnectionInfo(id, m.clientName(), m.user(), m.cancelNotify()), m.sink()),
+        id);
     connections.put(id, ref);
     broker.trace().record(new TraceEvent.ConnectionOpened(id, m.clientName(), m.user(), broker.vhost()));
     m.sink().connectionOpened(id, ref);

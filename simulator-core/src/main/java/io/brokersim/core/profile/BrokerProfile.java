@@ -457,6 +457,17 @@ public final class BrokerProfile {
         "invalid message: {unacceptable_type_in_header,\"" + header + "\"," + QueueArguments.typeName(value) + "}");
   }
 
+  /**
+   * A {@code user_id} property that is not the connection's user (§2.5): RabbitMQ refuses the publish
+   * ({@code check_user_id_header}); LavinMQ too.
+   */
+  public AmqpError userIdMismatch(String userId, String user) {
+    String text = isRabbitMq()
+        ? "user_id property set to '" + userId + "' but authenticated user was '" + user + "'"
+        : "Message's user_id property '" + userId + "' doesn't match actual user '" + user + "'";
+    return AmqpError.of(ReplyCode.PRECONDITION_FAILED, MethodRef.BASIC_PUBLISH, text);
+  }
+
   // ---- transactions (§3.9) ----
 
   /** {@code tx.commit} / {@code tx.rollback} on a channel that never sent {@code tx.select}: a channel error. */

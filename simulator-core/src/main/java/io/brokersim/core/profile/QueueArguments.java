@@ -30,6 +30,12 @@ public final class QueueArguments {
     if (e == null) {
       e = integerAtLeast(profile, queue, vhost, args, "x-max-length-bytes", 0);
     }
+    if (e == null) {
+      e = longString(profile, queue, vhost, args, "x-dead-letter-exchange");
+    }
+    if (e == null) {
+      e = longString(profile, queue, vhost, args, "x-dead-letter-routing-key");
+    }
     if (e == null && args.containsKey("x-dead-letter-routing-key") && !args.containsKey("x-dead-letter-exchange")) {
       e = invalid(profile, queue, vhost, "x-dead-letter-routing-key", "{routing_key_but_no_dlx_defined}",
           "x-dead-letter-exchange required if x-dead-letter-routing-key is defined");
@@ -75,6 +81,16 @@ public final class QueueArguments {
   public static int consumerPriority(Map<String, Object> args) {
     Long p = args == null ? null : FieldTables.integerValue(args.get("x-priority"));
     return p == null ? 0 : (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, p));
+  }
+
+  /** A dead-letter exchange or routing key that is not a long string (RabbitMQ's {@code check_dlxname_arg}). */
+  private static AmqpError longString(BrokerProfile profile, String queue, String vhost, Map<String, Object> args,
+      String key) {
+    if (!args.containsKey(key) || args.get(key) instanceof String) {
+      return null;
+    }
+    return invalid(profile, queue, vhost, key, "{unacceptable_type," + typeName(args.get(key)) + "}",
+        key + " header not a string");
   }
 
   private static AmqpError integerAtLeast(BrokerProfile profile, String queue, String vhost, Map<String, Object> args,

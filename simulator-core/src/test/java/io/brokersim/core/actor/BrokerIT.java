@@ -482,4 +482,31 @@ class BrokerIT extends SimulationTestBase {
     sim.runUntilQuiet();
     assertEquals(List.of("m0", "m2"), highs.bodies());
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"rabbitmq-3", "lavinmq"})
+  void userIdProperty_notTheAuthenticatedUser_406(String profile) {
+    start(BrokerProfile.byName(profile).orElseThrow());
+    SimChannel ch = channel("app");
+    ch.queueDeclare("q", true, false, false, null);
+    ch.basicPublish("", "q", false, BasicProperties.builder().userId("guest").build(), "mine".getBytes(StandardCharsets.UTF_8));
+    ch.basicPublish("", "q", false, BasicProperties.builder().userId("mallory").build(), "forged".getBytes(StandardCharsets.UTF_8));
+    AmqpException e = assertThrows(AmqpException.class, () -> ch.queueDeclarePassive("q"));
+    assertEquals(406, e.replyCode());
+    assertTrue(e.replyText().contains("mallory") && e.replyText().contains("guest"), e.replyText());
+    assertEquals(1, channel("check").queueDeclarePassive("q").messageCount(), "the forged publish is refused");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"x-dead-letter-exchange", "x-dead-letter-routing-key"})
+  void deadLetterArgumentNotAString_406(String key) {
+    start(BrokerProfile.RABBITMQ_3);
+    SimChannel ch = channel("app");
+    java.util.Map<String, Object> args = new java.util.HashMap<>();
+    args.put("x-dead-letter-exchange", "dlx");
+    args.put(key, 42);
+    AmqpException e = assertThrows(AmqpException.class, () -> ch.queueDeclare("q", true, false, false, args));
+    assertEquals("PRECONDITION_FAILED - invalid arg '" + key + "' for queue 'q' in vhost '/': "
+        + "{unacceptable_type,signedint}", e.replyText());
+  }
 }
