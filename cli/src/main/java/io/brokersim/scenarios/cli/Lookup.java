@@ -2,6 +2,7 @@ package io.brokersim.scenarios.cli;
 
 import io.brokersim.core.fault.FaultFile;
 import io.brokersim.core.fault.FaultPlan;
+import io.brokersim.core.model.NearestName;
 import io.brokersim.core.profile.BrokerProfile;
 import io.brokersim.scenarios.Catalogue;
 import io.brokersim.scenarios.FaultRules;
@@ -9,8 +10,8 @@ import io.brokersim.scenarios.Scenario;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine;
 
 /** Turns command-line names into scenarios and profiles, or into a usage error (exit 2) naming the nearest one. */
 final class Lookup {
@@ -19,13 +20,13 @@ final class Lookup {
 
   static Scenario scenario(CommandSpec spec, String name) {
     return Catalogue.resolve(name).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
-        "unknown scenario '" + name + "'" + Nearest.suggestion(name, Catalogue.names())
+        "unknown scenario '" + name + "'" + NearestName.suggestion(name, Catalogue.names())
             + " (see 'brokersim scenarios')"));
   }
 
   static BrokerProfile profile(CommandSpec spec, String name) {
     return BrokerProfile.byName(name).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
-        "unknown profile '" + name + "'" + Nearest.suggestion(name, BrokerProfile.ALL.stream().map(BrokerProfile::name)
+        "unknown profile '" + name + "'" + NearestName.suggestion(name, BrokerProfile.ALL.stream().map(BrokerProfile::name)
             .toList()) + " (one of lavinmq, rabbitmq-3, rabbitmq-4)"));
   }
 

@@ -1,12 +1,13 @@
 package io.brokersim.scenarios.cli;
 
+import io.brokersim.core.model.NearestName;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine;
 
 /**
  * Reports a usage error as one line on stderr, {@code brokersim run: unknown option '--sed'; did you mean
@@ -42,10 +43,10 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
         names.addAll(List.of(o.names()));
       }
       String option = first.contains("=") ? first.substring(0, first.indexOf('=')) : first;
-      return "unknown option '" + option + "'" + Nearest.suggestion(option, names);
+      return "unknown option '" + option + "'" + NearestName.suggestion(option, names);
     }
     if (!spec.subcommands().isEmpty()) {
-      return "unknown command '" + first + "'" + Nearest.suggestion(first, spec.subcommands().keySet());
+      return "unknown command '" + first + "'" + NearestName.suggestion(first, spec.subcommands().keySet());
     }
     return "unexpected argument '" + first + "'";
   }

@@ -12,6 +12,7 @@ import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import io.brokersim.core.model.NearestName;
 import io.brokersim.core.model.ReplyCode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -804,39 +805,6 @@ public final class FaultFile {
 
   /** "expected one of a, b, c", plus a suggestion when {@code given} is a near miss. */
   static String oneOf(List<String> known, String given) {
-    String hint = "expected one of " + String.join(", ", known);
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String k : known) {
-      int d = distance(k, given);
-      if (d < bestDistance) {
-        best = k;
-        bestDistance = d;
-      }
-    }
-    if (best != null && bestDistance <= Math.max(1, Math.min(3, given.length() / 3))) {
-      hint += "; did you mean '" + best + "'?";
-    }
-    return hint;
-  }
-
-  /** Levenshtein distance, for "did you mean" (inputs are short keys and names). */
-  private static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
+    return "expected one of " + String.join(", ", known) + NearestName.suggestion(given, known);
   }
 }

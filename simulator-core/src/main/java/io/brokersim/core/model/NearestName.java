@@ -1,4 +1,4 @@
-package io.brokersim.scenarios.cli;
+package io.brokersim.core.model;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.Optional;
 
 /** The valid name a mistyped one most likely meant: a unique name it begins, else the closest by edit distance. */
-final class Nearest {
+public final class NearestName {
 
-  private Nearest() {}
+  private NearestName() {}
 
   /** The candidate {@code input} most likely meant, if one is close enough to suggest. */
-  static Optional<String> to(String input, Collection<String> candidates) {
+  public static Optional<String> to(String input, Collection<String> candidates) {
     List<String> extending = new ArrayList<>();
     for (String c : candidates) {
       if (!input.isEmpty() && c.startsWith(input)) {
@@ -36,7 +36,7 @@ final class Nearest {
   }
 
   /** {@code "; did you mean 'x'?"} for the nearest candidate, or the empty string. */
-  static String suggestion(String input, Collection<String> candidates) {
+  public static String suggestion(String input, Collection<String> candidates) {
     return to(input, candidates).map(n -> "; did you mean '" + n + "'?").orElse("");
   }
 
@@ -44,7 +44,7 @@ final class Nearest {
    * Edit distance with adjacent transpositions (optimal string alignment): one insertion, deletion, substitution
    * or swap of neighbours costs 1, so {@code rnu} is one step from {@code run}.
    */
-  static int distance(String a, String b) {
+  public static int distance(String a, String b) {
     int[][] d = new int[a.length() + 1][b.length() + 1];
     for (int i = 0; i <= a.length(); i++) {
       d[i][0] = i;

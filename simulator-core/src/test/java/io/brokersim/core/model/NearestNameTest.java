@@ -1,4 +1,4 @@
-package io.brokersim.scenarios.cli;
+package io.brokersim.core.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -7,7 +7,7 @@ import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class NearestTest {
+class NearestNameTest {
 
   private static final List<String> NAMES = List.of("run", "sweep", "serve", "scenarios", "profiles", "bench");
 
@@ -24,7 +24,7 @@ class NearestTest {
       "xyz, none",
   })
   void to_typosAndPrefixes_nearestOrNone(String input, String expected) {
-    assertEquals(Optional.ofNullable(expected), Nearest.to(input, NAMES));
+    assertEquals(Optional.ofNullable(expected), NearestName.to(input, NAMES));
   }
 
   @ParameterizedTest(name = "{0} ~ {1} = {2}")
@@ -36,7 +36,7 @@ class NearestTest {
       "--sed, --seed, 1",
   })
   void distance_editsWithAdjacentSwaps(String a, String b, int expected) {
-    assertEquals(expected, Nearest.distance(a, b));
-    assertEquals(expected, Nearest.distance(b, a));
+    assertEquals(expected, NearestName.distance(a, b));
+    assertEquals(expected, NearestName.distance(b, a));
   }
 }
