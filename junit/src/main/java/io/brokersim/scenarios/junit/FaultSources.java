@@ -19,9 +19,10 @@ import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
 /**
  * The fault plan an annotation asks for: a fault file from the file system or the test class path, then the
- * rules of a {@code FaultPlan} that a static method or field supplies.
+ * rules of a {@code FaultPlan} that a static method or field supplies. Public for the other front ends of
+ * these annotations' attributes (the Spring Boot test support).
  */
-final class FaultSources {
+public final class FaultSources {
 
   /** Prefix of a fault file that is a resource on the test class path. */
   static final String CLASSPATH = "classpath:";
@@ -32,7 +33,7 @@ final class FaultSources {
    * The plan of {@code faults} (a file or resource; empty for none) followed by that of {@code faultPlan} (a
    * static member; empty for none), for a test in {@code testClass}; {@code where} names the annotation in errors.
    */
-  static FaultPlan plan(String faults, String faultPlan, Class<?> testClass, String where) {
+  public static FaultPlan plan(String faults, String faultPlan, Class<?> testClass, String where) {
     List<FaultRule> rules = new ArrayList<>();
     if (!faults.isBlank()) {
       rules.addAll(file(faults.trim(), testClass, where).rules());
