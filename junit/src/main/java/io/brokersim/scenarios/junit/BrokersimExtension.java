@@ -200,8 +200,14 @@ public final class BrokersimExtension implements ParameterResolver, AfterEachCal
     return profileNamed(name);
   }
 
-  /** The faults of this test: its {@link BrokersimTest}'s (a sweep's tests take the class's, if any). */
+  /** The faults of this test: its {@link SeedSweep}'s, else its (or its class's) {@link BrokersimTest}'s. */
   private static FaultPlan faults(ExtensionContext context) {
+    Optional<SeedSweep> sweep = context.getTestMethod().map(m -> m.getAnnotation(SeedSweep.class))
+        .filter(s -> !s.faults().isBlank() || !s.faultPlan().isBlank());
+    if (sweep.isPresent()) {
+      return FaultSources.plan(sweep.get().faults(), sweep.get().faultPlan(), context.getRequiredTestClass(),
+          "@SeedSweep");
+    }
     Optional<BrokersimTest> a = annotation(context);
     if (a.isEmpty()) {
       return FaultPlan.NONE;
