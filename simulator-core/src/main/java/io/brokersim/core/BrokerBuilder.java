@@ -70,12 +70,15 @@ public abstract class BrokerBuilder<B extends BrokerBuilder<B>> {
 
   /**
    * The vhost guardian for a runtime: creates the trace over {@code allSinks} (handed to
-   * {@code traceReady}) and the broker context with the fault injector, all seeded from the runtime.
+   * {@code traceReady}) and the broker context with the fault injector (handed to {@code faultsReady}), all
+   * seeded from the runtime.
    */
-  Behavior<VhostActor.Command> guardian(Runtime rt, List<TraceSink> allSinks, Consumer<Trace> traceReady) {
+  Behavior<VhostActor.Command> guardian(Runtime rt, List<TraceSink> allSinks, Consumer<Trace> traceReady,
+      Consumer<FaultInjector> faultsReady) {
     Trace trace = Trace.create(rt::nowNanos, allSinks.toArray(new TraceSink[0]));
     traceReady.accept(trace);
     FaultInjector injector = new FaultInjector(faults.rules(), rt.entropy().fork("faults"));
+    faultsReady.accept(injector);
     return VhostActor.create(new BrokerContext(profile, vhost, trace, rt::nowNanos, rt.entropy().fork("broker"),
         injector));
   }

@@ -3,9 +3,11 @@ package io.brokersim.core;
 import io.brokersim.core.actor.VhostActor;
 import io.brokersim.core.client.Driver;
 import io.brokersim.core.client.SimConnection;
+import io.brokersim.core.fault.FaultInjector;
 import io.brokersim.core.profile.BrokerProfile;
 import io.brokersim.core.runtime.LiveRuntime;
 import io.brokersim.core.trace.FateLedger;
+import io.brokersim.core.trace.Messages;
 import io.brokersim.core.trace.Trace;
 import io.brokersim.core.trace.TraceSink;
 import java.time.Duration;
@@ -27,21 +29,27 @@ public final class LiveBroker implements AutoCloseable, Driver {
   private static final Duration AWAIT_TIMEOUT = Duration.ofSeconds(30);
 
   private final BrokerProfile profile;
+  private final long seed;
   private final LiveRuntime<VhostActor.Command> runtime;
   private final Trace trace;
+  private final FaultInjector faults;
   private final FateLedger ledger;
   private boolean closed;
 
   private LiveBroker(Builder b) {
     this.profile = b.profile;
+    this.seed = b.seed;
     this.ledger = b.ledger ? FateLedger.create() : null;
     List<TraceSink> sinks = new ArrayList<>(b.sinks);
     if (ledger != null) {
       sinks.add(ledger);
     }
     Trace[] holder = new Trace[1];
-    this.runtime = LiveRuntime.start(rt -> b.guardian(rt, sinks, t -> holder[0] = t), b.systemName, b.seed, b.config);
+    FaultInjector[] injector = new FaultInjector[1];
+    this.runtime = LiveRuntime.start(rt -> b.guardian(rt, sinks, t -> holder[0] = t, f -> injector[0] = f), b.systemName,
+        b.seed, b.config);
     this.trace = holder[0];
+    this.faults = injector[0];
   }
 
   public static Builder builder() {
@@ -50,6 +58,11 @@ public final class LiveBroker implements AutoCloseable, Driver {
 
   public BrokerProfile profile() {
     return profile;
+  }
+
+  /** The seed of server-generated names and seeded fault decisions (the order of events is the threads'). */
+  public long seed() {
+    return seed;
   }
 
   /** The virtual host actor: front ends send {@code VhostActor.Connect} here. */
@@ -66,9 +79,28 @@ public final class LiveBroker implements AutoCloseable, Driver {
     return trace;
   }
 
+  /**
+   * The fault rules of this run: arm, replace and disarm rules while it runs, effective for the next matching
+   * event ({@code faults().arm(rule)} returns the handle that disarms it).
+   */
+  public FaultInjector faults() {
+    return faults;
+  }
+
   /** The fate ledger, or null if the builder turned it off (long-running servers). */
   public FateLedger ledger() {
     return ledger;
+  }
+
+  /**
+   * The broker's view of every message so far, to narrow and assert on (see {@link Messages}). Real clients
+   * run on their own threads: what a selection reads is what the broker has recorded when it is asked.
+   */
+  public Messages messages() {
+    if (ledger == null) {
+      throw new IllegalStateException("this broker was built with ledger(false)");
+    }
+    return Messages.of(ledger, "seed " + seed + ", profile " + profile.name());
   }
 
   /** Connects an in-process client. */

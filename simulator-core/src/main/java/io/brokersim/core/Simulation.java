@@ -3,11 +3,13 @@ package io.brokersim.core;
 import io.brokersim.core.actor.VhostActor;
 import io.brokersim.core.client.Driver;
 import io.brokersim.core.client.SimConnection;
+import io.brokersim.core.fault.FaultInjector;
 import io.brokersim.core.profile.BrokerProfile;
 import io.brokersim.core.runtime.DeterministicRuntime;
 import io.brokersim.core.trace.FateLedger;
 import io.brokersim.core.trace.HashingSink;
 import io.brokersim.core.trace.MemorySink;
+import io.brokersim.core.trace.Messages;
 import io.brokersim.core.trace.Trace;
 import io.brokersim.core.trace.TraceSink;
 import java.time.Duration;
@@ -35,6 +37,7 @@ public final class Simulation implements AutoCloseable, Driver {
   private final BrokerProfile profile;
   private final DeterministicRuntime<VhostActor.Command> runtime;
   private final Trace trace;
+  private final FaultInjector faults;
   private final MemorySink memory;
   private final HashingSink hash = new HashingSink();
   private final FateLedger ledger = FateLedger.create();
@@ -52,9 +55,11 @@ public final class Simulation implements AutoCloseable, Driver {
     }
     sinks.addAll(b.sinks);
     Trace[] holder = new Trace[1];
-    this.runtime = DeterministicRuntime.start(rt -> b.guardian(rt, sinks, t -> holder[0] = t), "brokersim", seed,
-        b.config);
+    FaultInjector[] injector = new FaultInjector[1];
+    this.runtime = DeterministicRuntime.start(rt -> b.guardian(rt, sinks, t -> holder[0] = t, f -> injector[0] = f),
+        "brokersim", seed, b.config);
     this.trace = holder[0];
+    this.faults = injector[0];
   }
 
   /** A simulation with this seed and the default profile. */
@@ -125,6 +130,14 @@ public final class Simulation implements AutoCloseable, Driver {
     return trace;
   }
 
+  /**
+   * The fault rules of this run: arm, replace and disarm rules while it runs, effective for the next matching
+   * event ({@code faults().arm(rule)} returns the handle that disarms it).
+   */
+  public FaultInjector faults() {
+    return faults;
+  }
+
   /** Every trace record so far (kept unless the builder turned it off). */
   public MemorySink events() {
     if (memory == null) {
@@ -135,6 +148,15 @@ public final class Simulation implements AutoCloseable, Driver {
 
   public FateLedger ledger() {
     return ledger;
+  }
+
+  /**
+   * The broker's view of every message so far, to narrow and assert on: {@code
+   * messages().toQueue("rpc_queue").acknowledged().assertCount(1)}. Run the simulation first ({@link
+   * #runUntilQuiet()}): a selection reads what the ledger has recorded when it is asked.
+   */
+  public Messages messages() {
+    return Messages.of(ledger, "seed " + seed + ", profile " + profile.name());
   }
 
   /** The canonical SHA-256 of the trace so far: equal for equal seeds, inputs and code. */

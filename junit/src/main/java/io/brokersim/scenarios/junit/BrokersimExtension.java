@@ -1,13 +1,16 @@
 package io.brokersim.scenarios.junit;
 
 import io.brokersim.core.Simulation;
+import io.brokersim.core.fault.FaultPlan;
 import io.brokersim.core.profile.BrokerProfile;
 import io.brokersim.scenarios.ScenarioContext;
 import java.lang.reflect.Method;
 import java.util.Optional;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -20,11 +23,16 @@ import org.opentest4j.TestAbortedException;
  * {@code assertNothingLostSilently()} and closes it after the test. Any failure, in the test or in that check,
  * is reported with the seed and profile and the system properties that replay it.
  *
+ * <p>A simulation first asked for in a test or a {@code @BeforeEach} method belongs to that test. One first
+ * asked for in a {@code @BeforeAll} method (or the constructor of a per-class test instance) belongs to the
+ * class: every test of the class gets it, and it is checked and closed after all of them.
+ *
  * <p>Use {@link BrokersimTest} for one seed, {@link SeedSweep} for many, or {@code @ExtendWith} on a class to
  * take seed and profile from {@code -Dbrokersim.seed} / {@code -Dbrokersim.profile} (default 0 and
  * {@code lavinmq}).
  */
-public final class BrokersimExtension implements ParameterResolver, AfterEachCallback, TestExecutionExceptionHandler {
+public final class BrokersimExtension implements ParameterResolver, AfterEachCallback, AfterAllCallback,
+    TestExecutionExceptionHandler, LifecycleMethodExecutionExceptionHandler {
 
   /** System property with the seed for tests that do not pin one. */
   public static final String SEED_PROPERTY = "brokersim.seed";
@@ -33,6 +41,9 @@ public final class BrokersimExtension implements ParameterResolver, AfterEachCal
 
   private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(
       BrokersimExtension.class);
+  /** A sweep invocation's own simulation never comes from (or goes to) the class. */
+  private static final ExtensionContext.Namespace SWEEP_NAMESPACE = ExtensionContext.Namespace.create(
+      BrokersimExtension.class, SeedSweep.class);
   private static final String RUN = "run";
   private static final String HINT_PREFIX = "[brokersim seed ";
 
@@ -50,7 +61,7 @@ public final class BrokersimExtension implements ParameterResolver, AfterEachCal
     this.fixedProfile = profile;
   }
 
-  /** The simulation of one test, and the context over it if the test asked for one. */
+  /** The simulation of one test (or class), and the context over it if the test asked for one. */
   private static final class Run {
     final Simulation sim;
     ScenarioContext ctx;
@@ -60,10 +71,14 @@ public final class BrokersimExtension implements ParameterResolver, AfterEachCal
     }
   }
 
+  private ExtensionContext.Namespace namespace() {
+    return fixedSeed == null ? NAMESPACE : SWEEP_NAMESPACE;
+  }
+
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
     // In a sweep the invocation's own instance resolves; a class-level instance must not compete with it.
-    if (fixedSeed == null && context.getRequiredTestMethod().isAnnotationPresent(SeedSweep.class)) {
+    if (fixedSeed == null && context.getTestMethod().map(m -> m.isAnnotationPresent(SeedSweep.class)).orElse(false)) {
       return false;
     }
     Class<?> type = parameter.getParameter().getType();
@@ -72,8 +87,14 @@ public final class BrokersimExtension implements ParameterResolver, AfterEachCal
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    Run run = context.getStore(NAMESPACE).getOrComputeIfAbsent(RUN, k -> new Run(Simulation.builder()
-        .seed(seed(context)).profile(profile(context)).build()), Run.class);
+    ExtensionContext.Store store = context.getStore(namespace());
+    // A class's simulation (from @BeforeAll) is found through the store's parent; else this test gets its own.
+    Run run = store.get(RUN, Run.class);
+    if (run == null) {
+      run = new Run(Simulation.builder().seed(seed(context)).profile(profile(context)).faults(faults(context))
+          .build());
+      store.put(RUN, run);
+    }
     if (parameter.getParameter().getType() == Simulation.class) {
       return run.sim;
     }
@@ -85,7 +106,17 @@ public final class BrokersimExtension implements ParameterResolver, AfterEachCal
 
   @Override
   public void afterEach(ExtensionContext context) {
-    Run run = context.getStore(NAMESPACE).remove(RUN, Run.class);
+    finish(context);
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    finish(context);
+  }
+
+  /** Checks and closes the simulation that belongs to {@code context} itself, if any. */
+  private void finish(ExtensionContext context) {
+    Run run = context.getStore(namespace()).remove(RUN, Run.class);
     if (run == null) {
       return;
     }
@@ -94,7 +125,7 @@ public final class BrokersimExtension implements ParameterResolver, AfterEachCal
         if (run.ctx != null && !run.ctx.scriptErrors().isEmpty()) {
           throw new AssertionError("scenario code threw inside a callback or timer: " + run.ctx.scriptErrors());
         }
-        run.sim.assertNothingLostSilently();
+        SilentLossCheck.run(context, run.sim::assertNothingLostSilently);
       }
     } catch (AssertionError | RuntimeException e) {
       Throwable decorated = withReplay(e, context);
@@ -113,6 +144,30 @@ public final class BrokersimExtension implements ParameterResolver, AfterEachCal
       throw failure;
     }
     throw withReplay(failure, context);
+  }
+
+  @Override
+  public void handleBeforeAllMethodExecutionException(ExtensionContext context, Throwable failure)
+      throws Throwable {
+    handleTestExecutionException(context, failure);
+  }
+
+  @Override
+  public void handleBeforeEachMethodExecutionException(ExtensionContext context, Throwable failure)
+      throws Throwable {
+    handleTestExecutionException(context, failure);
+  }
+
+  @Override
+  public void handleAfterEachMethodExecutionException(ExtensionContext context, Throwable failure)
+      throws Throwable {
+    handleTestExecutionException(context, failure);
+  }
+
+  @Override
+  public void handleAfterAllMethodExecutionException(ExtensionContext context, Throwable failure)
+      throws Throwable {
+    handleTestExecutionException(context, failure);
   }
 
   /** The seed of this test: the sweep's, the annotation's, the system property's, or 0. */
@@ -145,13 +200,28 @@ public final class BrokersimExtension implements ParameterResolver, AfterEachCal
     return profileNamed(name);
   }
 
+  /** The faults of this test: its {@link SeedSweep}'s, else its (or its class's) {@link BrokersimTest}'s. */
+  private static FaultPlan faults(ExtensionContext context) {
+    Optional<SeedSweep> sweep = context.getTestMethod().map(m -> m.getAnnotation(SeedSweep.class))
+        .filter(s -> !s.faults().isBlank() || !s.faultPlan().isBlank());
+    if (sweep.isPresent()) {
+      return FaultSources.plan(sweep.get().faults(), sweep.get().faultPlan(), context.getRequiredTestClass(),
+          "@SeedSweep");
+    }
+    Optional<BrokersimTest> a = annotation(context);
+    if (a.isEmpty()) {
+      return FaultPlan.NONE;
+    }
+    return FaultSources.plan(a.get().faults(), a.get().faultPlan(), context.getRequiredTestClass(), "@BrokersimTest");
+  }
+
   static BrokerProfile profileNamed(String name) {
     return BrokerProfile.byName(name).orElseThrow(() -> new ParameterResolutionException(
         "unknown brokersim profile '" + name + "'; expected lavinmq, rabbitmq-3 or rabbitmq-4"));
   }
 
   private static Optional<BrokersimTest> annotation(ExtensionContext context) {
-    return context.getTestMethod().map(m -> m.getAnnotation(BrokersimTest.class));
+    return Declared.find(context, BrokersimTest.class).map(Declared::annotation);
   }
 
   /** {@code failure} with the seed, profile and replay properties in front of its message, same stack trace. */
@@ -189,7 +259,8 @@ public final class BrokersimExtension implements ParameterResolver, AfterEachCal
       return "[brokersim: " + e.getMessage() + "]";
     }
     Method m = context.getTestMethod().orElse(null);
-    String test = m == null ? "" : " -Dtest=" + m.getDeclaringClass().getSimpleName() + "#" + m.getName();
+    String test = m != null ? " -Dtest=" + m.getDeclaringClass().getSimpleName() + "#" + m.getName()
+        : context.getTestClass().map(c -> " -Dtest=" + c.getSimpleName()).orElse("");
     return HINT_PREFIX + seed + ", profile " + profile + "; replay:" + test + " -D" + SEED_PROPERTY + "="
         + seed + " -D" + PROFILE_PROPERTY + "=" + profile + "]";
   }

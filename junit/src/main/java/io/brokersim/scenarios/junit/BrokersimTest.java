@@ -18,11 +18,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * void replyIsLost(ScenarioContext ctx) { ... }
  * }</pre>
  *
+ * <p>On a method it makes the method a test. On a class it sets seed, profile and faults for every test of the
+ * class (mark them {@code @Test}; a method's own {@code @BrokersimTest} wins). A {@code @BeforeEach} method gets
+ * the simulation of the test it runs before. A {@code @BeforeAll} method that asks for one gets the class's
+ * simulation, which every test of the class then shares and which is checked and closed after all of them.
+ *
  * <p>An unset seed or profile comes from {@code -Dbrokersim.seed} / {@code -Dbrokersim.profile}, else 0 and
  * {@code lavinmq}; a seed or profile written in the annotation always wins.
  */
 @Documented
-@Target(ElementType.METHOD)
+@Target({ElementType.METHOD, ElementType.TYPE})
 @Retention(RetentionPolicy.RUNTIME)
 @Test
 @ExtendWith(BrokersimExtension.class)
@@ -36,4 +41,10 @@ public @interface BrokersimTest {
 
   /** The broker profile: {@code lavinmq}, {@code rabbitmq-3} or {@code rabbitmq-4}. */
   String profile() default "";
+
+  /** A fault file, as for {@link BrokersimServer#faults()}. */
+  String faults() default "";
+
+  /** A static method or field that supplies a {@code FaultPlan}, as for {@link BrokersimServer#faultPlan()}. */
+  String faultPlan() default "";
 }

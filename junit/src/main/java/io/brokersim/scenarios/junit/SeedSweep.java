@@ -17,7 +17,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * void everyCallAnswered(ScenarioContext ctx) { ... }
  * }</pre>
  *
- * <p>{@code -Dbrokersim.seed=N} replaces the range with seed N (to replay one failing invocation), and
+ * <p>Faults come from the sweep's own {@code faults} / {@code faultPlan}, else from a {@link BrokersimTest} on the
+ * class. {@code -Dbrokersim.seed=N} replaces the range with seed N (to replay one failing invocation), and
  * {@code -Dbrokersim.profile=P} replaces the profiles with P. Do not combine with {@link BrokersimTest} on one
  * method.
  */
@@ -36,4 +37,10 @@ public @interface SeedSweep {
 
   /** Profiles to run each seed under. */
   String[] profiles() default {"lavinmq"};
+
+  /** A fault file for every invocation, as for {@link BrokersimServer#faults()}. */
+  String faults() default "";
+
+  /** A static method or field with a {@code FaultPlan} for every invocation, as for {@link BrokersimServer#faultPlan()}. */
+  String faultPlan() default "";
 }

@@ -28,6 +28,7 @@ class BrokersimExtensionTest {
     seedProperty = System.clearProperty(BrokersimExtension.SEED_PROPERTY);
     profileProperty = System.clearProperty(BrokersimExtension.PROFILE_PROPERTY);
     ExtensionFixtures.SEEN.clear();
+    ServerFixtures.SEEN.clear();
   }
 
   @AfterEach
@@ -44,7 +45,8 @@ class BrokersimExtensionTest {
     }
   }
 
-  private static TestExecutionSummary run(Class<?> fixture) {
+  /** Runs the tests of {@code fixture} through the JUnit launcher. */
+  static TestExecutionSummary run(Class<?> fixture) {
     Launcher launcher = LauncherFactory.create();
     SummaryGeneratingListener listener = new SummaryGeneratingListener();
     launcher.execute(org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.request()
@@ -52,7 +54,7 @@ class BrokersimExtensionTest {
     return listener.getSummary();
   }
 
-  private static Throwable onlyFailure(TestExecutionSummary s) {
+  static Throwable onlyFailure(TestExecutionSummary s) {
     assertEquals(1, s.getTotalFailureCount(), () -> s.getFailures().toString());
     return s.getFailures().get(0).getException();
   }
@@ -119,5 +121,36 @@ class BrokersimExtensionTest {
     assertEquals(0, s.getTotalFailureCount(), () -> s.getFailures().toString());
     assertTrue(ExtensionFixtures.SEEN.contains("17/rabbitmq-3"), ExtensionFixtures.SEEN.toString());
     assertTrue(ExtensionFixtures.SEEN.contains("sweep 17"), ExtensionFixtures.SEEN.toString());
+  }
+
+  @Test
+  void beforeAll_getsTheClassSimulation_sharedByEveryTest() {
+    TestExecutionSummary s = run(ServerFixtures.ClassSimulation.class);
+
+    assertEquals(2, s.getTestsSucceededCount(), () -> s.getFailures().toString());
+    assertEquals(3, ServerFixtures.SEEN.size());
+    assertTrue(ServerFixtures.SEEN.stream().allMatch(o -> o == ServerFixtures.SEEN.get(0)), "one simulation");
+  }
+
+  @Test
+  void onTheClass_setsSeedProfileAndFaults_beforeEachSharesTheTestsSimulation_methodAnnotationWins() {
+    TestExecutionSummary s = run(ServerFixtures.ClassSettings.class);
+
+    assertEquals(2, s.getTestsSucceededCount(), () -> s.getFailures().toString());
+    List<Object> seen = ServerFixtures.SEEN;
+    assertTrue(seen.contains("12/rabbitmq-3/drop-jobs"), seen.toString());
+    assertTrue(seen.contains("13/lavinmq/0"), seen.toString());
+    int inherits = seen.indexOf("12/rabbitmq-3/drop-jobs");
+    assertTrue(seen.get(inherits - 1) == seen.get(inherits - 2), "@BeforeEach and the test share a simulation");
+  }
+
+  @Test
+  void lostMessage_failsWithTheSeed_unlessAllowedWithAReason() {
+    TestExecutionSummary s = run(ServerFixtures.SimulationLosesAMessage.class);
+
+    Throwable e = onlyFailure(s);
+    assertTrue(e.getMessage().startsWith("[brokersim seed 5, profile lavinmq;"), e.getMessage());
+    assertTrue(e.getMessage().contains("conn-9/ch-1#1"), e.getMessage());
+    assertEquals(1, s.getTestsSucceededCount(), "the @AllowSilentLoss test passes");
   }
 }

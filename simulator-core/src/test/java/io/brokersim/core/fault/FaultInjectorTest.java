@@ -3,6 +3,7 @@ package io.brokersim.core.fault;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.brokersim.core.runtime.Entropy;
@@ -172,5 +173,116 @@ class FaultInjectorTest {
     assertArrayEquals(new int[] {1}, injector.firedCounts());
     assertTrue(injector.watches(Boundary.DELIVERED));
     assertFalse(injector.watches(Boundary.ROUTED));
+  }
+
+  // ------------------------------------------------------------------------------------- runtime changes
+
+  private static FaultRule dropOn(String name, String queue, Trigger when) {
+    return new FaultRule(name, Boundary.DELIVERED, Match.builder().queue(queue).build(), FaultActions.drop(), when);
+  }
+
+  @Test
+  void arm_effectiveForTheNextEvent_andCountsFromArming() {
+    FaultInjector injector = new FaultInjector(List.of(), new Entropy(1));
+    assertFalse(injector.watches(Boundary.DELIVERED));
+    assertTrue(injector.decide(delivery("rpc_queue", 0)).isEmpty());
+
+    FaultInjector.Armed armed = injector.arm(dropOn("late", "rpc_queue", Trigger.nth(2)));
+
+    assertTrue(injector.watches(Boundary.DELIVERED));
+    assertEquals(List.of(2), firings(injector, 3), "the match before arming does not count");
+    assertEquals(1, armed.firedCount());
+    assertEquals(List.of("late"), injector.rules().stream().map(FaultRule::name).toList());
+  }
+
+  @Test
+  void disarm_handle_stopsTheRuleAndClearsTheBoundary() {
+    FaultInjector injector = new FaultInjector(List.of(), new Entropy(1));
+    FaultInjector.Armed armed = injector.arm(dropOn("r", "rpc_queue", Trigger.ALWAYS));
+    assertEquals(List.of(1, 2), firings(injector, 2));
+
+    assertTrue(armed.disarm());
+
+    assertFalse(armed.isArmed());
+    assertFalse(armed.disarm(), "disarming twice is a no-op");
+    assertFalse(injector.watches(Boundary.DELIVERED));
+    assertEquals(List.of(), firings(injector, 3));
+    assertEquals(2, armed.firedCount(), "the handle keeps its count");
+  }
+
+  @Test
+  void arm_nameInUse_isRefusedNamingIt() {
+    FaultInjector injector = injector("", 1);
+
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> injector.arm(dropOn("r", "other", Trigger.ALWAYS)));
+
+    assertTrue(e.getMessage().contains("'r' is already armed"), e.getMessage());
+  }
+
+  @Test
+  void replace_keepsThePlaceAndStartsCountingAgain_oldHandleIsStale() {
+    FaultPlan two = FaultFile.parse("""
+        faults.rules = [
+          { name = "a", at = delivered, action { type = delay, delay = 1ms } }
+          { name = "r", at = delivered, match { queue = rpc_queue }, action { type = drop }, when { nth = 2 } }
+        ]
+        """, "test.conf");
+    FaultInjector injector = new FaultInjector(two.rules(), new Entropy(1));
+    FaultInjector.Armed old = injector.armed("r").orElseThrow();
+    assertEquals(List.of(2), ruleFirings(injector, "r", 3));
+
+    FaultInjector.Armed replaced = injector.replace(dropOn("r", "rpc_queue", Trigger.nth(1)));
+
+    assertEquals(List.of("a", "r"), injector.rules().stream().map(FaultRule::name).toList());
+    assertEquals(List.of(1), ruleFirings(injector, "r", 3));
+    assertFalse(old.isArmed());
+    assertFalse(old.disarm(), "the old handle does not disarm the replacement");
+    assertTrue(replaced.isArmed());
+  }
+
+  @Test
+  void replace_unknownName_isRefusedListingTheArmedRules() {
+    FaultInjector injector = injector("", 1);
+
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> injector.replace(dropOn("nope", "q", Trigger.ALWAYS)));
+
+    assertTrue(e.getMessage().contains("'nope'") && e.getMessage().contains("[r]"), e.getMessage());
+  }
+
+  @Test
+  void disarm_byName_ruleOfThePlan() {
+    FaultInjector injector = injector("", 1);
+
+    assertTrue(injector.disarm("r"));
+
+    assertFalse(injector.disarm("r"));
+    assertTrue(injector.decide(delivery("rpc_queue", 0)).isEmpty());
+  }
+
+  @Test
+  void arm_probability_sameStreamAsTheSameRuleInAPlan() {
+    FaultInjector planned = injector("probability = 0.3", 42);
+    FaultInjector armedLater = new FaultInjector(List.of(), new Entropy(42));
+    armedLater.arm(plan("probability = 0.3").rules().get(0));
+
+    assertArrayEquals(decisions(planned, 300), decisions(armedLater, 300));
+  }
+
+  @Test
+  void arm_onNone_isRefused() {
+    assertThrows(IllegalStateException.class, () -> FaultInjector.NONE.arm(dropOn("r", "q", Trigger.ALWAYS)));
+  }
+
+  /** The 1-based numbers of the matching deliveries on which the rule {@code name} fired. */
+  private static List<Integer> ruleFirings(FaultInjector injector, String name, int n) {
+    List<Integer> out = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      if (injector.decide(delivery("rpc_queue", 0)).stream().anyMatch(f -> f.rule().name().equals(name))) {
+        out.add(i);
+      }
+    }
+    return out;
   }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README's in-process example, with its imports, compiled and run in a user's project; the README shows the
- * lines between the markers (ReadmeSnippetsTest checks that it does).
+ * lines between the markers (DocsSnippetsTest checks that it does).
  */
 class ReadmeExampleTest {
 

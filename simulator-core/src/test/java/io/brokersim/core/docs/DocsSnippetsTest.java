@@ -11,47 +11,51 @@ import java.util.Collections;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The README's Java snippets come from compiled tests: each one follows a link to its source file, and every
- * paragraph of the snippet (lines between blank lines) stands in that file as consecutive lines, indentation
- * aside. A snippet edited in the README alone, or a test changed without its snippet, fails here.
+ * The Java snippets of the README and the testing guide come from compiled tests: each one follows a link to its
+ * source file (relative to the Markdown file), and every paragraph of the snippet (lines between blank lines)
+ * stands in that file as consecutive lines, indentation aside. A snippet edited in the docs alone, or a test
+ * changed without its snippet, fails here.
  */
-class ReadmeSnippetsTest {
+class DocsSnippetsTest {
 
   private static final Pattern JAVA_LINK = Pattern.compile("\\]\\(([^)\\s]+\\.java)\\)");
 
-  @Test
-  void readme_everyJavaSnippet_standsInTheTestItLinksTo() throws IOException {
+  @ParameterizedTest
+  @CsvSource({"README.md, 2", "docs/testing.md, 6"})
+  void markdown_everyJavaSnippet_standsInTheTestItLinksTo(String markdown, int atLeast) throws IOException {
     Path root = Path.of("").toAbsolutePath().getParent();
-    List<String> readme = Files.readAllLines(root.resolve("README.md"));
+    Path doc = root.resolve(markdown);
+    List<String> lines = Files.readAllLines(doc);
     int checked = 0;
     String source = null;
-    for (int i = 0; i < readme.size(); i++) {
-      Matcher link = JAVA_LINK.matcher(readme.get(i));
+    for (int i = 0; i < lines.size(); i++) {
+      Matcher link = JAVA_LINK.matcher(lines.get(i));
       while (link.find()) {
         source = link.group(1);
       }
-      if (!readme.get(i).equals("```java")) {
+      if (!lines.get(i).equals("```java")) {
         continue;
       }
       List<String> snippet = new ArrayList<>();
-      for (i++; !readme.get(i).equals("```"); i++) {
-        snippet.add(readme.get(i));
+      for (i++; !lines.get(i).equals("```"); i++) {
+        snippet.add(lines.get(i));
       }
-      assertTrue(source != null, "a java snippet at README.md line " + i + " follows no link to its source");
-      Path file = root.resolve(source);
-      assertTrue(Files.isRegularFile(file), "README.md links to " + source + ", which does not exist");
+      assertTrue(source != null, "a java snippet at " + markdown + " line " + i + " follows no link to its source");
+      Path file = doc.getParent().resolve(source).normalize();
+      assertTrue(Files.isRegularFile(file), markdown + " links to " + source + ", which does not exist");
       List<String> code = trimmed(Files.readAllLines(file));
       for (List<String> paragraph : paragraphs(snippet)) {
         assertTrue(Collections.indexOfSubList(code, paragraph) >= 0,
-            "README.md line " + i + ": these lines are not in " + source + ":\n" + String.join("\n", paragraph));
+            markdown + " line " + i + ": these lines are not in " + source + ":\n" + String.join("\n", paragraph));
       }
       checked++;
       source = null;
     }
-    assertTrue(checked >= 2, "java snippets checked in README.md: " + checked);
+    assertTrue(checked >= atLeast, "java snippets checked in " + markdown + ": " + checked);
   }
 
   private static List<List<String>> paragraphs(List<String> snippet) {
