@@ -79,7 +79,7 @@ public abstract class BrokerBuilder<B extends BrokerBuilder<B>> {
     traceReady.accept(trace);
     FaultInjector injector = new FaultInjector(faults.rules(), rt.entropy().fork("faults"));
     faultsReady.accept(injector);
-    return VhostActor.create(new BrokerContext(profile, vhost, trace, rt::nowNanos, rt.entropy().fork("broker"),
-        injector));
+    return VhostActor.create(new BrokerContext(profile, vhost, trace, rt::nowNanos, rt::epochMillis,
+        rt.entropy().fork("broker"), injector));
   }
 }

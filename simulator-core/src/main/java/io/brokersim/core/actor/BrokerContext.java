@@ -8,12 +8,13 @@ import java.util.function.LongSupplier;
 
 /**
  * What every broker actor of one virtual host shares: the profile, the vhost name, the trace, the
- * clock (virtual nanoseconds under the deterministic runtime) and the run's seeded randomness.
- * Each actor forks its own random stream from {@code random} by a stable purpose name; {@code faults}
- * decides which fault rules fire at each boundary.
+ * clock (virtual nanoseconds under the deterministic runtime), the wall clock in epoch milliseconds
+ * (for stamps on messages; fixed base plus virtual time under the deterministic runtime) and the run's
+ * seeded randomness. Each actor forks its own random stream from {@code random} by a stable purpose name;
+ * {@code faults} decides which fault rules fire at each boundary.
  */
 public record BrokerContext(BrokerProfile profile, String vhost, Trace trace, LongSupplier clock,
-    RandomSource random, FaultInjector faults) {
+    LongSupplier wallClock, RandomSource random, FaultInjector faults) {
 
   public BrokerContext {
     faults = faults == null ? FaultInjector.NONE : faults;
@@ -21,5 +22,10 @@ public record BrokerContext(BrokerProfile profile, String vhost, Trace trace, Lo
 
   public long now() {
     return clock.getAsLong();
+  }
+
+  /** Seconds since the Unix epoch, as brokers write timestamps ({@code x-death.time}). */
+  public long epochSeconds() {
+    return wallClock.getAsLong() / 1000L;
   }
 }

@@ -43,6 +43,8 @@ final class Deliveries {
   private final ChannelCredit credit = new ChannelCredit();
   private Integer prefetch;
   private boolean slowedDown;
+  /** Which queue hears first the next time shared credit frees up. */
+  private int creditTurn;
   /** Reply consumer tag → its reply name; the last entry is the current one (LavinMQ may hold several). */
   private final Map<String, String> replyConsumers = new LinkedHashMap<>();
   private String replyTag;
@@ -358,13 +360,13 @@ final class Deliveries {
             kind == QueueActor.SettleKind.REQUEUE, methodName));
       }
     }
-    // Give shared credit back before the queues hear of the settle, so none waits for credit in vain.
-    boolean wasFull = consumerDeliveries > 0 && credit.release(consumerDeliveries);
+    // Give shared credit back before the queues hear of the settle, so none waits for credit in vain, and
+    // wake the parked queues in turn before the settles go out: the settled queue must not be first every time.
+    if (consumerDeliveries > 0 && credit.release(consumerDeliveries)) {
+      redispatch(settled.get(settled.size() - 1).target().queue());
+    }
     for (Map.Entry<ActorRef<QueueActor.Command>, List<Long>> e : byQueue.entrySet()) {
       e.getKey().tell(new QueueActor.Settle(channel.id(), toArray(e.getValue()), kind, methodName));
-    }
-    if (wasFull) {
-      redispatch();
     }
   }
 
@@ -388,10 +390,21 @@ final class Deliveries {
     return f.dropRule() != null ? Duration.ofNanos(-1) : f.delay();
   }
 
-  /** Lets every queue with a consumer of this channel try again (credit became available). */
-  private void redispatch() {
-    for (ActorRef<QueueActor.Command> ref : consumerQueues()) {
-      ref.tell(new QueueActor.SetBlocked(channel.id(), slowedDown));
+  /**
+   * Tells every queue with a consumer of this channel that shared credit has room, in turn: after a settle,
+   * starting with the queue after the one just served (it goes last); otherwise one queue further each time.
+   * Freed credit so goes round the queues instead of to the first every time (RabbitMQ's limiter wakes its
+   * blocked queues in a varying order).
+   */
+  private void redispatch(ActorRef<QueueActor.Command> justServed) {
+    List<ActorRef<QueueActor.Command>> queues = new ArrayList<>(consumerQueues());
+    if (queues.isEmpty()) {
+      return;
+    }
+    int served = justServed == null ? -1 : queues.indexOf(justServed);
+    int start = served >= 0 ? served + 1 : creditTurn++;
+    for (int i = 0; i < queues.size(); i++) {
+      queues.get(Math.floorMod(start + i, queues.size())).tell(new QueueActor.CreditAvailable(channel.id()));
     }
   }
 
@@ -414,7 +427,7 @@ final class Deliveries {
       boolean wasFull = !credit.available();
       credit.setLimit(q.prefetchCount());
       if (wasFull && credit.available()) {
-        redispatch();
+        redispatch(null);
       }
       channel.send(new Outbound.BasicQosOk());
       return;
@@ -467,7 +480,7 @@ final class Deliveries {
             "basic.recover"));
       }
       if (wasFull) {
-        redispatch();
+        redispatch(null);
       }
     } else {
       // LavinMQ: redeliver to the original consumer with redelivered=true and a new delivery tag.

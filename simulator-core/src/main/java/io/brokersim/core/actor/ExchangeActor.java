@@ -106,24 +106,19 @@ public final class ExchangeActor extends AbstractBehavior<ExchangeActor.Command>
     } else if (m instanceof ClientMethod.QueueBind b) {
       AmqpError e = TopologyRules.queueBind(profile, broker.vhost(), s, r.info().connectionId(), b.queue(), name,
           b.arguments());
-      Binding<Destination> binding = new Binding<>(Destination.queue(b.queue()), b.routingKey(), b.arguments());
-      bind(r, e, binding, true, b.noWait() ? null : new Outbound.QueueBindOk());
+      bind(r, e, queueBinding(b.queue(), b.routingKey(), b.arguments()), true,
+          b.noWait() ? null : new Outbound.QueueBindOk());
     } else if (m instanceof ClientMethod.QueueUnbind u) {
-      TopologyRules.Unbind d = TopologyRules.queueUnbind(profile, broker.vhost(), s, r.info().connectionId(),
-          u.queue(), name);
-      Binding<Destination> binding = new Binding<>(Destination.queue(u.queue()), u.routingKey(), u.arguments());
-      if (d.action() == TopologyRules.UnbindAction.OK_NOTHING_TO_DO) {
-        VhostActor.reply(r, new Outbound.QueueUnbindOk());
-      } else {
-        bind(r, d.error(), binding, false, new Outbound.QueueUnbindOk());
-      }
+      Binding<Destination> binding = queueBinding(u.queue(), u.routingKey(), u.arguments());
+      unbind(r, TopologyRules.queueUnbind(profile, broker.vhost(), s, r.info().connectionId(), u.queue(), name,
+          binding), binding, new Outbound.QueueUnbindOk());
     } else if (m instanceof ClientMethod.ExchangeBind b) {
-      AmqpError e = TopologyRules.exchangeBind(profile, broker.vhost(), s, b.destination(), name, true);
+      AmqpError e = TopologyRules.exchangeBind(profile, broker.vhost(), s, b.destination(), name);
       bind(r, e, new Binding<>(Destination.exchange(b.destination()), b.routingKey(), b.arguments()), true,
           b.noWait() ? null : new Outbound.ExchangeBindOk());
     } else if (m instanceof ClientMethod.ExchangeUnbind u) {
-      AmqpError e = TopologyRules.exchangeBind(profile, broker.vhost(), s, u.destination(), name, false);
-      bind(r, e, new Binding<>(Destination.exchange(u.destination()), u.routingKey(), u.arguments()), false,
+      unbind(r, TopologyRules.exchangeUnbind(profile, s, u.destination(), name),
+          new Binding<>(Destination.exchange(u.destination()), u.routingKey(), u.arguments()),
           u.noWait() ? null : new Outbound.ExchangeUnbindOk());
     } else {
       VhostActor.fail(r, AmqpError.of(ReplyCode.INTERNAL_ERROR, MethodRef.NONE,
@@ -184,6 +179,19 @@ public final class ExchangeActor extends AbstractBehavior<ExchangeActor.Command>
           : new TraceEvent.Unbound(name, d.name(), d.kind(), binding.routingKey()));
     }
     VhostActor.reply(r, ok);
+  }
+
+  /** The binding of a queue, as {@code queue.bind} and {@code queue.unbind} name it. */
+  static Binding<Destination> queueBinding(String queue, String routingKey, java.util.Map<String, Object> args) {
+    return new Binding<>(Destination.queue(queue), routingKey, args);
+  }
+
+  private void unbind(VhostActor.ChannelRequest r, TopologyRules.Unbind d, Binding<Destination> binding, Outbound ok) {
+    switch (d.action()) {
+      case REFUSE -> VhostActor.fail(r, d.error());
+      case OK_NOTHING_TO_DO -> VhostActor.reply(r, ok);
+      case REMOVE -> bind(r, null, binding, false, ok);
+    }
   }
 
   /** A change that leaves the snapshot alone once this exchange has been deleted from it. */

@@ -163,7 +163,7 @@ final class Publisher {
         : firstOf(expirationError, replyError, userIdError);
     // Sender-selected distribution (§3.8): CC and BCC add routing keys; BCC is not delivered.
     Map<String, Object> headers = props.headers();
-    String badHeader = Message.routingHeaderError(headers);
+    String badHeader = Message.routingHeaderError(headers, profile.routingHeaderArraysMustHoldStrings());
     if (precheck == null && badHeader != null) {
       precheck = profile.invalidRoutingHeader(badHeader, headers.get(badHeader));
     }

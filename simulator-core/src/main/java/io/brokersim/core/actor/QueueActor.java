@@ -76,6 +76,12 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
   /** A channel's client cannot keep up (or caught up again): stop or resume deliveries to its consumers. */
   public record SetBlocked(String channelId, boolean blocked) implements Command {}
 
+  /**
+   * The channel's shared (global) prefetch credit has room again: its consumers here that found it full
+   * may try once more. Channels send this to their queues in turn, so freed credit goes round the queues.
+   */
+  public record CreditAvailable(String channelId) implements Command {}
+
   /** LavinMQ: {@code basic.qos} changes the prefetch of a channel's existing consumers. */
   public record SetPrefetch(String channelId, int prefetch) implements Command {}
 
@@ -150,6 +156,11 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
         .onMessage(ChannelGone.class, this::onChannelGone)
         .onMessage(SetPrefetch.class, this::onSetPrefetch)
         .onMessage(SetBlocked.class, this::onSetBlocked)
+        .onMessage(CreditAvailable.class, m -> {
+          state.creditAvailable(m.channelId());
+          dispatch();
+          return this;
+        })
         .onMessage(DeleteInternal.class, m -> deleteNow(m.reason()))
         .onMessage(ReportLive.class, this::onReportLive)
         .onMessageEquals(ExpiryTick.INSTANCE, this::onExpiryTick)
@@ -193,7 +204,7 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     }
     String newId = m.msgId() + "~" + getContext().getSelf().path().name() + "." + (++deadLettered);
     Message dead = DeadLettering.deadLetter(broker.profile(), m, newId, name(), reason, limits.deadLetterExchange(),
-        limits.deadLetterRoutingKey(), broker.now() / 1_000_000_000L);
+        limits.deadLetterRoutingKey(), broker.epochSeconds());
     broker.trace().record(new TraceEvent.DeadLettered(m.msgId(), name(), reason.wire(), newId,
         limits.deadLetterExchange()));
     Router.deadLetter(vhost, dead);
@@ -224,11 +235,19 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
       m.confirmTo().tell(new ChannelActor.EnqueueResult(m.seq(), true));
     }
     dispatch(now); // one clock reading per decision: a message with TTL 0 meets a ready consumer
-    // Default overflow is drop-head: the oldest ready messages make room (dead-lettered as maxlen).
-    while (limits.overLimit(state.readyCount(), state.readyBytes())) {
+    enforceLength();
+    return this;
+  }
+
+  /**
+   * Default overflow is drop-head: the oldest ready messages make room (dead-lettered as maxlen). It applies
+   * after a requeue too, which counts toward the limit (RabbitMQ's maybe_drop_head); reject-publish queues
+   * only refuse new messages.
+   */
+  private void enforceLength() {
+    while (!limits.rejectPublish() && limits.overLimit(state.readyCount(), state.readyBytes())) {
       retire(state.dropHead(), DeadLettering.Reason.MAXLEN, "x-max-length reached (drop-head)");
     }
-    return this;
   }
 
   /** Fault rules at enqueued. Returns true if they took the message (dropped or delayed). */
@@ -257,12 +276,14 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
   }
 
   private Behavior<Command> onSettle(Settle m) {
+    boolean requeued = false;
     for (long id : m.deliveryIds()) {
       switch (m.kind()) {
         case ACK -> state.ack(id);
         case REQUEUE -> {
           QueuedMessage e = state.requeue(id);
           if (e != null) {
+            requeued = true;
             broker.trace().record(new TraceEvent.Requeued(e.message().msgId(), name(), m.reason()));
           }
         }
@@ -273,6 +294,9 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
           }
         }
       }
+    }
+    if (requeued) {
+      enforceLength();
     }
     dispatch();
     return this;
@@ -414,6 +438,7 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     for (QueuedMessage e : state.requeueChannel(m.channelId())) {
       broker.trace().record(new TraceEvent.Requeued(e.message().msgId(), name(), m.reason()));
     }
+    enforceLength();
     List<QueueConsumer<ActorRef<ChannelActor.Command>>> gone = state.removeConsumersOf(m.channelId());
     for (QueueConsumer<ActorRef<ChannelActor.Command>> c : gone) {
       broker.trace().record(new TraceEvent.ConsumerCancelled(name(), m.channelId(), c.tag(), m.reason()));

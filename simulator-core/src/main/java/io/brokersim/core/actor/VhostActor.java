@@ -187,7 +187,7 @@ public final class VhostActor extends AbstractBehavior<VhostActor.Command> {
         getContext().spawn(ExchangeActor.create(vhost, spec.name()), "exchange-" + (++exchangeActors));
     ExchangeHandle handle = new ExchangeHandle(ref);
     topology.add(s -> s.withExchange(new RoutingSnapshot.ExchangeNode<>(spec, BindingTable.create(spec.type()),
-        handle)));
+        handle, profile.alternateExchange(spec))));
   }
 
   private Behavior<Command> onQueueRemoved(QueueRemoved m) {
@@ -249,29 +249,32 @@ public final class VhostActor extends AbstractBehavior<VhostActor.Command> {
       toExchange(r, b.exchange(), () -> TopologyRules.queueBind(profile, broker.vhost(), snapshot(),
           r.info().connectionId(), b.queue(), b.exchange(), b.arguments()));
     } else if (m instanceof ClientMethod.QueueUnbind u) {
-      toExchange(r, u.exchange(), () -> {
-        TopologyRules.Unbind d = TopologyRules.queueUnbind(profile, broker.vhost(), snapshot(),
-            r.info().connectionId(), u.queue(), u.exchange());
-        if (d.action() == TopologyRules.UnbindAction.OK_NOTHING_TO_DO) {
-          reply(r, new Outbound.QueueUnbindOk());
-          return null;
-        }
-        return d.error();
-      });
+      toExchange(r, u.exchange(), () -> unbindAnswer(r, TopologyRules.queueUnbind(profile, broker.vhost(), snapshot(),
+          r.info().connectionId(), u.queue(), u.exchange(), ExchangeActor.queueBinding(u.queue(), u.routingKey(),
+              u.arguments())), new Outbound.QueueUnbindOk()));
     } else if (m instanceof ClientMethod.ExchangeDeclare d) {
       exchangeDeclare(r, d);
     } else if (m instanceof ClientMethod.ExchangeDelete d) {
       exchangeDelete(r, d);
     } else if (m instanceof ClientMethod.ExchangeBind b) {
       toExchange(r, b.source(), () -> TopologyRules.exchangeBind(profile, broker.vhost(), snapshot(), b.destination(),
-          b.source(), true));
+          b.source()));
     } else if (m instanceof ClientMethod.ExchangeUnbind u) {
-      toExchange(r, u.source(), () -> TopologyRules.exchangeBind(profile, broker.vhost(), snapshot(),
-          u.destination(), u.source(), false));
+      toExchange(r, u.source(), () -> unbindAnswer(r, TopologyRules.exchangeUnbind(profile, snapshot(), u.destination(),
+          u.source()), u.noWait() ? null : new Outbound.ExchangeUnbindOk()));
     } else {
       fail(r, AmqpError.of(ReplyCode.INTERNAL_ERROR, MethodRef.NONE, "unexpected request " + m.getClass().getSimpleName()));
     }
     return this;
+  }
+
+  /** Answers an unbind that has nothing to remove; returns the error to send instead, or null. */
+  private static AmqpError unbindAnswer(ChannelRequest r, TopologyRules.Unbind d, Outbound ok) {
+    if (d.action() == TopologyRules.UnbindAction.REFUSE) {
+      return d.error();
+    }
+    reply(r, ok);
+    return null;
   }
 
   static void reply(ChannelRequest r, Outbound ok) {

@@ -14,7 +14,13 @@ public record ExchangeSpec(String name, ExchangeType type, boolean durable, bool
     arguments = arguments == null ? Map.of() : arguments;
   }
 
-  /** The alternate exchange's name, or null (the argument was validated as a long string on declare). */
+  /** LavinMQ's other name for {@link #ALTERNATE_EXCHANGE}. */
+  public static final String X_ALTERNATE_EXCHANGE = "x-alternate-exchange";
+
+  /**
+   * The alternate exchange's name as RabbitMQ reads it: {@code alternate-exchange}, a long string (other types
+   * are refused on declare), or null.
+   */
   public String alternateExchange() {
     return arguments.get(ALTERNATE_EXCHANGE) instanceof String s ? s : null;
   }
@@ -37,8 +43,7 @@ public record ExchangeSpec(String name, ExchangeType type, boolean durable, bool
     Object mine = arguments.get(ALTERNATE_EXCHANGE);
     Object theirs = newArguments == null ? null : newArguments.get(ALTERNATE_EXCHANGE);
     if (!QueueSpec.sameValue(mine, theirs)) {
-      return Optional.of(new QueueSpec.Difference(ALTERNATE_EXCHANGE, QueueSpec.describe(theirs),
-          QueueSpec.describe(mine)));
+      return Optional.of(QueueSpec.Difference.ofArgument(ALTERNATE_EXCHANGE, theirs, mine));
     }
     return Optional.empty();
   }

@@ -95,13 +95,22 @@ public record Message(String msgId, String exchange, String routingKey, BasicPro
     return out;
   }
 
-  /** The first of {@code CC}, {@code BCC} that is present but not an array, or null when both are fine. */
-  public static String routingHeaderError(Map<String, Object> headers) {
+  /**
+   * The first of {@code CC}, {@code BCC} that is present but not an array (with {@code stringsOnly}: or holds
+   * anything but strings), or null when both are fine.
+   */
+  public static String routingHeaderError(Map<String, Object> headers, boolean stringsOnly) {
     if (headers == null) {
       return null;
     }
     for (String h : List.of(CC, BCC)) {
-      if (headers.containsKey(h) && !(headers.get(h) instanceof List)) {
+      if (!headers.containsKey(h)) {
+        continue;
+      }
+      if (!(headers.get(h) instanceof List<?> list)) {
+        return h;
+      }
+      if (stringsOnly && list.stream().anyMatch(o -> !(o instanceof String))) {
         return h;
       }
     }

@@ -16,6 +16,8 @@ public final class QueueConsumer<H> {
   private final ChannelCredit credit;
   private final boolean creditBlocksNoAck;
   private final int priority;
+  /** The channel's shared credit was full when this consumer last tried; it waits to be told it has room. */
+  private boolean waitingForCredit;
 
   public QueueConsumer(H handle, String channelId, String tag, boolean noAck, boolean exclusive, int prefetch) {
     this(handle, channelId, tag, noAck, exclusive, prefetch, null);
@@ -89,7 +91,7 @@ public final class QueueConsumer<H> {
 
   /** True if this consumer may receive one more message now (shared credit is only checked, not taken). */
   public boolean hasCapacity() {
-    if (blocked) {
+    if (blocked || waitingForCredit) {
       return false;
     }
     if (noAck) {
@@ -103,13 +105,23 @@ public final class QueueConsumer<H> {
    * shared credit in the same step as its check. False (nothing taken) when the consumer is full.
    */
   boolean tryTake() {
-    if (!hasCapacity()) {
+    if (blocked || waitingForCredit) {
       return false;
     }
     if (noAck) {
+      if (creditBlocksNoAck && credit != null && !credit.available()) {
+        waitingForCredit = true;
+        return false;
+      }
       return true;
     }
+    if (prefetch != 0 && unacked >= prefetch) {
+      return false;
+    }
+    // A refused shared credit parks the consumer until its channel says there is room again, as RabbitMQ's
+    // limiter blocks a queue: an ack reaching this queue does not unpark it, the channel's turn-taking does.
     if (credit != null && !credit.tryAcquire()) {
+      waitingForCredit = true;
       return false;
     }
     unacked++;
@@ -123,6 +135,11 @@ public final class QueueConsumer<H> {
 
   void setBlocked(boolean value) {
     blocked = value;
+  }
+
+  /** The channel says its shared credit has room again. */
+  void creditAvailable() {
+    waitingForCredit = false;
   }
 
   void settled() {

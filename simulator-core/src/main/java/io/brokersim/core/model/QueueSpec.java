@@ -21,7 +21,29 @@ public record QueueSpec(String name, boolean durable, boolean exclusive, boolean
   }
 
   /** A difference found on redeclare: the argument name and RabbitMQ-formatted received/current values. */
-  public record Difference(String argument, String received, String current) {}
+  public record Difference(String argument, String received, String current) {
+
+    /**
+     * The difference in argument {@code key} between a redeclare's value and the current one, formatted as
+     * RabbitMQ's {@code rabbit_misc:assert_args_equivalence} does: values of compatible types (any two
+     * integers, say) as {@code '5'}; otherwise with their types, or {@code none} when absent.
+     */
+    public static Difference ofArgument(String key, Object received, Object current) {
+      boolean plain = received != null && current != null
+          && typeClass(FieldTables.rabbitTypeName(received)).equals(typeClass(FieldTables.rabbitTypeName(current)));
+      return plain
+          ? new Difference(key, "'" + received + "'", "'" + current + "'")
+          : new Difference(key, describe(received), describe(current));
+    }
+
+    private static String typeClass(String rabbitType) {
+      return switch (rabbitType) {
+        case "byte", "short", "signedint", "long" -> "int";
+        case "decimal", "float", "double" -> "float";
+        default -> rabbitType;
+      };
+    }
+  }
 
   /** The first inequivalence between this (existing) queue and a redeclare, if any (exclusive excluded). */
   public Optional<Difference> firstDifference(boolean newDurable, boolean newAutoDelete, Map<String, Object> newArgs) {
@@ -36,7 +58,7 @@ public record QueueSpec(String name, boolean durable, boolean exclusive, boolean
       Object mine = arguments.get(key);
       Object theirs = other.get(key);
       if (!sameValue(mine, theirs)) {
-        return Optional.of(new Difference(key, describe(theirs), describe(mine)));
+        return Optional.of(Difference.ofArgument(key, theirs, mine));
       }
     }
     return Optional.empty();

@@ -177,6 +177,19 @@ public final class QueueState<H> {
     }
   }
 
+  /**
+   * A channel's shared credit has room again: its consumers that found it full may take it. Until then they
+   * do not compete for it, so the channel decides which queue hears first (RabbitMQ's limiter wakes its
+   * blocked queues in turn).
+   */
+  public void creditAvailable(String channelId) {
+    for (QueueConsumer<H> c : consumers) {
+      if (c.channelId().equals(channelId)) {
+        c.creditAvailable();
+      }
+    }
+  }
+
   /** Changes the prefetch of every consumer of a channel (LavinMQ's basic.qos on existing consumers). */
   public void setPrefetchOf(String channelId, int prefetch) {
     for (QueueConsumer<H> c : consumers) {

@@ -27,12 +27,20 @@ import java.util.Set;
  */
 public final class RoutingSnapshot<X, Q> {
 
-  /** One exchange: its declared identity, its bindings as source (sealed) and its owner's handle. */
-  public record ExchangeNode<X>(ExchangeSpec spec, BindingTable<Destination> bindings, X handle) {
+  /**
+   * One exchange: its declared identity, its bindings as source (sealed), its owner's handle, and the name of
+   * its alternate exchange (null if none), as the profile reads the declare arguments.
+   */
+  public record ExchangeNode<X>(ExchangeSpec spec, BindingTable<Destination> bindings, X handle, String alternate) {
     public ExchangeNode {
       Objects.requireNonNull(spec, "spec");
       Objects.requireNonNull(bindings, "bindings");
       bindings.seal();
+    }
+
+    /** A node whose alternate exchange is the {@code alternate-exchange} long string, as RabbitMQ reads it. */
+    public ExchangeNode(ExchangeSpec spec, BindingTable<Destination> bindings, X handle) {
+      this(spec, bindings, handle, spec.alternateExchange());
     }
 
     public String name() {
@@ -45,7 +53,7 @@ public final class RoutingSnapshot<X, Q> {
     }
 
     ExchangeNode<X> withBindings(BindingTable<Destination> table) {
-      return new ExchangeNode<>(spec, table, handle);
+      return new ExchangeNode<>(spec, table, handle, alternate);
     }
   }
 
@@ -205,7 +213,7 @@ public final class RoutingSnapshot<X, Q> {
 
   /** The alternate exchange of {@code x} when it exists in this snapshot, else null. */
   private ExchangeNode<X> alternateOf(ExchangeNode<X> x) {
-    String name = x.spec().alternateExchange();
+    String name = x.alternate();
     return name == null ? null : exchanges.get(name);
   }
 

@@ -1,9 +1,11 @@
 package io.brokersim.core.profile;
 
 import io.brokersim.core.model.AmqpError;
+import io.brokersim.core.model.ExchangeSpec;
 import io.brokersim.core.model.MethodRef;
 import io.brokersim.core.model.ReplyCode;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -453,8 +455,17 @@ public final class BrokerProfile {
    * building it ({@code rabbit_basic:header_routes}), as a 406 channel error.
    */
   public AmqpError invalidRoutingHeader(String header, Object value) {
-    return AmqpError.of(ReplyCode.PRECONDITION_FAILED, MethodRef.BASIC_PUBLISH,
-        "invalid message: {unacceptable_type_in_header,\"" + header + "\"," + QueueArguments.typeName(value) + "}");
+    return AmqpError.of(ReplyCode.PRECONDITION_FAILED, MethodRef.BASIC_PUBLISH, isLavinMq()
+        ? header + " header not a string array"
+        : "invalid message: {unacceptable_type_in_header,\"" + header + "\"," + QueueArguments.typeName(value) + "}");
+  }
+
+  /**
+   * LavinMQ refuses a {@code CC}/{@code BCC} array holding anything but strings; RabbitMQ skips such entries
+   * (§3.8).
+   */
+  public boolean routingHeaderArraysMustHoldStrings() {
+    return isLavinMq();
   }
 
   /**
@@ -468,15 +479,36 @@ public final class BrokerProfile {
     return AmqpError.of(ReplyCode.PRECONDITION_FAILED, MethodRef.BASIC_PUBLISH, text);
   }
 
+  /**
+   * The alternate exchange an exchange declared with these arguments uses (§3.10): RabbitMQ reads
+   * {@code alternate-exchange}; LavinMQ also {@code x-alternate-exchange}, and takes any value as text.
+   */
+  public String alternateExchange(ExchangeSpec spec) {
+    if (!isLavinMq()) {
+      return spec.alternateExchange();
+    }
+    Map<String, Object> args = spec.arguments();
+    Object v = args.containsKey(ExchangeSpec.ALTERNATE_EXCHANGE) ? args.get(ExchangeSpec.ALTERNATE_EXCHANGE)
+        : args.get(ExchangeSpec.X_ALTERNATE_EXCHANGE);
+    return v == null ? null : v instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8)
+        : v.toString();
+  }
+
   // ---- transactions (§3.9) ----
 
   /** {@code tx.commit} / {@code tx.rollback} on a channel that never sent {@code tx.select}: a channel error. */
   public AmqpError notTransactional(MethodRef method) {
-    return AmqpError.of(ReplyCode.PRECONDITION_FAILED, method, "channel is not transactional");
+    return AmqpError.of(ReplyCode.PRECONDITION_FAILED, method,
+        isLavinMq() ? "Not in transaction mode" : "channel is not transactional");
   }
 
   /** {@code confirm.select} on a transactional channel, or {@code tx.select} on a confirm channel. */
   public AmqpError txConfirmConflict(boolean toConfirm) {
+    if (isLavinMq()) {
+      return toConfirm
+          ? AmqpError.of(ReplyCode.PRECONDITION_FAILED, MethodRef.CONFIRM_SELECT, "Channel already in transactional mode")
+          : AmqpError.of(ReplyCode.PRECONDITION_FAILED, MethodRef.TX_SELECT, "Channel already in confirm mode");
+    }
     return toConfirm
         ? AmqpError.of(ReplyCode.PRECONDITION_FAILED, MethodRef.CONFIRM_SELECT, "cannot switch from tx to confirm mode")
         : AmqpError.of(ReplyCode.PRECONDITION_FAILED, MethodRef.TX_SELECT, "cannot switch from confirm to tx mode");

@@ -1,7 +1,9 @@
 package io.brokersim.core.profile;
 
 import io.brokersim.core.model.AmqpError;
+import io.brokersim.core.model.Binding;
 import io.brokersim.core.model.BindingTable;
+import io.brokersim.core.model.Destination;
 import io.brokersim.core.model.ExchangeType;
 import io.brokersim.core.model.MethodRef;
 import io.brokersim.core.model.QueueSpec;
@@ -59,9 +61,13 @@ public final class TopologyRules {
   /** The decision for {@code queue.unbind}, and its error when refused. */
   public record Unbind(UnbindAction action, AmqpError error) {}
 
-  /** The decision for {@code queue.unbind}: LavinMQ answers ok when the queue or the exchange is missing. */
+  /**
+   * The decision for {@code queue.unbind} of {@code binding}: unbinding is idempotent on every profile (a
+   * missing queue, exchange or binding answers {@code unbind-ok}, §3.5). The exclusive-queue check applies
+   * only to a binding that exists on RabbitMQ, and whenever queue and exchange exist on LavinMQ.
+   */
   public static Unbind queueUnbind(BrokerProfile p, String vhost, RoutingSnapshot<?, ?> s, String connectionId,
-      String queue, String exchange) {
+      String queue, String exchange, Binding<Destination> binding) {
     if (ReservedNames.isDefaultExchange(exchange)) {
       return refuse(p.defaultExchangeRefused(MethodRef.QUEUE_UNBIND));
     }
@@ -69,28 +75,34 @@ public final class TopologyRules {
       return refuse(p.bindToReplyNameError(MethodRef.QUEUE_UNBIND).get());
     }
     RoutingSnapshot.QueueNode<?> q = s.queue(queue);
-    if (q == null) {
-      return p.isLavinMq() ? new Unbind(UnbindAction.OK_NOTHING_TO_DO, null)
-          : refuse(p.queueNotFound(MethodRef.QUEUE_UNBIND, queue, vhost));
+    RoutingSnapshot.ExchangeNode<?> x = s.exchange(exchange);
+    if (q == null || x == null) {
+      return new Unbind(UnbindAction.OK_NOTHING_TO_DO, null);
     }
-    if (s.exchange(exchange) == null) {
-      return p.isLavinMq() ? new Unbind(UnbindAction.OK_NOTHING_TO_DO, null)
-          : refuse(p.exchangeNotFound(MethodRef.QUEUE_UNBIND, exchange, vhost));
-    }
-    if (lockedFor(q.spec(), connectionId)) {
+    boolean bound = x.bindings().contains(binding);
+    if ((bound || p.isLavinMq()) && lockedFor(q.spec(), connectionId)) {
       return refuse(p.exclusiveLocked(MethodRef.QUEUE_UNBIND, queue, vhost));
     }
-    return new Unbind(UnbindAction.REMOVE, null);
+    return new Unbind(bound ? UnbindAction.REMOVE : UnbindAction.OK_NOTHING_TO_DO, null);
+  }
+
+  /** The decision for {@code exchange.unbind}: idempotent too; only the default exchange is refused. */
+  public static Unbind exchangeUnbind(BrokerProfile p, RoutingSnapshot<?, ?> s, String destination, String source) {
+    if (ReservedNames.isDefaultExchange(source) || ReservedNames.isDefaultExchange(destination)) {
+      return refuse(p.defaultExchangeRefused(MethodRef.EXCHANGE_UNBIND));
+    }
+    return new Unbind(s.exchange(destination) == null || s.exchange(source) == null
+        ? UnbindAction.OK_NOTHING_TO_DO : UnbindAction.REMOVE, null);
   }
 
   private static Unbind refuse(AmqpError e) {
     return new Unbind(UnbindAction.REFUSE, e);
   }
 
-  /** The error for {@code exchange.bind} / {@code exchange.unbind}, or null. */
+  /** The error for {@code exchange.bind}, or null. */
   public static AmqpError exchangeBind(BrokerProfile p, String vhost, RoutingSnapshot<?, ?> s, String destination,
-      String source, boolean bind) {
-    MethodRef method = bind ? MethodRef.EXCHANGE_BIND : MethodRef.EXCHANGE_UNBIND;
+      String source) {
+    MethodRef method = MethodRef.EXCHANGE_BIND;
     if (ReservedNames.isDefaultExchange(source) || ReservedNames.isDefaultExchange(destination)) {
       return p.defaultExchangeRefused(method);
     }

@@ -106,6 +106,11 @@ public final class DeterministicRuntime<T> implements Runtime {
     }
 
     @Override
+    public long epochMillis() {
+        return SIMULATED_EPOCH_MILLIS + loop.nowNanos() / 1_000_000L;
+    }
+
+    @Override
     public void runUntilQuiet() {
         loop.runUntilQuiet();
     }

@@ -64,6 +64,11 @@ public final class LiveRuntime<T> implements Runtime {
     }
 
     @Override
+    public long epochMillis() {
+        return System.currentTimeMillis();
+    }
+
+    @Override
     public long nowNanos() {
         return System.nanoTime() - startNanos;
     }

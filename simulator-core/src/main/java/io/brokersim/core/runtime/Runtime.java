@@ -13,6 +13,16 @@ public interface Runtime extends AutoCloseable {
     /** Nanoseconds since the runtime started: virtual in deterministic mode, monotonic wall time live. */
     long nowNanos();
 
+    /**
+     * Wall-clock time in milliseconds since the Unix epoch, for what a broker stamps on messages
+     * ({@code x-death.time}): the real clock live; in deterministic mode a fixed instant
+     * ({@link #SIMULATED_EPOCH_MILLIS}) plus virtual time, so a seed replays the same stamps.
+     */
+    long epochMillis();
+
+    /** Where virtual time starts on the wall clock: 2026-01-01T00:00:00Z. */
+    long SIMULATED_EPOCH_MILLIS = 1_767_225_600_000L;
+
     /** The run's root entropy; fork it per purpose. */
     Entropy entropy();
 

@@ -497,16 +497,75 @@ class BrokerIT extends SimulationTestBase {
     assertEquals(1, channel("check").queueDeclarePassive("q").messageCount(), "the forged publish is refused");
   }
 
+  /** The texts RabbitMQ 3.10.8 gave when probed (two different sentences for the two arguments). */
   @ParameterizedTest
-  @ValueSource(strings = {"x-dead-letter-exchange", "x-dead-letter-routing-key"})
-  void deadLetterArgumentNotAString_406(String key) {
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "x-dead-letter-exchange    | PRECONDITION_FAILED - invalid type 'signedint' for arg 'x-dead-letter-exchange' in queue 'q' in vhost '/'",
+      "x-dead-letter-routing-key | PRECONDITION_FAILED - invalid arg 'x-dead-letter-routing-key' for queue 'q' in vhost '/': {unacceptable_type,signedint}",
+      "x-message-ttl             | PRECONDITION_FAILED - invalid arg 'x-message-ttl' for queue 'q' in vhost '/': \"expected integer, got signedint\"",
+      "x-overflow                | PRECONDITION_FAILED - invalid arg 'x-overflow' for queue 'q' in vhost '/': {unacceptable_type,signedint}",
+  })
+  void queueArgumentOfTheWrongType_406WithRabbitMqsText(String key, String text) {
     start(BrokerProfile.RABBITMQ_3);
     SimChannel ch = channel("app");
     java.util.Map<String, Object> args = new java.util.HashMap<>();
     args.put("x-dead-letter-exchange", "dlx");
-    args.put(key, 42);
+    args.put(key, key.equals("x-message-ttl") ? (Object) "soon" : (Object) 42);
     AmqpException e = assertThrows(AmqpException.class, () -> ch.queueDeclare("q", true, false, false, args));
-    assertEquals("PRECONDITION_FAILED - invalid arg '" + key + "' for queue 'q' in vhost '/': "
-        + "{unacceptable_type,signedint}", e.replyText());
+    assertEquals(key.equals("x-message-ttl") ? text.replace("signedint", "longstr") : text, e.replyText());
+  }
+
+  /**
+   * A global qos of 1 shared by consumers on three queues: freed credit goes round the queues (RabbitMQ's
+   * limiter wakes its blocked queues in turn), so each queue is served, not the first one every time
+   * (rabbitmq-java-client QosTests.fairness).
+   */
+  @Test
+  void globalQos_creditGoesRoundTheQueues() {
+    start(BrokerProfile.RABBITMQ_3);
+    SimChannel setup = channel("setup");
+    List<String> queues = List.of("a", "b", "c");
+    for (String q : queues) {
+      setup.queueDeclare(q, true, false, false, null);
+      for (int i = 0; i < 10; i++) {
+        setup.basicPublish("", q, q + i);
+      }
+    }
+    sim.runUntilQuiet();
+    SimChannel ch = channel("consumer");
+    ch.basicQos(0, 1, true);
+    List<Delivery> got = new ArrayList<>();
+    for (String q : queues) {
+      ch.basicConsume(q, false, (c, d) -> got.add(d)); // acked below, once all three consume
+    }
+    for (int i = 0; i < 30; i++) {
+      sim.runUntilQuiet();
+      assertEquals(i + 1, got.size(), "exactly one unacked message at a time");
+      ch.basicAck(got.get(i).deliveryTag(), false);
+    }
+    java.util.Map<String, Integer> perQueue = new java.util.TreeMap<>();
+    got.forEach(d -> perQueue.merge(d.bodyText().substring(0, 1), 1, Integer::sum));
+    assertEquals(java.util.Map.of("a", 10, "b", 10, "c", 10), perQueue);
+    // Fair while all three still had messages: the first nine deliveries came three from each queue.
+    List<String> order = sim.events().events(io.brokersim.core.trace.TraceEvent.Delivered.class).stream()
+        .map(io.brokersim.core.trace.TraceEvent.Delivered::queue).limit(9).toList();
+    for (String q : queues) {
+      assertEquals(3, order.stream().filter(q::equals).count(), "first nine deliveries: " + order);
+    }
+  }
+
+  /** A requeue counts toward x-max-length: the head goes (drop-head), as RabbitMQ's maybe_drop_head does. */
+  @Test
+  void requeueIntoAFullMaxLengthQueue_dropsFromTheHead() {
+    start(BrokerProfile.RABBITMQ_3);
+    SimChannel ch = channel("app");
+    ch.queueDeclare("bounded", true, false, false, java.util.Map.of("x-max-length", 1));
+    ch.basicPublish("", "bounded", "first");
+    Delivery first = ch.basicGet("bounded", false);
+    ch.basicPublish("", "bounded", "second");
+    ch.basicNack(first.deliveryTag(), false, true);
+    sim.runUntilQuiet();
+    assertEquals(1, ch.queueDeclarePassive("bounded").messageCount());
+    assertEquals("second", ch.basicGet("bounded", true).bodyText(), "the requeued head was dropped");
   }
 }

@@ -105,8 +105,8 @@ class SenderSelectedDistributionIT extends SimulationTestBase {
     SimChannel ch = channel("app");
     AmqpException e = assertThrows(AmqpException.class,
         () -> ch.exchangeDeclare("x", "direct", true, false, false, Map.of("alternate-exchange", 5)));
-    assertEquals("PRECONDITION_FAILED - invalid arg 'alternate-exchange' for exchange 'x' in vhost '/': "
-        + "{unacceptable_type,signedint}", e.replyText());
+    assertEquals("PRECONDITION_FAILED - invalid type 'signedint' for arg 'alternate-exchange' in exchange 'x' in "
+        + "vhost '/'", e.replyText());
     SimChannel ch2 = channel("app2");
     ch2.exchangeDeclare("y", "direct", true, false, false, Map.of("alternate-exchange", "a"));
     AmqpException e2 = assertThrows(AmqpException.class,

@@ -87,7 +87,8 @@ class TransactionsIT extends SimulationTestBase {
     SimChannel ch = work(profile);
     AmqpException e = assertThrows(AmqpException.class, ch::txCommit);
     assertEquals(406, e.replyCode());
-    assertEquals("PRECONDITION_FAILED - channel is not transactional", e.replyText());
+    assertEquals(sim.profile().isLavinMq() ? "PRECONDITION_FAILED - Not in transaction mode"
+        : "PRECONDITION_FAILED - channel is not transactional", e.replyText());
     SimChannel ch2 = channel("again");
     assertEquals(406, assertThrows(AmqpException.class, ch2::txRollback).replyCode());
     assertTrue(ch2.connection().isOpen(), "a channel error, not a connection error");
@@ -97,12 +98,15 @@ class TransactionsIT extends SimulationTestBase {
   @ValueSource(strings = {"lavinmq", "rabbitmq-3", "rabbitmq-4"})
   void txAndConfirms_exclude_eachOther(String profile) {
     SimChannel ch = work(profile);
+    boolean lavin = sim.profile().isLavinMq();
     ch.txSelect();
-    assertEquals("PRECONDITION_FAILED - cannot switch from tx to confirm mode",
+    assertEquals(lavin ? "PRECONDITION_FAILED - Channel already in transactional mode"
+        : "PRECONDITION_FAILED - cannot switch from tx to confirm mode",
         assertThrows(AmqpException.class, ch::confirmSelect).replyText());
     SimChannel c2 = channel("confirms");
     c2.confirmSelect();
-    assertEquals("PRECONDITION_FAILED - cannot switch from confirm to tx mode",
+    assertEquals(lavin ? "PRECONDITION_FAILED - Channel already in confirm mode"
+        : "PRECONDITION_FAILED - cannot switch from confirm to tx mode",
         assertThrows(AmqpException.class, c2::txSelect).replyText());
   }
 

@@ -42,7 +42,7 @@ class VhostOffThePublishPathIT {
             seenByVhost.add(m.getClass().getSimpleName());
             return Behaviors.same();
           }).build(), "monitor");
-      BrokerContext broker = new BrokerContext(profile, "/", Trace.create(r::nowNanos), r::nowNanos,
+      BrokerContext broker = new BrokerContext(profile, "/", Trace.create(r::nowNanos), r::nowNanos, r::epochMillis,
           r.entropy().fork("broker"), FaultInjector.NONE);
       return Behaviors.monitor(VhostActor.Command.class, monitor, VhostActor.create(broker));
     }), "vhost-path", 1, com.typesafe.config.ConfigFactory.empty());

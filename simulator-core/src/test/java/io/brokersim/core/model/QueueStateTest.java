@@ -176,6 +176,8 @@ class QueueStateTest {
     assertEquals(List.of("m2"), ids(free.deliverReady()));
     assertEquals(1, credit.inUse(), "no-ack deliveries never count against the limit");
     credit.release(1);
+    assertEquals(List.of(), blocked.deliverReady(), "parked until the channel says the credit has room");
+    blocked.creditAvailable("ch");
     assertEquals(List.of("m1"), ids(blocked.deliverReady()));
   }
 

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.brokersim.core.model.AmqpError;
+import io.brokersim.core.model.Binding;
+import io.brokersim.core.model.Destination;
 import io.brokersim.core.model.BindingTable;
 import io.brokersim.core.model.ExchangeSpec;
 import io.brokersim.core.model.ExchangeType;
@@ -46,17 +48,28 @@ class TopologyRulesTest {
     assertEquals(expected, text(TopologyRules.queueBind(p, "/", VHOST, conn, queue, exchange, Map.of())));
   }
 
-  @ParameterizedTest(name = "{0}: unbind {1} from {2} -> {3}")
+  /**
+   * Unbinding is idempotent on every profile (RabbitMQ 3.10.8 measured, 4.x and LavinMQ from source); the
+   * exclusive check applies to an existing binding on RabbitMQ and to any existing queue and exchange on LavinMQ.
+   */
+  @ParameterizedTest(name = "{0}: unbind {1} from {2} (bound: {3}) by {4} -> {5}")
   @CsvSource({
-      "lavinmq,    missing, x,       OK_NOTHING_TO_DO",
-      "lavinmq,    q,       missing, OK_NOTHING_TO_DO",
-      "rabbitmq-3, missing, x,       REFUSE",
-      "rabbitmq-3, q,       x,       REMOVE",
+      "lavinmq,    missing, x,       false, conn-1, OK_NOTHING_TO_DO",
+      "lavinmq,    q,       missing, false, conn-1, OK_NOTHING_TO_DO",
+      "rabbitmq-3, missing, x,       false, conn-1, OK_NOTHING_TO_DO",
+      "rabbitmq-3, q,       missing, false, conn-1, OK_NOTHING_TO_DO",
+      "rabbitmq-4, q,       x,       false, conn-1, OK_NOTHING_TO_DO",
+      "rabbitmq-3, q,       x,       true,  conn-1, REMOVE",
+      "rabbitmq-3, mine,    x,       false, conn-2, OK_NOTHING_TO_DO",
+      "rabbitmq-3, mine,    x,       true,  conn-2, REFUSE",
+      "lavinmq,    mine,    x,       false, conn-2, REFUSE",
   })
-  void queueUnbind_missingEntities_perProfile(String profile, String queue, String exchange,
-      TopologyRules.UnbindAction action) {
+  void queueUnbind_idempotent_exclusiveCheckedPerProfile(String profile, String queue, String exchange, boolean bound,
+      String conn, TopologyRules.UnbindAction action) {
     BrokerProfile p = BrokerProfile.byName(profile).orElseThrow();
-    assertEquals(action, TopologyRules.queueUnbind(p, "/", VHOST, "conn-1", queue, exchange).action());
+    Binding<Destination> b = Binding.of(Destination.queue(queue), "k");
+    RoutingSnapshot<String, String> s = bound ? VHOST.bind(exchange, b).snapshot() : VHOST;
+    assertEquals(action, TopologyRules.queueUnbind(p, "/", s, conn, queue, exchange, b).action());
   }
 
   @ParameterizedTest(name = "headers binding {0} -> {1}")
@@ -76,7 +89,10 @@ class TopologyRulesTest {
       "missing | 404 NOT_FOUND - no exchange 'missing' in vhost '/'",
   })
   void exchangeBind_destinationThenSource(String source, String expected) {
-    assertEquals(expected, text(TopologyRules.exchangeBind(BrokerProfile.RABBITMQ_3, "/", VHOST, "x", source, true)));
-    assertNull(TopologyRules.exchangeBind(BrokerProfile.LAVINMQ, "/", VHOST, "h", "x", true));
+    assertEquals(expected, text(TopologyRules.exchangeBind(BrokerProfile.RABBITMQ_3, "/", VHOST, "x", source)));
+    assertNull(TopologyRules.exchangeBind(BrokerProfile.LAVINMQ, "/", VHOST, "h", "x"));
+    assertEquals(TopologyRules.UnbindAction.OK_NOTHING_TO_DO,
+        TopologyRules.exchangeUnbind(BrokerProfile.RABBITMQ_3, VHOST, "x", source.equals("x") ? "missing" : source)
+            .action());
   }
 }
