@@ -59,7 +59,8 @@ public final class FaultInjector {
       }
       long n = ++matches[i];
       Trigger t = r.when();
-      if ((t.once() && fired[i] > 0) || (t.nth() > 0 && n != t.nth()) || (t.every() > 0 && n % t.every() != 0)) {
+      if ((t.once() && fired[i] > 0) || (t.nth() > 0 && n != t.nth()) || (t.every() > 0 && n % t.every() != 0)
+          || !t.scheduledAt(n)) {
         continue;
       }
       if (t.probability() < 1.0 && random[i].nextDouble() >= t.probability()) {
