@@ -173,20 +173,33 @@ public final class ScenarioContext {
     return Character.isLetterOrDigit(c) || c == '-' || c == '_';
   }
 
-  /** Throws an {@link AssertionError} listing every expectation that does not hold, and any script error. */
+  /**
+   * Throws an {@link ExpectationsFailed} (an {@link AssertionError}) listing every expectation that does not hold,
+   * and any script error.
+   */
   public void assertExpectations(List<Expectation> expectations) {
     StringBuilder failed = new StringBuilder();
+    FailureSignature signature = null;
     for (ScenarioResult.ExpectationResult r : check(expectations)) {
       if (!r.holds()) {
         failed.append("\n  - ").append(r.description()).append(": ").append(r.reason());
+        if (signature == null) {
+          String chain = r.calls().isEmpty() ? "" : log.calls().stream()
+              .filter(c -> c.correlationId().equals(r.calls().get(0))).findFirst()
+              .map(c -> FateChain.of(this, c)).orElse("");
+          signature = new FailureSignature(r.description(), chain);
+        }
       }
     }
     for (String error : scriptErrors()) {
       failed.append("\n  - script error: ").append(error);
+      if (signature == null) {
+        signature = new FailureSignature("error: a script error", "");
+      }
     }
     if (failed.length() > 0) {
-      throw new AssertionError("expectations do not hold (seed " + seed() + ", profile " + profile().name() + "):"
-          + failed);
+      throw new ExpectationsFailed("expectations do not hold (seed " + seed() + ", profile " + profile().name() + "):"
+          + failed, signature);
     }
   }
 

@@ -1,9 +1,16 @@
 package io.brokersim.scenarios.junit;
 
 import io.brokersim.core.Simulation;
+import io.brokersim.core.fault.FaultFile;
+import io.brokersim.core.fault.FaultPlan;
 import io.brokersim.core.profile.BrokerProfile;
 import io.brokersim.scenarios.ScenarioContext;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
@@ -30,6 +37,10 @@ public final class BrokersimExtension implements ParameterResolver, AfterEachCal
   public static final String SEED_PROPERTY = "brokersim.seed";
   /** System property with the profile for tests that do not pin one. */
   public static final String PROFILE_PROPERTY = "brokersim.profile";
+  /** System property with a fault file that replaces the test's own ({@code faults} of its annotation). */
+  public static final String FAULTS_PROPERTY = "brokersim.faults";
+  /** System property that turns shrinking failed tests off ({@code -Dbrokersim.shrink=false}). */
+  public static final String SHRINK_PROPERTY = "brokersim.shrink";
 
   private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(
       BrokersimExtension.class);
@@ -50,13 +61,15 @@ public final class BrokersimExtension implements ParameterResolver, AfterEachCal
     this.fixedProfile = profile;
   }
 
-  /** The simulation of one test, and the context over it if the test asked for one. */
+  /** The simulation of one test, the fault rules it was built with, and the context over it if the test asked. */
   private static final class Run {
     final Simulation sim;
+    final FaultPlan faults;
     ScenarioContext ctx;
 
-    Run(Simulation sim) {
+    Run(Simulation sim, FaultPlan faults) {
       this.sim = sim;
+      this.faults = faults;
     }
   }
 
@@ -72,8 +85,11 @@ public final class BrokersimExtension implements ParameterResolver, AfterEachCal
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    Run run = context.getStore(NAMESPACE).getOrComputeIfAbsent(RUN, k -> new Run(Simulation.builder()
-        .seed(seed(context)).profile(profile(context)).build()), Run.class);
+    Run run = context.getStore(NAMESPACE).getOrComputeIfAbsent(RUN, k -> {
+      FaultPlan faults = faults(context);
+      return new Run(Simulation.builder().seed(seed(context)).profile(profile(context)).faults(faults).build(),
+          faults);
+    }, Run.class);
     if (parameter.getParameter().getType() == Simulation.class) {
       return run.sim;
     }
@@ -97,7 +113,7 @@ public final class BrokersimExtension implements ParameterResolver, AfterEachCal
         run.sim.assertNothingLostSilently();
       }
     } catch (AssertionError | RuntimeException e) {
-      Throwable decorated = withReplay(e, context);
+      Throwable decorated = withReplay(e, context, run.faults);
       if (decorated instanceof RuntimeException r) {
         throw r;
       }
@@ -112,7 +128,52 @@ public final class BrokersimExtension implements ParameterResolver, AfterEachCal
     if (failure instanceof TestAbortedException) {
       throw failure;
     }
-    throw withReplay(failure, context);
+    Run run = context.getStore(NAMESPACE).get(RUN, Run.class);
+    throw withReplay(failure, context, run == null ? FaultPlan.NONE : run.faults);
+  }
+
+  /** The fault rules of this test: the file of {@code -Dbrokersim.faults}, else of its annotation, else none. */
+  FaultPlan faults(ExtensionContext context) {
+    String file = faultsFile(context);
+    if (file == null) {
+      return FaultPlan.NONE;
+    }
+    Path path = Path.of(file);
+    if (Files.isRegularFile(path)) {
+      return FaultFile.load(path);
+    }
+    String resource = file.startsWith("/") ? file.substring(1) : file;
+    ClassLoader loader = context.getRequiredTestClass().getClassLoader();
+    try (InputStream in = loader.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new ExtensionConfigurationException("fault file '" + file + "' is neither a file (from "
+            + Path.of("").toAbsolutePath() + ") nor a class path resource");
+      }
+      return FaultFile.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), file);
+    } catch (IOException e) {
+      throw new ExtensionConfigurationException("cannot read fault file '" + file + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code -Dbrokersim.faults}, else the annotation's {@code faults}, else null. */
+  private static String faultsFile(ExtensionContext context) {
+    String property = System.getProperty(FAULTS_PROPERTY);
+    if (property != null && !property.isBlank()) {
+      return property.trim();
+    }
+    Method m = context.getTestMethod().orElse(null);
+    String file = m == null ? "" : m.isAnnotationPresent(SeedSweep.class) ? m.getAnnotation(SeedSweep.class).faults()
+        : m.isAnnotationPresent(BrokersimTest.class) ? m.getAnnotation(BrokersimTest.class).faults() : "";
+    return file.isBlank() ? null : file;
+  }
+
+  private static boolean shrinks(ExtensionContext context) {
+    if ("false".equalsIgnoreCase(System.getProperty(SHRINK_PROPERTY, "").trim())) {
+      return false;
+    }
+    Method m = context.getTestMethod().orElse(null);
+    return m != null && (m.isAnnotationPresent(SeedSweep.class) ? m.getAnnotation(SeedSweep.class).shrink()
+        : !m.isAnnotationPresent(BrokersimTest.class) || m.getAnnotation(BrokersimTest.class).shrink());
   }
 
   /** The seed of this test: the sweep's, the annotation's, the system property's, or 0. */
@@ -154,14 +215,27 @@ public final class BrokersimExtension implements ParameterResolver, AfterEachCal
     return context.getTestMethod().map(m -> m.getAnnotation(BrokersimTest.class));
   }
 
-  /** {@code failure} with the seed, profile and replay properties in front of its message, same stack trace. */
-  private Throwable withReplay(Throwable failure, ExtensionContext context) {
+  /**
+   * {@code failure} with the seed, profile and replay properties in front of its message, same stack trace; when
+   * fault rules were in play, followed by the shrunk failure ({@link TestShrink}).
+   */
+  private Throwable withReplay(Throwable failure, ExtensionContext context, FaultPlan faults) {
     if (failure.getMessage() != null && failure.getMessage().startsWith(HINT_PREFIX)) {
       return failure;   // a second registration of the extension saw it first
     }
     String hint = replayHint(context);
-    System.err.println(hint + " in " + context.getDisplayName());
-    String message = hint + ": " + failure.getMessage();
+    String shrunk = null;
+    if (!faults.isEmpty() && shrinks(context) && context.getTestInstance().isPresent()
+        && context.getTestMethod().isPresent()) {
+      try {
+        shrunk = TestShrink.note(context.getRequiredTestInstance(), context.getRequiredTestMethod(), seed(context),
+            profile(context), faults, replayProperties(context));
+      } catch (RuntimeException e) {
+        shrunk = "not shrunk: " + e;
+      }
+    }
+    System.err.println(hint + " in " + context.getDisplayName() + (shrunk == null ? "" : "\n" + shrunk));
+    String message = hint + ": " + failure.getMessage() + (shrunk == null ? "" : "\n" + shrunk);
     Throwable decorated;
     if (failure instanceof AssertionFailedError f) {
       decorated = f.isExpectedDefined() || f.isActualDefined()
@@ -180,17 +254,21 @@ public final class BrokersimExtension implements ParameterResolver, AfterEachCal
   }
 
   private String replayHint(ExtensionContext context) {
-    long seed;
-    String profile;
     try {
-      seed = seed(context);
-      profile = profile(context).name();
+      return HINT_PREFIX + seed(context) + ", profile " + profile(context).name() + "; replay:"
+          + replayProperties(context) + (System.getProperty(FAULTS_PROPERTY, "").isBlank() ? ""
+          : " -D" + FAULTS_PROPERTY + "=" + System.getProperty(FAULTS_PROPERTY).trim()) + "]";
     } catch (RuntimeException e) {
       return "[brokersim: " + e.getMessage() + "]";
     }
+  }
+
+  /** {@code -Dtest=Class#method -Dbrokersim.seed=N -Dbrokersim.profile=P}: Maven's way to run this test again. */
+  private String replayProperties(ExtensionContext context) {
+    long seed = seed(context);
+    String profile = profile(context).name();
     Method m = context.getTestMethod().orElse(null);
     String test = m == null ? "" : " -Dtest=" + m.getDeclaringClass().getSimpleName() + "#" + m.getName();
-    return HINT_PREFIX + seed + ", profile " + profile + "; replay:" + test + " -D" + SEED_PROPERTY + "="
-        + seed + " -D" + PROFILE_PROPERTY + "=" + profile + "]";
+    return test + " -D" + SEED_PROPERTY + "=" + seed + " -D" + PROFILE_PROPERTY + "=" + profile;
   }
 }
