@@ -37,8 +37,10 @@ final class SvgDiagram {
     b.append("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"sequence\" width=\"").append(totalWidth)
         .append("\" height=\"").append(height).append("\" viewBox=\"0 0 ").append(totalWidth).append(' ')
         .append(height).append("\" role=\"img\" aria-label=\"sequence diagram\">\n");
-    b.append("<defs><marker id=\"head\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"8\" "
-        + "markerHeight=\"8\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\"/></marker></defs>\n");
+    // Arrowheads in user units: a highlighted (thicker) line keeps the same head.
+    b.append("<defs><marker id=\"head\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerUnits=\"userSpaceOnUse\" "
+        + "markerWidth=\"10\" markerHeight=\"10\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\"/>"
+        + "</marker></defs>\n");
     for (int i = 0; i < ps.size(); i++) {
       int x = left + i * width;
       b.append("<line class=\"lifeline\" x1=\"").append(x).append("\" y1=\"").append(HEAD_HEIGHT).append("\" x2=\"")
