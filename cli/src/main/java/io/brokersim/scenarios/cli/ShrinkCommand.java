@@ -26,7 +26,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "shrink", mixinStandardHelpOptions = true,
     description = {"Shrink a failing run to the fewest fault firings that still fail the same way.",
-        "Takes the run's firings from its trace as a schedule (rule X fires at its k-th match), removes firings by "
+        "Takes the run's fault firings (its fault_injected events) as a schedule (rule X fires at its k-th match), "
+            + "removes firings by "
             + "delta debugging until no single one can go (then calls, for scenarios whose calls are independent), "
             + "and prints that schedule as a fault file ('--out FILE' writes it), 'shrunk: N firings -> M in R runs' "
             + "and the account of the smallest run. The same failing seed always shrinks to the same schedule.",

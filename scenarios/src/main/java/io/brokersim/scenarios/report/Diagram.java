@@ -29,7 +29,7 @@ public record Diagram(List<Participant> participants, List<Step> steps, List<Str
    * @param from a participant id
    * @param arrow {@code ->>} (a message), {@code -->>} (an answer: ack, return) or {@code -x} (lost); null for a note
    * @param to a participant id; for a note the last lifeline it spans, or null for one
-   * @param text what happened, in words Mermaid accepts ({@link SequenceDiagram#clean})
+   * @param text what happened, in words Mermaid accepts (see {@code SequenceDiagram.clean})
    * @param msgId the message it is about, or null
    * @param correlationId the call it is about, or null
    */
