@@ -4,10 +4,9 @@ import io.brokersim.core.fault.FaultPlan;
 import io.brokersim.core.fault.FaultRule;
 import io.brokersim.core.fault.Match;
 import io.brokersim.core.fault.Trigger;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** Fault plans as the scenarios use them: a scenario's rules merged with a fault file's, and rules in words. */
@@ -16,8 +15,10 @@ public final class FaultRules {
   private FaultRules() {}
 
   /**
-   * The scenario's rules followed by the file's; a file rule may not reuse a scenario rule's name (each rule has
-   * its own seeded stream, named after it).
+   * The scenario's rules followed by the file's. A file rule named like a scenario rule, at the same boundary with
+   * the same match and action type, reschedules it: it takes that rule's place, with its own {@code when} (this is
+   * how the schedule {@code brokersim shrink} writes replays a scenario's own rules). Any other reuse of a scenario
+   * rule's name is an error (each rule has its own seeded stream, named after it).
    */
   public static FaultPlan merge(FaultPlan scenario, FaultPlan file, String fileName) {
     if (file.isEmpty()) {
@@ -25,18 +26,38 @@ public final class FaultRules {
     }
     List<FaultRule> rules = new ArrayList<>(scenario.rules());
     for (FaultRule r : file.rules()) {
-      if (scenario.rules().stream().anyMatch(s -> s.name().equals(r.name()))) {
+      int same = indexOf(scenario.rules(), r.name());
+      if (same < 0) {
+        rules.add(r);
+      } else if (reschedules(r, scenario.rules().get(same))) {
+        rules.set(same, r);
+      } else {
         throw new IllegalArgumentException("fault rule '" + r.name() + "' in " + (fileName == null ? "the fault file"
-            : fileName) + " has the same name as a rule of the scenario; rename it");
+            : fileName) + " has the same name as a rule of the scenario; rename it (a rule of that name replaces the "
+            + "scenario's only with the same at, match and action type, as a new schedule for it)");
       }
-      rules.add(r);
     }
     return new FaultPlan(rules);
   }
 
+  /** Whether {@code r} is {@code original} with another trigger (or other settings of the same action type). */
+  public static boolean reschedules(FaultRule r, FaultRule original) {
+    return r.name().equals(original.name()) && r.at() == original.at() && r.match().equals(original.match())
+        && r.action().name().equals(original.action().name());
+  }
+
+  private static int indexOf(List<FaultRule> rules, String name) {
+    for (int i = 0; i < rules.size(); i++) {
+      if (rules.get(i).name().equals(name)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /**
    * One rule in the words of a fault file: {@code at routed, match has-reply-to = true, action dead-reply-channel,
-   * when once}.
+   * when once = true}.
    */
   public static String describe(FaultRule r) {
     return "at " + r.at().configName() + ", match " + describe(r.match()) + ", action " + r.action().name()
@@ -45,56 +66,38 @@ public final class FaultRules {
 
   static String describe(Match m) {
     List<String> parts = new ArrayList<>();
-    add(parts, "exchange", m.exchange() == null ? null : "\"" + m.exchange() + "\"");
-    add(parts, "routing-key", m.routingKey());
-    add(parts, "queue", m.queue());
-    add(parts, "consumer-tag", m.consumerTag());
-    add(parts, "client", m.client());
-    add(parts, "connection", m.connection());
-    add(parts, "channel", m.channel());
-    add(parts, "correlation-id", m.correlationId());
-    add(parts, "reply-to", m.replyTo());
-    add(parts, "has-reply-to", m.hasReplyTo() == null ? null : m.hasReplyTo().toString());
+    for (Map.Entry<String, String> f : textFields(m).entrySet()) {
+      parts.add(f.getKey() + " = " + (f.getKey().equals("exchange") ? "\"" + f.getValue() + "\"" : f.getValue()));
+    }
+    if (m.hasReplyTo() != null) {
+      parts.add("has-reply-to = " + m.hasReplyTo());
+    }
     for (Map.Entry<String, String> p : m.properties().entrySet()) {
-      add(parts, "property " + p.getKey(), p.getValue());
+      parts.add("property " + p.getKey() + " = " + p.getValue());
     }
     for (Map.Entry<String, String> h : m.headers().entrySet()) {
-      add(parts, "header " + h.getKey(), h.getValue());
+      parts.add("header " + h.getKey() + " = " + h.getValue());
     }
     return parts.isEmpty() ? "any event" : String.join(", ", parts);
   }
 
+  /** The text predicates a match sets, by their fault-file keys, in the order of docs/faults.md. */
+  static Map<String, String> textFields(Match m) {
+    Map<String, String> out = new LinkedHashMap<>();
+    String[] keys = {"exchange", "routing-key", "queue", "consumer-tag", "client", "connection", "channel",
+        "correlation-id", "reply-to"};
+    String[] values = {m.exchange(), m.routingKey(), m.queue(), m.consumerTag(), m.client(), m.connection(),
+        m.channel(), m.correlationId(), m.replyTo()};
+    for (int i = 0; i < keys.length; i++) {
+      if (values[i] != null) {
+        out.put(keys[i], values[i]);
+      }
+    }
+    return out;
+  }
+
   static String describe(Trigger t) {
-    List<String> parts = new ArrayList<>();
-    if (t.once()) {
-      parts.add("once");
-    }
-    if (t.nth() > 0) {
-      parts.add("nth = " + t.nth());
-    }
-    if (t.every() > 0) {
-      parts.add("every = " + t.every());
-    }
-    if (t.probability() < 1) {
-      parts.add(String.format(Locale.ROOT, "probability = %s", t.probability()));
-    }
-    if (t.fromNanos() > 0) {
-      parts.add("from = " + duration(t.fromNanos()));
-    }
-    if (t.untilNanos() != Long.MAX_VALUE) {
-      parts.add("until = " + duration(t.untilNanos()));
-    }
-    return parts.isEmpty() ? "always" : String.join(", ", parts);
-  }
-
-  private static void add(List<String> parts, String key, String value) {
-    if (value != null) {
-      parts.add(key + " = " + value);
-    }
-  }
-
-  private static String duration(long nanos) {
-    Duration d = Duration.ofNanos(nanos);
-    return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    String when = FaultFileText.when(t);
+    return when.isEmpty() ? "always" : when;
   }
 }

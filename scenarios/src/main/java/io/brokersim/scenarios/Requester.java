@@ -210,6 +210,9 @@ public final class Requester {
    */
   public String call(String body, Consumer<BasicProperties.Builder> properties) {
     String correlationId = name + "-" + (++calls);
+    if (ctx.leavesOut(correlationId)) {
+      return correlationId;   // left out of this run (brokersim shrink, --only-calls): never sent, never logged
+    }
     ctx.log().add(name, RpcLog.Kind.CALL_SENT, correlationId, null, body);
     if (!ready()) {
       ctx.log().add(name, RpcLog.Kind.CALL_FAILED, correlationId, null, "not sent: "

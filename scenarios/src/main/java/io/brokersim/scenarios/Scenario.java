@@ -49,4 +49,14 @@ public interface Scenario {
   default FaultPlan faults() {
     return FaultPlan.NONE;
   }
+
+  /**
+   * Whether the story holds for any subset of the scenario's calls: its expectations speak of calls in general
+   * ("every call gets exactly one reply"), not of particular ones, and no call is needed for another to happen.
+   * Then {@code brokersim shrink} may leave calls out (a left-out call is never sent and never logged, and the
+   * others keep their correlation_ids) to find a smaller run that fails the same way. False by default.
+   */
+  default boolean callsAreIndependent() {
+    return false;
+  }
 }

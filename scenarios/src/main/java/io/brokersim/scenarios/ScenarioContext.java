@@ -8,6 +8,7 @@ import io.brokersim.core.runtime.Entropy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What a scenario script works with: the simulation, factories for scripted requesters and responders,
@@ -20,6 +21,7 @@ public final class ScenarioContext {
   private final Entropy random;
   private final RpcLog log;
   private final List<String> scriptErrors = new ArrayList<>();
+  private Set<String> onlyCalls = Set.of();
   private SimChannel setup;
 
   /** A context over {@code sim}; the runner and the JUnit extension create one per run. */
@@ -117,6 +119,16 @@ public final class ScenarioContext {
     return sim.now();
   }
 
+  /** Makes only these calls (by correlation_id) and leaves the others out; empty for every call. */
+  void onlyCalls(List<String> calls) {
+    onlyCalls = Set.copyOf(calls);
+  }
+
+  /** Whether the call {@code correlationId} is left out of this run ({@link RunOptions#onlyCalls}). */
+  boolean leavesOut(String correlationId) {
+    return !onlyCalls.isEmpty() && !onlyCalls.contains(correlationId);
+  }
+
   /**
    * Checks {@code expectations} against the run so far (after letting the current instant finish), each
    * failure or exception becoming a result that does not hold.
@@ -131,25 +143,63 @@ public final class ScenarioContext {
       } catch (RuntimeException | AssertionError x) {
         c = Expectation.Check.fails("the check itself failed: " + x);
       }
-      out.add(new ScenarioResult.ExpectationResult(e.description(), c.holds(), c.reason()));
+      out.add(new ScenarioResult.ExpectationResult(e.description(), c.holds(), c.reason(),
+          c.holds() ? List.of() : mentionedCalls(e.description() + "\n" + c.reason())));
     }
     return out;
   }
 
-  /** Throws an {@link AssertionError} listing every expectation that does not hold, and any script error. */
+  /** The calls of this run that {@code text} names by correlation_id, in send order. */
+  List<String> mentionedCalls(String text) {
+    List<String> out = new ArrayList<>();
+    for (RpcCall c : log.calls()) {
+      String id = c.correlationId();
+      int at = text.indexOf(id);
+      while (at >= 0) {
+        int end = at + id.length();
+        boolean startsWord = at == 0 || !idChar(text.charAt(at - 1));
+        boolean endsWord = end == text.length() || !idChar(text.charAt(end));
+        if (startsWord && endsWord) {
+          out.add(id);
+          break;
+        }
+        at = text.indexOf(id, at + 1);
+      }
+    }
+    return out;
+  }
+
+  private static boolean idChar(char c) {
+    return Character.isLetterOrDigit(c) || c == '-' || c == '_';
+  }
+
+  /**
+   * Throws an {@link ExpectationsFailed} (an {@link AssertionError}) listing every expectation that does not hold,
+   * and any script error.
+   */
   public void assertExpectations(List<Expectation> expectations) {
     StringBuilder failed = new StringBuilder();
+    FailureSignature signature = null;
     for (ScenarioResult.ExpectationResult r : check(expectations)) {
       if (!r.holds()) {
         failed.append("\n  - ").append(r.description()).append(": ").append(r.reason());
+        if (signature == null) {
+          String chain = r.calls().isEmpty() ? "" : log.calls().stream()
+              .filter(c -> c.correlationId().equals(r.calls().get(0))).findFirst()
+              .map(c -> FateChain.of(this, c)).orElse("");
+          signature = new FailureSignature(r.description(), chain);
+        }
       }
     }
     for (String error : scriptErrors()) {
       failed.append("\n  - script error: ").append(error);
+      if (signature == null) {
+        signature = new FailureSignature("error: a script error", "");
+      }
     }
     if (failed.length() > 0) {
-      throw new AssertionError("expectations do not hold (seed " + seed() + ", profile " + profile().name() + "):"
-          + failed);
+      throw new ExpectationsFailed("expectations do not hold (seed " + seed() + ", profile " + profile().name() + "):"
+          + failed, signature);
     }
   }
 

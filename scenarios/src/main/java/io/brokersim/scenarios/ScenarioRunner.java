@@ -54,7 +54,9 @@ public final class ScenarioRunner {
         builder.sink(file);
       }
       try (Simulation sim = builder.build()) {
-        return runOn(scenario, new ScenarioContext(sim), faultReports(scenario, options), options.faultsSource());
+        ScenarioContext ctx = new ScenarioContext(sim);
+        ctx.onlyCalls(options.onlyCalls());
+        return runOn(scenario, ctx, faultReports(scenario, options), options);
       }
     } finally {
       if (file != null) {
@@ -68,7 +70,7 @@ public final class ScenarioRunner {
   }
 
   private static ScenarioResult runOn(Scenario scenario, ScenarioContext ctx, List<ScenarioResult.FaultReport> faults,
-      String faultsFile) {
+      RunOptions options) {
     Simulation sim = ctx.sim();
     List<String> errors = new ArrayList<>();
     try {
@@ -90,7 +92,7 @@ public final class ScenarioRunner {
       for (MessageFate reply : Expectations.replies(ctx, call.correlationId())) {
         replies.add(Expectations.phrase(reply));
       }
-      calls.add(new ScenarioResult.CallReport(call, request, replies));
+      calls.add(new ScenarioResult.CallReport(call, request, replies, FateChain.of(ctx, call)));
       if (!call.answeredOnce()) {
         explanations.add(new ScenarioResult.Explanation(call.correlationId(),
             call.requester() + "'s call " + call.correlationId() + " (request '" + call.request() + "') "
@@ -101,20 +103,31 @@ public final class ScenarioRunner {
     ScenarioResult.Verdict verdict = !errors.isEmpty() ? ScenarioResult.Verdict.ERROR
         : checked.stream().allMatch(ScenarioResult.ExpectationResult::holds) ? ScenarioResult.Verdict.PASS
         : ScenarioResult.Verdict.FAIL;
-    return new ScenarioResult(scenario.name(), Catalogue.replayName(scenario), scenario.description(),
-        scenario.teaching(), sim.profile().name(), sim.seed(), verdict, checked, errors, sim.traceSha256(),
-        sim.nowNanos(), calls, explanations, sim.events().records(), ctx.log().entries(), fired(faults, sim),
-        faultsFile);
+    return new ScenarioResult(scenario.name(), Replay.of(scenario, sim.profile().name(), sim.seed(), options),
+        scenario.description(), scenario.teaching(), sim.profile().name(), sim.seed(), verdict, checked, errors,
+        sim.traceSha256(), sim.nowNanos(), calls, explanations, sim.events().records(), ctx.log().entries(),
+        fired(faults, sim), options.messageFates() ? messages(ctx) : List.of());
   }
 
-  private static List<ScenarioResult.FaultReport> faultReports(Scenario scenario, RunOptions options) {
-    List<ScenarioResult.FaultReport> out = new ArrayList<>();
-    for (FaultRule r : scenario.faults().rules()) {
-      out.add(new ScenarioResult.FaultReport(r.name(), "scenario", FaultRules.describe(r), 0));
+  private static List<ScenarioResult.MessageReport> messages(ScenarioContext ctx) {
+    List<ScenarioResult.MessageReport> out = new ArrayList<>();
+    for (MessageFate m : ctx.sim().ledger().all()) {
+      out.add(new ScenarioResult.MessageReport(m.msgId(), m.correlationId(), Expectations.phrase(m),
+          ctx.sim().ledger().explain(m.msgId())));
     }
-    for (FaultRule r : options.faults().rules()) {
-      out.add(new ScenarioResult.FaultReport(r.name(), options.faultsSource() == null ? "fault file"
-          : options.faultsSource(), FaultRules.describe(r), 0));
+    return out;
+  }
+
+  /** One report per rule of the merged plan, in its order: a rescheduled scenario rule says so. */
+  private static List<ScenarioResult.FaultReport> faultReports(Scenario scenario, RunOptions options) {
+    String file = options.faultsSource() == null ? "fault file" : options.faultsSource();
+    List<String> fromFile = options.faults().rules().stream().map(FaultRule::name).toList();
+    List<ScenarioResult.FaultReport> out = new ArrayList<>();
+    for (FaultRule r : FaultRules.merge(scenario.faults(), options.faults(), options.faultsSource()).rules()) {
+      boolean scenarios = scenario.faults().rules().stream().anyMatch(x -> x.name().equals(r.name()));
+      String source = !scenarios ? file : fromFile.contains(r.name()) ? "scenario, rescheduled by " + file
+          : "scenario";
+      out.add(new ScenarioResult.FaultReport(r.name(), source, FaultRules.describe(r), 0));
     }
     return out;
   }

@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -28,12 +30,46 @@ public final class Sweep {
 
     /** The command that replays it. */
     public String replayCommand() {
-      return "brokersim run " + Catalogue.replayName(scenario) + " --profile " + profile.name() + " --seed " + seed;
+      return replay(RunOptions.NONE).command();
+    }
+
+    /** The replay of this run with {@code options} (its fault file). */
+    public Replay replay(RunOptions options) {
+      return Replay.of(scenario, profile.name(), seed, options);
     }
   }
 
-  /** A run whose expectations did not all hold, with the first problem. */
-  public record Failure(Run run, String problem) {}
+  /** A run whose expectations did not all hold, with the first problem and how it failed. */
+  public record Failure(Run run, String problem, FailureSignature signature) {}
+
+  /**
+   * Failures that failed the same way: one scenario, one {@link FailureSignature}.
+   *
+   * @param scenario the scenario's name
+   * @param signature how they failed
+   * @param failures the failing runs, ordered by profile and seed; the first has the smallest seed
+   */
+  public record FailureGroup(String scenario, FailureSignature signature, List<Failure> failures) {
+
+    public FailureGroup {
+      failures = List.copyOf(failures);
+    }
+
+    /** The run to look at first: the smallest seed (of the first profile with one). */
+    public Failure first() {
+      return failures.stream().min(Comparator.comparingLong((Failure f) -> f.run().seed())
+          .thenComparing(f -> f.run().profile().name())).orElseThrow();
+    }
+
+    public int count() {
+      return failures.size();
+    }
+
+    /** The profiles among the failures, in the order of the sweep. */
+    public List<String> profiles() {
+      return failures.stream().map(f -> f.run().profile().name()).distinct().toList();
+    }
+  }
 
   /**
    * What a sweep found.
@@ -47,6 +83,22 @@ public final class Sweep {
 
     public int passed() {
       return runs - failures.size();
+    }
+
+    /** The failures grouped by scenario and signature, the largest group first (then by scenario and signature). */
+    public List<FailureGroup> groups() {
+      Map<String, List<Failure>> byKey = new LinkedHashMap<>();
+      for (Failure f : failures) {
+        byKey.computeIfAbsent(f.run().scenario().name() + "\u0000" + f.signature().text(), k -> new ArrayList<>())
+            .add(f);
+      }
+      List<FailureGroup> out = new ArrayList<>();
+      for (List<Failure> fs : byKey.values()) {
+        out.add(new FailureGroup(fs.get(0).run().scenario().name(), fs.get(0).signature(), fs));
+      }
+      out.sort(Comparator.comparingInt(FailureGroup::count).reversed().thenComparing(FailureGroup::scenario)
+          .thenComparing(g -> g.signature().text()));
+      return out;
     }
   }
 
@@ -123,10 +175,11 @@ public final class Sweep {
             ScenarioResult r = ScenarioRunner.run(run.scenario(), run.seed(), run.profile(), options);
             hash = r.traceSha256();
             if (!r.passed()) {
-              failure = new Failure(run, r.firstProblem());
+              failure = new Failure(run, r.firstProblem(), r.signature());
             }
           } catch (RuntimeException | AssertionError e) {
-            failure = new Failure(run, "the run threw " + e);
+            failure = new Failure(run, "the run threw " + e, new FailureSignature("error: the run threw "
+                + e.getClass().getName(), ""));
           }
           synchronized (failures) {
             if (failure != null) {

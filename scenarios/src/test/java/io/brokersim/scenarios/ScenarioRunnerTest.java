@@ -219,5 +219,11 @@ class ScenarioRunnerTest {
     assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L), s.failures().stream().map(f -> f.run().seed()).toList());
     assertEquals("never: no", s.failures().get(0).problem());
     assertFalse(s.failures().get(0).run().replayCommand().isEmpty());
+    assertEquals(1, s.groups().size());
+    Sweep.FailureGroup g = s.groups().get(0);
+    assertEquals(6, g.count());
+    assertEquals(0, g.first().run().seed());
+    assertEquals(new FailureSignature("never", ""), g.signature());
+    assertEquals(List.of("lavinmq"), g.profiles());
   }
 }

@@ -20,8 +20,11 @@ final class Lookup {
 
   static Scenario scenario(CommandSpec spec, String name) {
     return Catalogue.resolve(name).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
-        "unknown scenario '" + name + "'" + NearestName.suggestion(name, Catalogue.names())
-            + " (see 'brokersim scenarios')"));
+        name.contains(".") && !name.contains("-")
+            ? "no scenario class '" + name + "' with a public no-argument constructor on the class path (name "
+                + "where it is with --classpath)"
+            : "unknown scenario '" + name + "'" + NearestName.suggestion(name, Catalogue.names())
+                + " (see 'brokersim scenarios')"));
   }
 
   static BrokerProfile profile(CommandSpec spec, String name) {

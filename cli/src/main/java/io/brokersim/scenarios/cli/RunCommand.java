@@ -6,13 +6,11 @@ import io.brokersim.scenarios.RunOptions;
 import io.brokersim.scenarios.Scenario;
 import io.brokersim.scenarios.ScenarioResult;
 import io.brokersim.scenarios.ScenarioRunner;
-import io.brokersim.scenarios.report.MarkdownReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -27,13 +25,11 @@ import picocli.CommandLine.Parameters;
         "Exit status: 0 if every expectation holds, 1 if not, 2 for bad usage or a bad fault file."})
 final class RunCommand implements Callable<Integer> {
 
-  /** Calls listed one by one on the console; a longer run is summarised (the report lists every call). */
-  private static final int MAX_LISTED_CALLS = 10;
-
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "NAME", description = "Scenario name (see 'brokersim scenarios').")
+  @Parameters(index = "0", paramLabel = "NAME",
+      description = "Scenario name (see 'brokersim scenarios'), or the class name of your own Scenario.")
   String name;
 
   @Option(names = "--seed", paramLabel = "N", description = "Seed of the run (default ${DEFAULT-VALUE}).",
@@ -48,19 +44,44 @@ final class RunCommand implements Callable<Integer> {
   Path trace;
 
   @Option(names = "--report", paramLabel = "FILE",
-      description = "Write a Markdown report with a Mermaid sequence diagram to FILE.")
+      description = "Write a report to FILE: a single-file HTML page for a name ending in .html (diagram, fates, "
+          + "filterable trace; works offline), else Markdown with a Mermaid sequence diagram.")
   Path report;
 
   @Option(names = "--faults", paramLabel = "FILE",
       description = "Fault file (HOCON, docs/faults.md); its rules apply after the scenario's own.")
   Path faults;
 
+  @Option(names = "--only-calls", paramLabel = "IDS", split = ",",
+      description = "Make only these calls (correlation_ids, comma-separated) and leave the others out, as "
+          + "'brokersim shrink' prints it; for scenarios whose calls are independent.")
+  List<String> onlyCalls;
+
+  @CommandLine.Mixin
+  ClasspathOption classpath;
+
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
+    try (AutoCloseable loader = classpath.install(spec)) {
+      return runIt();
+    }
+  }
+
+  private int runIt() {
     PrintWriter err = spec.commandLine().getErr();
     Scenario scenario = Lookup.scenario(spec, name);
     BrokerProfile p = Lookup.profile(spec, profile, scenario);
-    RunOptions options = new RunOptions(trace);
+    RunOptions options = new RunOptions(trace).withClasspath(classpath.classpath);
+    if (onlyCalls != null && !onlyCalls.isEmpty()) {
+      if (!scenario.callsAreIndependent()) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "scenario '" + scenario.name()
+            + "' does not allow leaving calls out (its calls are not independent), so --only-calls does not apply");
+      }
+      options = options.withOnlyCalls(onlyCalls);
+    }
+    if (report != null && ReportFile.isHtml(report)) {
+      options = options.withMessageFates();
+    }
     if (faults != null) {
       FaultPlan plan = Lookup.faults(faults, List.of(scenario), err);
       if (plan == null) {
@@ -72,49 +93,20 @@ final class RunCommand implements Callable<Integer> {
     try {
       r = ScenarioRunner.run(scenario, seed, p, options);
       if (report != null) {
-        Files.writeString(report, MarkdownReport.of(r), StandardCharsets.UTF_8);
+        ReportFile.write(report, r);
       }
     } catch (IOException | UncheckedIOException e) {
       err.println("brokersim: cannot write " + (e instanceof UncheckedIOException u ? u.getCause() : e).getMessage());
       err.flush();
       return 2;
     }
-    print(r, spec.commandLine().getOut());
-    return r.passed() ? 0 : 1;
-  }
-
-  private void print(ScenarioResult r, PrintWriter out) {
-    out.printf("%s (profile %s, seed %d)%n  %s%n%n", r.scenario(), r.profile(), r.seed(), r.description());
-    if (!r.faults().isEmpty()) {
-      out.println("fault rules:");
-      for (ScenarioResult.FaultReport f : r.faults()) {
-        out.printf("  %s (%s; fired %s): %s%n", f.rule(), f.source(), f.fired() == 1 ? "once" : f.fired() + " times",
-            f.description());
-      }
+    PrintWriter out = spec.commandLine().getOut();
+    ResultPrinter.print(r, out);
+    List<String> missing = new ArrayList<>(options.onlyCalls());
+    missing.removeAll(r.calls().stream().map(c -> c.call().correlationId()).toList());
+    if (!missing.isEmpty()) {
+      out.println("note: the scenario made no call " + String.join(", ", missing));
     }
-    int answered = (int) r.calls().stream().filter(c -> c.call().answeredOnce()).count();
-    out.printf("calls: %d, %d answered exactly once%n", r.calls().size(), answered);
-    if (r.calls().size() <= MAX_LISTED_CALLS) {
-      for (ScenarioResult.CallReport c : r.calls()) {
-        out.printf("  %-12s %s%n", c.call().correlationId(), c.call().summary());
-      }
-    }
-    if (!r.explanations().isEmpty()) {
-      out.println("why:");
-      for (ScenarioResult.Explanation e : r.explanations()) {
-        out.printf("  %s: %s%n", e.correlationId(), e.broker().replace("\n", "\n    "));
-      }
-    }
-    out.println("expectations:");
-    int holding = 0;
-    for (ScenarioResult.ExpectationResult e : r.expectations()) {
-      holding += e.holds() ? 1 : 0;
-      out.printf("  %s  %s%n        %s%n", e.holds() ? "PASS" : "FAIL", e.description(), e.reason());
-    }
-    for (String e : r.errors()) {
-      out.println("  ERROR " + e);
-    }
-    out.printf("verdict: %s (%d of %d expectations hold)%n", r.verdict(), holding, r.expectations().size());
     if (r.verdict() != ScenarioResult.Verdict.PASS) {
       out.println("replay: " + r.replayCommand());
     }
@@ -126,5 +118,6 @@ final class RunCommand implements Callable<Integer> {
     }
     out.println("trace-sha256: " + r.traceSha256());
     out.flush();
+    return r.passed() ? 0 : 1;
   }
 }

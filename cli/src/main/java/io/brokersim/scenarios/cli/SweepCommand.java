@@ -5,6 +5,7 @@ import io.brokersim.core.fault.FaultRule;
 import io.brokersim.core.profile.BrokerProfile;
 import io.brokersim.scenarios.Catalogue;
 import io.brokersim.scenarios.FaultRules;
+import io.brokersim.scenarios.Replay;
 import io.brokersim.scenarios.RunOptions;
 import io.brokersim.scenarios.Scenario;
 import io.brokersim.scenarios.Sweep;
@@ -22,10 +23,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code brokersim sweep NAME --seeds A..B}: many seeds in parallel, a summary and the failing seeds. */
+/**
+ * {@code brokersim sweep NAME --seeds A..B}: many seeds in parallel, a summary and the failures grouped by how they
+ * failed, one line per group.
+ */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
     description = {"Run a scenario (or 'all') for a range of seeds, in parallel, one simulation per thread.",
-        "Prints a summary and every failing seed with the command that replays it.",
+        "Prints a summary and one line per way the runs failed (the failing expectation and what happened to the "
+            + "call): how many runs, and the smallest seed, with the commands that replay and shrink it.",
         "Exit status: 0 if every run passes, 1 if any fails, 2 for bad usage or a bad fault file."})
 final class SweepCommand implements Callable<Integer> {
 
@@ -66,8 +71,20 @@ final class SweepCommand implements Callable<Integer> {
       description = "auto (a bar if stderr is a terminal, else plain lines), bar, lines or none.")
   ProgressStyle progress;
 
+  @Option(names = "--json", description = "Print the summary as JSON (every failure, grouped) instead of text.")
+  boolean json;
+
+  @CommandLine.Mixin
+  ClasspathOption classpath;
+
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
+    try (AutoCloseable loader = classpath.install(spec)) {
+      return sweep();
+    }
+  }
+
+  private int sweep() {
     List<Scenario> scenarios = "all".equals(name) ? Catalogue.all() : List.of(Lookup.scenario(spec, name));
     List<BrokerProfile> profiles = profile == null ? List.of() : List.of(Lookup.profile(spec, profile));
     long[] range = parse(RANGE, seeds, "--seeds must look like A..B, e.g. 0..99");
@@ -92,7 +109,7 @@ final class SweepCommand implements Callable<Integer> {
 
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    RunOptions options = RunOptions.NONE;
+    RunOptions options = RunOptions.NONE.withClasspath(classpath.classpath);
     if (faults != null) {
       FaultPlan plan = Lookup.faults(faults, scenarios, err);
       if (plan == null) {
@@ -100,27 +117,46 @@ final class SweepCommand implements Callable<Integer> {
       }
       options = options.withFaults(plan, faults.toString());
     }
-    out.printf("sweep %s: seeds %s, shard %s, %d runs, %d jobs%n", name, seeds, shard, runs.size(), parallel);
-    if (faults != null) {
-      out.printf("fault rules from %s, after each scenario's own:%n", faults);
-      for (FaultRule r : options.faults().rules()) {
-        out.printf("  %s: %s%n", r.name(), FaultRules.describe(r));
+    if (!json) {
+      out.printf("sweep %s: seeds %s, shard %s, %d runs, %d jobs%n", name, seeds, shard, runs.size(), parallel);
+      if (faults != null) {
+        out.printf("fault rules from %s, after each scenario's own:%n", faults);
+        for (FaultRule r : options.faults().rules()) {
+          out.printf("  %s: %s%n", r.name(), FaultRules.describe(r));
+        }
       }
+      out.flush();
     }
-    out.flush();
     Sweep.Summary s = Sweep.run(runs, parallel, options, reporter(err));
-
-    out.printf(Locale.ROOT, "%d runs: %d passed, %d failed in %.1f s; %d distinct traces%n", s.runs(), s.passed(),
-        s.failures().size(), s.wallTime().toMillis() / 1000.0, s.distinctTraces());
-    if (!s.failures().isEmpty()) {
-      out.println("failing seeds:");
-      for (Sweep.Failure f : s.failures()) {
-        out.printf("  %s%s%n      %s%n", f.run().replayCommand(), faults == null ? "" : " --faults " + faults,
-            f.problem());
-      }
+    if (json) {
+      out.println(SweepJson.of(name, seeds, shard, s, options));
+    } else {
+      print(s, options, out);
     }
     out.flush();
     return s.failures().isEmpty() ? 0 : 1;
+  }
+
+  /** The summary, then one line per failure group: count, smallest seed, how it failed. */
+  private static void print(Sweep.Summary s, RunOptions options, PrintWriter out) {
+    out.printf(Locale.ROOT, "%d runs: %d passed, %d failed in %.1f s; %d distinct traces%n", s.runs(), s.passed(),
+        s.failures().size(), s.wallTime().toMillis() / 1000.0, s.distinctTraces());
+    List<Sweep.FailureGroup> groups = s.groups();
+    if (groups.isEmpty()) {
+      return;
+    }
+    out.printf("%d failure%s in %d group%s (runs, smallest seed, how they failed):%n", s.failures().size(),
+        s.failures().size() == 1 ? "" : "s", groups.size(), groups.size() == 1 ? "" : "s");
+    int countWidth = String.valueOf(groups.get(0).count()).length();
+    boolean severalScenarios = groups.stream().map(Sweep.FailureGroup::scenario).distinct().count() > 1;
+    for (Sweep.FailureGroup g : groups) {
+      Sweep.Run first = g.first().run();
+      out.printf("  %" + countWidth + "d  seed %d %s  %s%s%n", g.count(), first.seed(), first.profile().name(),
+          severalScenarios ? g.scenario() + ": " : "", g.signature().text());
+    }
+    Replay replay = groups.get(0).first().run().replay(options);
+    out.println("replay the first group's seed: " + replay.command());
+    out.println("shrink it to its smallest schedule: " + ShrinkCommand.command(replay));
   }
 
   private Sweep.Progress reporter(PrintWriter err) {

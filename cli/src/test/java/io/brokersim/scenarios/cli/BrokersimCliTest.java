@@ -80,12 +80,24 @@ class BrokersimCliTest {
   }
 
   @Test
-  void run_failingExpectation_exit1_withReplayCommand() {
+  void run_failingExpectation_exit1_withAReplayCommandThatReplaysIt() throws Exception {
     Outcome o = cli("run", FailingScenario.class.getName(), "--seed", "3");
     assertEquals(1, o.exit(), o.out() + o.err());
     assertTrue(o.out().contains("verdict: FAIL"), o.out());
-    assertTrue(o.out().contains("replay: brokersim run " + FailingScenario.class.getName()
-        + " --profile lavinmq --seed 3"), o.out());
+    String classes = Path.of(FailingScenario.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+        .toString();
+    assertTrue(o.out().contains("replay: brokersim run " + FailingScenario.class.getName() + " --classpath "
+        + classes + " --profile lavinmq --seed 3"), o.out());
+    Outcome replay = cli(replayArguments(o.out()));
+    assertEquals(1, replay.exit(), replay.out() + replay.err());
+    assertEquals(o.hash(), replay.hash());
+  }
+
+  /** The arguments of the printed {@code replay: brokersim run ...} line (its words need no shell quoting). */
+  static String[] replayArguments(String out) {
+    Matcher m = Pattern.compile("(?m)^replay: brokersim (.*)$").matcher(out);
+    assertTrue(m.find(), "no replay line in:\n" + out);
+    return m.group(1).trim().split(" +");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -202,15 +214,18 @@ class BrokersimCliTest {
   }
 
   @Test
-  void sweep_failingSeeds_exit1_listsEachWithItsReplayCommand() {
+  void sweep_failingSeeds_exit1_oneLinePerWayOfFailing_withTheSmallestSeedsReplay() {
     Outcome o = cli("sweep", FailingScenario.class.getName(), "--seeds", "0..2", "--profile", "lavinmq", "--progress",
         "none");
     assertEquals(1, o.exit(), o.out() + o.err());
     assertTrue(o.out().contains("3 runs: 0 passed, 3 failed"), o.out());
-    assertTrue(o.out().contains("failing seeds:"), o.out());
-    for (int seed = 0; seed <= 2; seed++) {
-      assertTrue(o.out().contains("--profile lavinmq --seed " + seed + "\n"), o.out());
-    }
+    assertTrue(o.out().contains("3 failures in 1 group (runs, smallest seed, how they failed):\n"
+        + "  3  seed 0 lavinmq  the caller times out waiting for client-1: request acked -> reply delivered -> "
+        + "caller answered\n"), o.out());
+    assertTrue(o.out().contains("replay the first group's seed: brokersim run " + FailingScenario.class.getName()
+        + " --classpath "), o.out());
+    assertTrue(o.out().contains(" --profile lavinmq --seed 0\nshrink it to its smallest schedule: brokersim shrink "
+        + FailingScenario.class.getName()), o.out());
   }
 
   @Test

@@ -38,6 +38,10 @@ public final class BrokersimExtension implements ParameterResolver, AfterEachCal
   public static final String SEED_PROPERTY = "brokersim.seed";
   /** System property with the profile for tests that do not pin one. */
   public static final String PROFILE_PROPERTY = "brokersim.profile";
+  /** System property with a fault file that replaces the test's own ({@code faults} of its annotation). */
+  public static final String FAULTS_PROPERTY = "brokersim.faults";
+  /** System property that turns shrinking failed tests off ({@code -Dbrokersim.shrink=false}). */
+  public static final String SHRINK_PROPERTY = "brokersim.shrink";
 
   private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(
       BrokersimExtension.class);
@@ -61,13 +65,15 @@ public final class BrokersimExtension implements ParameterResolver, AfterEachCal
     this.fixedProfile = profile;
   }
 
-  /** The simulation of one test (or class), and the context over it if the test asked for one. */
+  /** The simulation of one test (or class), the fault rules it was built with, and the context over it if asked. */
   private static final class Run {
     final Simulation sim;
+    final FaultPlan faults;
     ScenarioContext ctx;
 
-    Run(Simulation sim) {
+    Run(Simulation sim, FaultPlan faults) {
       this.sim = sim;
+      this.faults = faults;
     }
   }
 
@@ -91,8 +97,8 @@ public final class BrokersimExtension implements ParameterResolver, AfterEachCal
     // A class's simulation (from @BeforeAll) is found through the store's parent; else this test gets its own.
     Run run = store.get(RUN, Run.class);
     if (run == null) {
-      run = new Run(Simulation.builder().seed(seed(context)).profile(profile(context)).faults(faults(context))
-          .build());
+      FaultPlan faults = faults(context);
+      run = new Run(Simulation.builder().seed(seed(context)).profile(profile(context)).faults(faults).build(), faults);
       store.put(RUN, run);
     }
     if (parameter.getParameter().getType() == Simulation.class) {
@@ -128,7 +134,7 @@ public final class BrokersimExtension implements ParameterResolver, AfterEachCal
         SilentLossCheck.run(context, run.sim::assertNothingLostSilently);
       }
     } catch (AssertionError | RuntimeException e) {
-      Throwable decorated = withReplay(e, context);
+      Throwable decorated = withReplay(e, context, run.faults);
       if (decorated instanceof RuntimeException r) {
         throw r;
       }
@@ -143,7 +149,17 @@ public final class BrokersimExtension implements ParameterResolver, AfterEachCal
     if (failure instanceof TestAbortedException) {
       throw failure;
     }
-    throw withReplay(failure, context);
+    Run run = context.getStore(namespace()).get(RUN, Run.class);
+    throw withReplay(failure, context, run == null ? FaultPlan.NONE : run.faults);
+  }
+
+  private static boolean shrinks(ExtensionContext context) {
+    if ("false".equalsIgnoreCase(System.getProperty(SHRINK_PROPERTY, "").trim())) {
+      return false;
+    }
+    Method m = context.getTestMethod().orElse(null);
+    return m != null && (m.isAnnotationPresent(SeedSweep.class) ? m.getAnnotation(SeedSweep.class).shrink()
+        : !m.isAnnotationPresent(BrokersimTest.class) || m.getAnnotation(BrokersimTest.class).shrink());
   }
 
   @Override
@@ -200,8 +216,15 @@ public final class BrokersimExtension implements ParameterResolver, AfterEachCal
     return profileNamed(name);
   }
 
-  /** The faults of this test: its {@link SeedSweep}'s, else its (or its class's) {@link BrokersimTest}'s. */
+  /**
+   * The faults of this test: the file of {@code -Dbrokersim.faults}, else its {@link SeedSweep}'s, else its (or its
+   * class's) {@link BrokersimTest}'s.
+   */
   private static FaultPlan faults(ExtensionContext context) {
+    String property = System.getProperty(FAULTS_PROPERTY);
+    if (property != null && !property.isBlank()) {
+      return FaultSources.file(property.trim(), context.getRequiredTestClass(), "-D" + FAULTS_PROPERTY);
+    }
     Optional<SeedSweep> sweep = context.getTestMethod().map(m -> m.getAnnotation(SeedSweep.class))
         .filter(s -> !s.faults().isBlank() || !s.faultPlan().isBlank());
     if (sweep.isPresent()) {
@@ -224,14 +247,27 @@ public final class BrokersimExtension implements ParameterResolver, AfterEachCal
     return Declared.find(context, BrokersimTest.class).map(Declared::annotation);
   }
 
-  /** {@code failure} with the seed, profile and replay properties in front of its message, same stack trace. */
-  private Throwable withReplay(Throwable failure, ExtensionContext context) {
+  /**
+   * {@code failure} with the seed, profile and replay properties in front of its message, same stack trace; when
+   * fault rules were in play, followed by the shrunk failure ({@link TestShrink}).
+   */
+  private Throwable withReplay(Throwable failure, ExtensionContext context, FaultPlan faults) {
     if (failure.getMessage() != null && failure.getMessage().startsWith(HINT_PREFIX)) {
       return failure;   // a second registration of the extension saw it first
     }
     String hint = replayHint(context);
-    System.err.println(hint + " in " + context.getDisplayName());
-    String message = hint + ": " + failure.getMessage();
+    String shrunk = null;
+    if (!faults.isEmpty() && shrinks(context) && context.getTestInstance().isPresent()
+        && context.getTestMethod().isPresent()) {
+      try {
+        shrunk = TestShrink.note(context.getRequiredTestInstance(), context.getRequiredTestMethod(), seed(context),
+            profile(context), faults, replayProperties(context));
+      } catch (RuntimeException e) {
+        shrunk = "not shrunk: " + e;
+      }
+    }
+    System.err.println(hint + " in " + context.getDisplayName() + (shrunk == null ? "" : "\n" + shrunk));
+    String message = hint + ": " + failure.getMessage() + (shrunk == null ? "" : "\n" + shrunk);
     Throwable decorated;
     if (failure instanceof AssertionFailedError f) {
       decorated = f.isExpectedDefined() || f.isActualDefined()
@@ -250,18 +286,22 @@ public final class BrokersimExtension implements ParameterResolver, AfterEachCal
   }
 
   private String replayHint(ExtensionContext context) {
-    long seed;
-    String profile;
     try {
-      seed = seed(context);
-      profile = profile(context).name();
+      return HINT_PREFIX + seed(context) + ", profile " + profile(context).name() + "; replay:"
+          + replayProperties(context) + (System.getProperty(FAULTS_PROPERTY, "").isBlank() ? ""
+          : " -D" + FAULTS_PROPERTY + "=" + System.getProperty(FAULTS_PROPERTY).trim()) + "]";
     } catch (RuntimeException e) {
       return "[brokersim: " + e.getMessage() + "]";
     }
+  }
+
+  /** {@code -Dtest=Class#method -Dbrokersim.seed=N -Dbrokersim.profile=P}: Maven's way to run this test again. */
+  private String replayProperties(ExtensionContext context) {
+    long seed = seed(context);
+    String profile = profile(context).name();
     Method m = context.getTestMethod().orElse(null);
     String test = m != null ? " -Dtest=" + m.getDeclaringClass().getSimpleName() + "#" + m.getName()
         : context.getTestClass().map(c -> " -Dtest=" + c.getSimpleName()).orElse("");
-    return HINT_PREFIX + seed + ", profile " + profile + "; replay:" + test + " -D" + SEED_PROPERTY + "="
-        + seed + " -D" + PROFILE_PROPERTY + "=" + profile + "]";
+    return test + " -D" + SEED_PROPERTY + "=" + seed + " -D" + PROFILE_PROPERTY + "=" + profile;
   }
 }

@@ -42,9 +42,15 @@ public @interface BrokersimTest {
   /** The broker profile: {@code lavinmq}, {@code rabbitmq-3} or {@code rabbitmq-4}. */
   String profile() default "";
 
-  /** A fault file, as for {@link BrokersimServer#faults()}. */
+  /**
+   * A fault file (docs/faults.md) for the simulation, as for {@link BrokersimServer#faults()}: a path relative to
+   * the working directory, or a class path resource; empty for none. {@code -Dbrokersim.faults=FILE} replaces it.
+   */
   String faults() default "";
 
   /** A static method or field that supplies a {@code FaultPlan}, as for {@link BrokersimServer#faultPlan()}. */
   String faultPlan() default "";
+
+  /** When the test fails and fault rules fired, shrink the failure as {@link SeedSweep#shrink()} does. */
+  boolean shrink() default true;
 }

@@ -21,6 +21,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * class. {@code -Dbrokersim.seed=N} replaces the range with seed N (to replay one failing invocation), and
  * {@code -Dbrokersim.profile=P} replaces the profiles with P. Do not combine with {@link BrokersimTest} on one
  * method.
+ *
+ * <p>With {@link #faults()}, a failing seed is shrunk ({@link #shrink()}): the failure message ends with
+ * {@code shrunk: N firings -> M in R runs}, the firings that remain, and the fault file and properties that replay
+ * the smallest failing run.
  */
 @Documented
 @Target(ElementType.METHOD)
@@ -38,9 +42,20 @@ public @interface SeedSweep {
   /** Profiles to run each seed under. */
   String[] profiles() default {"lavinmq"};
 
-  /** A fault file for every invocation, as for {@link BrokersimServer#faults()}. */
+  /**
+   * A fault file (docs/faults.md) for every simulation of the sweep, as for {@link BrokersimServer#faults()}: a path
+   * relative to the working directory, or a class path resource; empty for none. {@code -Dbrokersim.faults=FILE}
+   * replaces it.
+   */
   String faults() default "";
 
   /** A static method or field with a {@code FaultPlan} for every invocation, as for {@link BrokersimServer#faultPlan()}. */
   String faultPlan() default "";
+
+  /**
+   * When a seed fails and fault rules fired, shrink it: run the method again with fewer firings until no single one
+   * can go, and name the smallest schedule (a fault file under {@code target/brokersim-shrink/}) in the failure.
+   * {@code -Dbrokersim.shrink=false} turns it off.
+   */
+  boolean shrink() default true;
 }

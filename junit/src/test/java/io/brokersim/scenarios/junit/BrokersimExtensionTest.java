@@ -1,13 +1,18 @@
 package io.brokersim.scenarios.junit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import io.brokersim.core.Simulation;
 import io.brokersim.core.profile.BrokerProfile;
 import io.brokersim.scenarios.ScenarioContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,12 +26,16 @@ class BrokersimExtensionTest {
 
   private String seedProperty;
   private String profileProperty;
+  private String faultsProperty;
+  private String shrinkProperty;
 
   /** The fixtures read the replay properties: run them without whatever the build was given, then restore it. */
   @BeforeEach
   void clearProperties() {
     seedProperty = System.clearProperty(BrokersimExtension.SEED_PROPERTY);
     profileProperty = System.clearProperty(BrokersimExtension.PROFILE_PROPERTY);
+    faultsProperty = System.clearProperty(BrokersimExtension.FAULTS_PROPERTY);
+    shrinkProperty = System.clearProperty(BrokersimExtension.SHRINK_PROPERTY);
     ExtensionFixtures.SEEN.clear();
     ServerFixtures.SEEN.clear();
   }
@@ -35,6 +44,8 @@ class BrokersimExtensionTest {
   void restoreProperties() {
     restore(BrokersimExtension.SEED_PROPERTY, seedProperty);
     restore(BrokersimExtension.PROFILE_PROPERTY, profileProperty);
+    restore(BrokersimExtension.FAULTS_PROPERTY, faultsProperty);
+    restore(BrokersimExtension.SHRINK_PROPERTY, shrinkProperty);
   }
 
   private static void restore(String key, String value) {
@@ -111,6 +122,60 @@ class BrokersimExtensionTest {
     TestExecutionSummary s = run(ExtensionFixtures.SweepTest.class);
     assertEquals(1, s.getTestsSucceededCount(), () -> s.getFailures().toString());
     assertEquals(List.of("4/rabbitmq-4/true"), ExtensionFixtures.SEEN);
+  }
+
+  private static final Pattern SHRUNK = Pattern.compile("shrunk: (\\d+) firings? -> (\\d+) in \\d+ runs?; fails as: "
+      + "every call gets exactly one reply, matched by correlation_id: request acked -> reply dropped by fault "
+      + "'lost-replies' -> caller timed out\n  fires: lost-replies at match \\d+ .*\n"
+      + "smallest schedule: (\\S+); replay it: -Dtest=ShrinkingSweepTest#everyCallAnswered -Dbrokersim.seed=(\\d+) "
+      + "-Dbrokersim.profile=lavinmq -Dbrokersim.faults=\\3$");
+
+  @Test
+  void seedSweep_failingSeedWithFaults_isShrunkToTheOneFiringItNeeds_andTheScheduleReplaysIt() throws Exception {
+    TestExecutionSummary s = run(ExtensionFixtures.ShrinkingSweepTest.class);
+    assertTrue(s.getTotalFailureCount() > 0, "some of the 10 seeds lose a reply");
+    String replayFile = null;
+    String replaySeed = null;
+    for (TestExecutionSummary.Failure f : s.getFailures()) {
+      String message = f.getException().getMessage();
+      Matcher m = SHRUNK.matcher(message);
+      assertTrue(m.find(), message);
+      assertEquals("1", m.group(2), message);
+      assertTrue(Files.readString(Path.of(m.group(3))).contains("at-matches = [" ), m.group(3));
+      if (Integer.parseInt(m.group(1)) > 1) {
+        replayFile = m.group(3);
+        replaySeed = m.group(4);
+      }
+    }
+    assertTrue(replayFile != null, "a failing seed fired more than once");
+
+    // The written schedule, given back with the printed properties, fails the same way with its one firing.
+    System.setProperty(BrokersimExtension.SEED_PROPERTY, replaySeed);
+    System.setProperty(BrokersimExtension.FAULTS_PROPERTY, replayFile);
+    Throwable again = onlyFailure(run(ExtensionFixtures.ShrinkingSweepTest.class));
+    Matcher m = SHRUNK.matcher(again.getMessage());
+    assertTrue(m.find(), again.getMessage());
+    assertEquals("1", m.group(1), again.getMessage());
+    assertTrue(again.getMessage().startsWith("[brokersim seed " + replaySeed + ", profile lavinmq; replay: "
+        + "-Dtest=ShrinkingSweepTest#everyCallAnswered -Dbrokersim.seed=" + replaySeed + " -Dbrokersim.profile=lavinmq "
+        + "-Dbrokersim.faults=" + replayFile + "]"), again.getMessage());
+  }
+
+  @Test
+  void seedSweep_shrinkOff_failureHasNoShrinkNote() {
+    System.setProperty(BrokersimExtension.SHRINK_PROPERTY, "false");
+    TestExecutionSummary s = run(ExtensionFixtures.ShrinkingSweepTest.class);
+    assertTrue(s.getTotalFailureCount() > 0);
+    for (TestExecutionSummary.Failure f : s.getFailures()) {
+      assertFalse(f.getException().getMessage().contains("shrunk:"), f.getException().getMessage());
+    }
+  }
+
+  @Test
+  void faults_fromTheClassPath_areLoaded() {
+    TestExecutionSummary s = run(ExtensionFixtures.ClasspathFaultsTest.class);
+    assertEquals(1, s.getTestsSucceededCount(), () -> s.getFailures().toString());
+    assertEquals(List.of("faults 1"), ExtensionFixtures.SEEN);
   }
 
   @Test

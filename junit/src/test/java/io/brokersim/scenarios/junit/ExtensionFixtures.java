@@ -3,7 +3,10 @@ package io.brokersim.scenarios.junit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.brokersim.core.Simulation;
+import io.brokersim.scenarios.Expectations;
+import io.brokersim.scenarios.Requester;
 import io.brokersim.scenarios.ScenarioContext;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
@@ -57,6 +60,26 @@ final class ExtensionFixtures {
     @SeedSweep(from = 3, to = 5, profiles = {"lavinmq", "rabbitmq-4"})
     void records(Simulation sim, ScenarioContext ctx) {
       SEEN.add(sim.seed() + "/" + sim.profile().name() + "/" + (ctx.sim() == sim));
+    }
+  }
+
+  static final class ShrinkingSweepTest {
+    @SeedSweep(from = 0, to = 9, faults = "src/test/resources/faults/flaky-replies.conf")
+    void everyCallAnswered(ScenarioContext ctx) {
+      ctx.responder("server").serve("rpc_queue", ctx.answerAfter(Duration.ofMillis(5), Duration.ofMillis(50)));
+      Requester client = ctx.requester("client", "rpc_queue").timeout(Duration.ofSeconds(5));
+      for (int i = 0; i < 10; i++) {
+        client.callAfter(Duration.ofMillis(100L * i), "call " + i);
+      }
+      ctx.runFor(Duration.ofSeconds(7));
+      ctx.assertExpectations(List.of(Expectations.everyCallAnsweredOnce()));
+    }
+  }
+
+  static final class ClasspathFaultsTest {
+    @BrokersimTest(seed = 1, faults = "faults/flaky-replies.conf", shrink = false)
+    void rulesLoaded(Simulation sim) {
+      SEEN.add("faults " + sim.seed());
     }
   }
 

@@ -45,7 +45,7 @@ public final class RpcCallbackQueue implements Scenario {
         request, reply to `reply_to` with the same `correlation_id`, and only then ack.
 
         Replies come back out of order, so the client pairs them with calls by `correlation_id`. Nothing \
-        fails here: this is the baseline the lost-reply scenarios break.""";
+        fails here without faults: this is the baseline the lost-reply scenarios break.""";
   }
 
   @Override

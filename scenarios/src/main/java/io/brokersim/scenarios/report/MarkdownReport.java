@@ -5,9 +5,10 @@ import io.brokersim.scenarios.ScenarioResult;
 import io.brokersim.scenarios.VirtualTime;
 
 /**
- * The Markdown report of one run: verdict and replay command, what the scenario teaches, the fault rules it ran
- * with and how often each fired, a Mermaid sequence diagram of the calls that matter, every call with the fate of its request and replies, a plain-language
- * explanation of each lost, late or duplicated reply, and the expectations.
+ * The Markdown report of one run: verdict and replay command, what the scenario teaches (marked as what the
+ * scenario means to show when this run did not go that way), the fault rules it ran with and how often each fired, a
+ * Mermaid sequence diagram of the calls that matter, every call with the fate of its request and replies, a
+ * plain-language explanation of each lost, late or duplicated reply, and the expectations.
  */
 public final class MarkdownReport {
 
@@ -22,9 +23,15 @@ public final class MarkdownReport {
     b.append("| ").append(r.profile()).append(" | ").append(r.seed()).append(" | ").append(r.verdict()).append(" | ")
         .append(VirtualTime.format(r.virtualNanos()).substring(2)).append(" | `").append(r.traceSha256())
         .append("` |\n\n");
+    b.append(ReportText.verdict(r)).append("\n\n");
     b.append("Replay: `").append(r.replayCommand()).append("`\n\n");
 
-    b.append("## What it shows\n\n").append(r.teaching()).append("\n\n");
+    b.append("## ").append(ReportText.teachingHeading(r)).append("\n\n");
+    String caveat = ReportText.teachingCaveat(r);
+    if (caveat != null) {
+      b.append("*").append(caveat).append("*\n\n");
+    }
+    b.append(r.teaching()).append("\n\n");
 
     if (!r.faults().isEmpty()) {
       b.append("## Fault rules\n\n| rule | from | what | fired |\n|---|---|---|---|\n");
@@ -35,8 +42,9 @@ public final class MarkdownReport {
       b.append('\n');
     }
 
-    b.append("## Sequence\n\n```mermaid\n");
-    for (String line : SequenceDiagram.of(r)) {
+    Diagram diagram = SequenceDiagram.diagram(r);
+    b.append("## Sequence\n\n").append(ReportText.diagramCaption(r, diagram)).append("\n\n```mermaid\n");
+    for (String line : diagram.mermaid()) {
       b.append(line).append('\n');
     }
     b.append("```\n\n");

@@ -10,26 +10,31 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Draws a run as a Mermaid {@code sequenceDiagram}: client connections, exchanges and queues (and the direct
- * reply-to registry when the core has one) as participants; publish, route, deliver, ack, return and drop as
- * messages; connection and channel closes, queue deletions, faults, timeouts and discarded replies as notes.
+ * Draws a run as a sequence diagram ({@link Diagram}; the Markdown report writes it as Mermaid): client connections,
+ * exchanges and queues (and the direct reply-to registry when the core has one) as participants; publish, route,
+ * deliver, ack, return and drop as messages; connection and channel closes, queue deletions, faults, timeouts and
+ * discarded replies as notes.
  *
- * <p>To stay readable it draws a run of up to {@value #SMALL_RUN} calls whole, and otherwise only the calls that
- * went wrong (or, in a run where nothing did, the first {@value #SAMPLE_CALLS}); it keeps structural events (closes,
- * deletions, faults) for everyone, and stops after
- * {@value #MAX_STEPS} steps with a note saying how many it left out. Text is reduced to characters Mermaid
- * accepts in messages: no {@code ;} (a statement separator), no {@code #} (entity codes), no quotes, no angle
- * brackets.
+ * <p>It tells the story of the calls that matter: in a failed run, the calls the failed expectations name (at most
+ * {@value #MAX_FOCUS}); otherwise all calls of a run of up to {@value #SMALL_RUN}, else the ones that went wrong (or
+ * the first {@value #SAMPLE_CALLS}). Only those calls' messages are drawn, and closes, deletions and faults only
+ * where they touch those calls' connections, queues and messages (a broker restart touches everyone); the other
+ * calls are summarised in one line. It stops after {@value #MAX_STEPS} steps with a line saying how many it left
+ * out. Text is reduced to characters Mermaid accepts in messages: no {@code ;} (a statement separator), no {@code #}
+ * (entity codes), no quotes, no angle brackets.
  */
 public final class SequenceDiagram {
 
   /** Calls drawn when none went wrong. */
   public static final int SAMPLE_CALLS = 2;
+  /** Failing calls drawn at most. */
+  public static final int MAX_FOCUS = 5;
   /** A run with at most this many calls is drawn whole. */
   public static final int SMALL_RUN = 4;
   /** Messages and notes drawn at most. */
@@ -37,6 +42,8 @@ public final class SequenceDiagram {
   private static final int MAX_TEXT = 90;
   private static final int MAX_QUEUE_NAME = 16;
   private static final String REGISTRY = "registry";
+  /** How a fault's target names an exchange (a drop at routed is carried out by the exchange's actor). */
+  private static final String EXCHANGE_TARGET = "exchange:";
   /** Stands for "over every participant" in a step until the participants are all known. */
   private static final String WHOLE_DIAGRAM = "\u0000all\u0000";
 
@@ -54,23 +61,33 @@ public final class SequenceDiagram {
   private final Set<String> resolved = new HashSet<>();
   /** Messages routing sent nowhere (as opposed to publishes the broker refused before routing). */
   private final Set<String> routedNowhere = new HashSet<>();
-  private final List<String> steps = new ArrayList<>();
+  private final List<Diagram.Step> steps = new ArrayList<>();
+  /** Connections, exchanges and queues the drawn calls touch (participant keys): where closes and faults are drawn. */
+  private final Set<String> involved = new HashSet<>();
+  /** The message and call of the event being drawn, for the steps it makes. */
+  private String currentMsg;
+  private String currentCall;
   private int omittedSteps;
 
   private SequenceDiagram() {}
 
   /** The diagram of {@code result}, as the lines of a Mermaid block (without the fences). */
   public static List<String> of(ScenarioResult result) {
+    return diagram(result).mermaid();
+  }
+
+  /** The diagram of {@code result}. */
+  public static Diagram diagram(ScenarioResult result) {
     return new SequenceDiagram().draw(result);
   }
 
-  private List<String> draw(ScenarioResult result) {
+  private Diagram draw(ScenarioResult result) {
     for (TraceRecord r : result.trace()) {
       index(r.event());
     }
-    Set<String> focus = focus(result.calls());
-    int otherCalls = result.calls().size() - focus.size();
+    Set<String> focus = focus(result);
     boolean everyMessage = result.calls().isEmpty();
+    involve(result, focus, everyMessage);
 
     List<RpcLog.Entry> log = result.log();
     int next = 0;
@@ -84,31 +101,44 @@ public final class SequenceDiagram {
       drawEntry(log.get(next++), focus);
     }
 
-    List<String> out = new ArrayList<>();
-    out.add("sequenceDiagram");
+    List<Diagram.Participant> participants = new ArrayList<>();
     for (Map.Entry<String, String> p : participantIds.entrySet()) {
-      out.add("  participant " + p.getValue() + " as " + participantLabels.get(p.getKey()));
+      participants.add(new Diagram.Participant(p.getValue(), participantLabels.get(p.getKey())));
     }
-    String span = span();
-    for (String step : steps) {
-      out.add(span == null ? step : step.replace(WHOLE_DIAGRAM, span));
+    String first = participants.isEmpty() ? null : participants.get(0).id();
+    String last = participants.size() < 2 ? null : participants.get(participants.size() - 1).id();
+    List<Diagram.Step> drawn = new ArrayList<>(steps.size());
+    for (Diagram.Step s : steps) {
+      drawn.add(!WHOLE_DIAGRAM.equals(s.from()) ? s
+          : new Diagram.Step(first, null, last, s.text(), s.msgId(), s.correlationId()));
     }
-    if (omittedSteps > 0 && span != null) {
-      out.add("  Note over " + span + ": " + omittedSteps + " more steps not shown, see the trace file");
+    List<String> footnotes = new ArrayList<>();
+    if (omittedSteps > 0) {
+      footnotes.add(omittedSteps + " more steps not shown, see the trace");
     }
-    if (otherCalls > 0 && span != null) {
-      out.add("  Note over " + span + ": " + otherCalls + (otherCalls == 1 ? " more call" : " more calls")
-          + ", each answered once, not shown");
+    String others = otherCalls(result.calls(), focus);
+    if (others != null) {
+      footnotes.add(others);
     }
-    return out;
+    return new Diagram(participants, drawn, footnotes);
   }
 
   /**
-   * The calls worth drawing: all of them in a small run (the answered ones are the comparison), else every call
-   * that did not simply get its one reply (or whose reply came back to its responder), else the first few.
+   * The calls worth drawing: in a failed run the ones the failed expectations name; otherwise all of them in a small
+   * run (the answered ones are the comparison), else every call that did not simply get its one reply (or whose
+   * reply came back to its responder), else the first few. At most {@link #MAX_FOCUS} when many went wrong.
    */
-  private static Set<String> focus(List<ScenarioResult.CallReport> calls) {
-    Set<String> focus = new HashSet<>();
+  private static Set<String> focus(ScenarioResult result) {
+    List<ScenarioResult.CallReport> calls = result.calls();
+    Set<String> focus = new LinkedHashSet<>();
+    for (String id : result.failingCalls()) {
+      if (focus.size() < MAX_FOCUS) {
+        focus.add(id);
+      }
+    }
+    if (!focus.isEmpty()) {
+      return focus;
+    }
     for (ScenarioResult.CallReport c : calls) {
       RpcCall call = c.call();
       if (calls.size() <= SMALL_RUN || !call.answeredOnce() || call.timesReceived() != 1
@@ -121,7 +151,86 @@ public final class SequenceDiagram {
         focus.add(calls.get(i).call().correlationId());
       }
     }
+    if (calls.size() > SMALL_RUN && focus.size() > MAX_FOCUS) {
+      Set<String> first = new LinkedHashSet<>();
+      for (String id : focus) {
+        if (first.size() < MAX_FOCUS) {
+          first.add(id);
+        }
+      }
+      return first;
+    }
     return focus;
+  }
+
+  /** "98 more calls not shown: 95 answered once, 3 timed out", or null when every call is drawn. */
+  private static String otherCalls(List<ScenarioResult.CallReport> calls, Set<String> focus) {
+    Map<String, Integer> byOutcome = new LinkedHashMap<>();
+    int others = 0;
+    for (ScenarioResult.CallReport c : calls) {
+      if (!focus.contains(c.call().correlationId())) {
+        others++;
+        String what = c.call().answeredOnce() ? "answered once"
+            : c.call().outcome() == RpcCall.Outcome.ANSWERED ? "answered, not simply once"
+            : c.call().outcomeText().replaceAll(" at t=.*", "").replaceAll(" \\(.*", "");
+        byOutcome.merge(what, 1, Integer::sum);
+      }
+    }
+    if (others == 0) {
+      return null;
+    }
+    List<String> parts = new ArrayList<>();
+    for (Map.Entry<String, Integer> e : byOutcome.entrySet()) {
+      parts.add(e.getValue() + " " + e.getKey());
+    }
+    return others + (others == 1 ? " more call" : " more calls") + " not shown: " + String.join(", ", parts);
+  }
+
+  /**
+   * Marks what the drawn calls touch: the connections that publish, get and settle their messages and whose names
+   * their log entries carry, the exchanges and queues they pass, and their callback queues.
+   */
+  private void involve(ScenarioResult result, Set<String> focus, boolean everyMessage) {
+    for (TraceRecord r : result.trace()) {
+      if (!(r.event() instanceof TraceEvent.MessageEvent m)) {
+        continue;
+      }
+      String corr = correlationOf.get(m.msgId());
+      if (!everyMessage && (corr == null || !focus.contains(corr))) {
+        continue;
+      }
+      if (m instanceof TraceEvent.Published x) {
+        involved.add("conn:" + connectionOf(x.channel()));
+        involved.add("exchange:" + x.exchange());
+        if (x.replyTo() != null) {
+          involved.add("queue:" + x.replyTo());
+        }
+        if (x.exchange().isEmpty()) {
+          involved.add("queue:" + x.routingKey());
+        }
+      } else if (m instanceof TraceEvent.Routed x) {
+        x.queues().forEach(q -> involved.add("queue:" + q));
+      } else if (m instanceof TraceEvent.Enqueued x) {
+        involved.add("queue:" + x.queue());
+      } else if (m instanceof TraceEvent.Delivered x) {
+        involved.add("conn:" + connectionOf(x.channel()));
+        involved.add("queue:" + x.queue());
+      } else if (m instanceof TraceEvent.Acked x) {
+        involved.add("conn:" + connectionOf(x.channel()));
+      } else if (m instanceof TraceEvent.Returned x) {
+        involved.add("conn:" + connectionOf(x.channel()));
+      }
+    }
+    for (RpcLog.Entry e : result.log()) {
+      String conn = connectionsByName.get(e.participant());
+      if (conn != null && e.correlationId() != null && focus.contains(e.correlationId())) {
+        involved.add("conn:" + conn);
+      }
+    }
+  }
+
+  private boolean involves(String key, boolean everyMessage) {
+    return everyMessage || involved.contains(key);
   }
 
   private void index(TraceEvent e) {
@@ -149,12 +258,17 @@ public final class SequenceDiagram {
 
   private void drawEvent(TraceRecord r, Set<String> focus, boolean everyMessage) {
     TraceEvent e = r.event();
+    currentMsg = e instanceof TraceEvent.MessageEvent m ? m.msgId()
+        : e instanceof TraceEvent.FaultInjected f ? f.msgId() : null;
+    currentCall = currentMsg == null ? null : correlationOf.get(currentMsg);
     if (e instanceof TraceEvent.MessageEvent m) {
       String corr = correlationOf.get(m.msgId());
       if (!everyMessage && (corr == null || !focus.contains(corr))) {
         return;
       }
       drawMessageEvent(r, m);
+    } else if (e instanceof TraceEvent.ConnectionClosed c && !involves("conn:" + c.conn(), everyMessage)) {
+      closedConnections.add(c.conn());
     } else if (e instanceof TraceEvent.ConnectionClosed c) {
       // Its channels and consumers close with it: one note says it all.
       closedConnections.add(c.conn());
@@ -166,18 +280,33 @@ public final class SequenceDiagram {
         default -> "connection closed by the broker with " + c.code() + " " + c.text();
       };
       note(connection(c.conn()), time(r) + " " + how);
-    } else if (e instanceof TraceEvent.ChannelClosed c && !closedConnections.contains(connectionOf(c.channel()))) {
+    } else if (e instanceof TraceEvent.ChannelClosed c && !closedConnections.contains(connectionOf(c.channel()))
+        && involves("conn:" + connectionOf(c.channel()), everyMessage)) {
       note(connection(c.channel()), time(r) + " channel " + channelNumber(c.channel()) + " closed by the "
           + c.initiator() + (c.code() == 200 ? "" : " with " + c.code() + " " + c.text()));
-    } else if (e instanceof TraceEvent.QueueDeleted d) {
+    } else if (e instanceof TraceEvent.QueueDeleted d && involves("queue:" + d.queue(), everyMessage)) {
       note(queue(d.queue()), time(r) + " queue deleted (" + d.reason() + ")"
           + (d.messagesDiscarded() == 0 ? "" : ", " + d.messagesDiscarded() + " messages with it"));
     } else if (e instanceof TraceEvent.ConsumerCancelled c
-        && ("server".equals(c.initiator()) || "fault".equals(c.initiator()))) {
+        && ("server".equals(c.initiator()) || "fault".equals(c.initiator()))
+        && involves("conn:" + connectionOf(c.channel()), everyMessage)) {
       note(connection(c.channel()), time(r) + " consumer cancelled by the " + c.initiator());
-    } else if (e instanceof TraceEvent.FaultInjected f) {
+    } else if (e instanceof TraceEvent.FaultInjected f && touchesFocus(f, focus, everyMessage)) {
       note(faultTarget(f.target()), time(r) + " fault rule " + f.rule() + ": " + f.action());
     }
+  }
+
+  /** A fault on a drawn call's message, on something the drawn calls touch, or on the whole broker. */
+  private boolean touchesFocus(TraceEvent.FaultInjected f, Set<String> focus, boolean everyMessage) {
+    if (everyMessage || f.target() == null || f.target().equals("broker")) {
+      return true;
+    }
+    String corr = f.msgId() == null ? null : correlationOf.get(f.msgId());
+    if (corr != null) {
+      return focus.contains(corr);
+    }
+    return involved.contains("conn:" + connectionOf(f.target())) || involved.contains("queue:" + f.target())
+        || involved.contains(f.target());
   }
 
   private void drawMessageEvent(TraceRecord r, TraceEvent.MessageEvent m) {
@@ -257,10 +386,13 @@ public final class SequenceDiagram {
     if (e.correlationId() != null && !focus.contains(e.correlationId())) {
       return;
     }
-    String who = participantOf(e.participant());
-    if (who == null) {
+    String conn = connectionsByName.get(e.participant());
+    if (conn == null || (e.correlationId() == null && !involved.isEmpty() && !involved.contains("conn:" + conn))) {
       return;
     }
+    String who = connection(conn);
+    currentMsg = null;
+    currentCall = e.correlationId();
     String at = VirtualTime.format(e.virtualNanos());
     switch (e.kind()) {
       case CALL_TIMED_OUT -> note(who, at + " " + e.correlationId() + " timed out (" + e.text() + ")");
@@ -276,11 +408,6 @@ public final class SequenceDiagram {
       case SCRIPT_ERROR -> note(who, at + " script error: " + e.text());
       default -> { }
     }
-  }
-
-  private String participantOf(String clientName) {
-    String conn = connectionsByName.get(clientName);
-    return conn == null ? null : connection(conn);
   }
 
   // ---------------------------------------------------------------------------------------- participants
@@ -315,6 +442,9 @@ public final class SequenceDiagram {
     if (target.startsWith("conn-")) {
       return connection(target);
     }
+    if (target.startsWith(EXCHANGE_TARGET)) {
+      return exchange(target.substring(EXCHANGE_TARGET.length()));
+    }
     return queues.contains(target) ? queue(target) : exchange(target);
   }
 
@@ -325,27 +455,19 @@ public final class SequenceDiagram {
     });
   }
 
-  private String span() {
-    if (participantIds.isEmpty()) {
-      return null;
-    }
-    List<String> ids = new ArrayList<>(participantIds.values());
-    return ids.size() == 1 ? ids.get(0) : ids.get(0) + "," + ids.get(ids.size() - 1);
-  }
-
   // ------------------------------------------------------------------------------------------------ text
 
   private void arrow(String from, String arrow, String to, String text) {
-    step("  " + from + arrow + to + ": " + clean(text));
+    step(new Diagram.Step(from, arrow, to, clean(text), currentMsg, currentCall));
   }
 
   private void note(String over, String text) {
-    step("  Note over " + over + ": " + clean(text));
+    step(new Diagram.Step(over, null, null, clean(text), currentMsg, currentCall));
   }
 
-  private void step(String line) {
+  private void step(Diagram.Step step) {
     if (steps.size() < MAX_STEPS) {
-      steps.add(line);
+      steps.add(step);
     } else {
       omittedSteps++;
     }

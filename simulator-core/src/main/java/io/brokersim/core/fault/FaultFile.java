@@ -42,7 +42,8 @@ import java.util.stream.Collectors;
  *       at = routed                              # required: a Boundary.configName()
  *       match { has-reply-to = true }            # optional: every set predicate must hold
  *       action { type = dead-reply-channel }     # required: a FaultActions type and its settings
- *       when { once = true }                     # optional: once, nth, every, probability, from, until
+ *       when { once = true }                     # optional: once, nth, every, probability, from, until,
+ *                                                # or at-matches = [3, 7] (a schedule)
  *     }
  *   ]
  * }
@@ -76,7 +77,8 @@ public final class FaultFile {
       "client", "connection", "channel", "correlation-id", "reply-to");
   private static final List<String> MATCH_KEYS = concat(MATCH_TEXT_KEYS, List.of("has-reply-to", "property",
       "header"));
-  private static final List<String> WHEN_KEYS = List.of("once", "nth", "every", "probability", "from", "until");
+  private static final List<String> WHEN_KEYS = List.of("once", "nth", "every", "probability", "from", "until",
+      "at-matches");
 
   /** The settings of each built-in action type besides {@code type}, in {@link FaultActions} order. */
   static final Map<String, List<String>> BUILT_IN_SETTINGS = builtInSettings();
@@ -560,10 +562,58 @@ public final class FaultFile {
                   + (from == null ? "0s" : o.get("from").unwrapped()));
         }
       }
-      if (untilNanos <= fromNanos) {
+      List<Long> atMatches = o.containsKey("at-matches") ? atMatches(o, path) : null;
+      if (atMatches != null) {
+        for (String other : List.of("once", "nth", "every", "probability")) {
+          if (o.containsKey(other)) {
+            problem(path + "." + other, o.get(other).origin(), "cannot be combined with at-matches",
+                "at-matches lists every match the rule fires at; remove " + other);
+          }
+        }
+      }
+      if (untilNanos <= fromNanos || (atMatches != null && (once || nth > 0 || every > 0 || probability < 1))) {
         return Trigger.ALWAYS; // already reported; keeps the Trigger constructor from throwing
       }
-      return new Trigger(nth, every, once, probability, fromNanos, untilNanos);
+      return new Trigger(nth, every, once, probability, fromNanos, untilNanos, atMatches);
+    }
+
+    /** {@code at-matches}: a list of whole numbers >= 1, ascending, without repeats (empty: never fires). */
+    private List<Long> atMatches(ConfigObject o, String path) {
+      String field = path + ".at-matches";
+      ConfigValue v = o.get("at-matches");
+      if (v.valueType() != ConfigValueType.LIST) {
+        wrongType(field, v, "a list of match numbers, e.g. [3, 7]");
+        return null;
+      }
+      ConfigList list = (ConfigList) v;
+      if (list.size() > Trigger.MAX_AT_MATCHES) {
+        problem(field, v.origin(), "lists " + list.size() + " matches", "at most " + Trigger.MAX_AT_MATCHES
+            + " are allowed");
+        return null;
+      }
+      List<Long> out = new ArrayList<>(list.size());
+      long previous = 0;
+      for (int i = 0; i < list.size(); i++) {
+        ConfigValue e = list.get(i);
+        Object n = e.unwrapped();
+        if (e.valueType() != ConfigValueType.NUMBER || !(n instanceof Integer || n instanceof Long)) {
+          wrongType(field + "[" + i + "]", e, "a whole number of at least 1");
+          return null;
+        }
+        long l = ((Number) n).longValue();
+        if (l < 1) {
+          problem(field + "[" + i + "]", e.origin(), "must be at least 1, was " + l, "matches count from 1");
+          return null;
+        }
+        if (l <= previous) {
+          problem(field + "[" + i + "]", e.origin(), l == previous ? "repeats " + l : l + " comes after " + previous,
+              "list the matches in ascending order, each once");
+          return null;
+        }
+        previous = l;
+        out.add(l);
+      }
+      return out;
     }
 
     /** {@code nth} or {@code every}: a whole number of at least 1, or 0 when absent. */

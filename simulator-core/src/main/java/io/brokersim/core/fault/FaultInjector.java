@@ -99,7 +99,8 @@ public final class FaultInjector {
       }
       long n = ++a.matches;
       Trigger t = r.when();
-      if ((t.once() && a.fired > 0) || (t.nth() > 0 && n != t.nth()) || (t.every() > 0 && n % t.every() != 0)) {
+      if ((t.once() && a.fired > 0) || (t.nth() > 0 && n != t.nth()) || (t.every() > 0 && n % t.every() != 0)
+          || !t.scheduledAt(n)) {
         continue;
       }
       if (t.probability() < 1.0 && a.random.nextDouble() >= t.probability()) {

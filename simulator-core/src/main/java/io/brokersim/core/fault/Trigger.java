@@ -1,9 +1,13 @@
 package io.brokersim.core.fault;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
 /**
  * The "when" of a fault rule, over the events that match it, counted from 1:
- * fire on every match, once, on the Nth match only, on every Nth match, with a seeded probability, and
- * only within a virtual-time window. All set conditions must hold.
+ * fire on every match, once, on the Nth match only, on every Nth match, with a seeded probability, at an
+ * explicit list of matches (a schedule), and only within a virtual-time window. All set conditions must hold.
  *
  * @param nth fire only on this occurrence (0 = any)
  * @param every fire on every {@code every}-th occurrence (0 = any)
@@ -11,8 +15,14 @@ package io.brokersim.core.fault;
  * @param probability chance of firing, drawn from the rule's seeded stream (1 = always)
  * @param fromNanos window start, inclusive (virtual time)
  * @param untilNanos window end, exclusive ({@link Long#MAX_VALUE} = open)
+ * @param atMatches fire exactly at these matches, ascending (null = not a schedule; empty = never); the
+ *     replay of a run's firings, so it stands alone: no {@code nth}, {@code every}, {@code once} or probability
  */
-public record Trigger(long nth, long every, boolean once, double probability, long fromNanos, long untilNanos) {
+public record Trigger(long nth, long every, boolean once, double probability, long fromNanos, long untilNanos,
+    List<Long> atMatches) {
+
+  /** The most matches one schedule may list. */
+  public static final int MAX_AT_MATCHES = 100_000;
 
   public static final Trigger ALWAYS = new Trigger(0, 0, false, 1.0, 0, Long.MAX_VALUE);
 
@@ -26,6 +36,27 @@ public record Trigger(long nth, long every, boolean once, double probability, lo
     if (untilNanos <= fromNanos) {
       throw new IllegalArgumentException("the window must end after it starts");
     }
+    if (atMatches != null) {
+      if (nth > 0 || every > 0 || once || probability < 1) {
+        throw new IllegalArgumentException("at-matches is a schedule of its own: no nth, every, once or probability");
+      }
+      if (atMatches.size() > MAX_AT_MATCHES) {
+        throw new IllegalArgumentException("at most " + MAX_AT_MATCHES + " matches, got " + atMatches.size());
+      }
+      long previous = 0;
+      for (Long n : atMatches) {
+        if (n == null || n <= previous) {
+          throw new IllegalArgumentException("at-matches must be ascending whole numbers >= 1, got " + atMatches);
+        }
+        previous = n;
+      }
+      atMatches = Collections.unmodifiableList(new ArrayList<>(atMatches));
+    }
+  }
+
+  /** A trigger without a schedule. */
+  public Trigger(long nth, long every, boolean once, double probability, long fromNanos, long untilNanos) {
+    this(nth, every, once, probability, fromNanos, untilNanos, null);
   }
 
   public static Trigger oneShot() {
@@ -44,11 +75,29 @@ public record Trigger(long nth, long every, boolean once, double probability, lo
     return new Trigger(0, 0, false, p, 0, Long.MAX_VALUE);
   }
 
+  /** Fires exactly at these matches (ascending, from 1); none fires nowhere. */
+  public static Trigger atMatches(List<Long> matches) {
+    return new Trigger(0, 0, false, 1.0, 0, Long.MAX_VALUE, matches);
+  }
+
   public Trigger between(java.time.Duration from, java.time.Duration until) {
-    return new Trigger(nth, every, once, probability, from.toNanos(), until.toNanos());
+    return new Trigger(nth, every, once, probability, from.toNanos(), until.toNanos(), atMatches);
+  }
+
+  /**
+   * This trigger's window with {@code matches} as its schedule: the same events count, so match k is the same
+   * event as under this trigger, as long as the run takes the same course up to it.
+   */
+  public Trigger scheduled(List<Long> matches) {
+    return new Trigger(0, 0, false, 1.0, fromNanos, untilNanos, matches);
   }
 
   boolean inWindow(long nowNanos) {
     return nowNanos >= fromNanos && nowNanos < untilNanos;
+  }
+
+  /** For a schedule: whether match {@code n} is in it (always true without one). */
+  boolean scheduledAt(long n) {
+    return atMatches == null || Collections.binarySearch(atMatches, n) >= 0;
   }
 }

@@ -174,7 +174,27 @@ class FaultFileTest {
         Arguments.of("window from negative", "name = \"r\"\nat = routed\naction { type = drop }\nwhen { from = -1s }",
             "faults.rules[0].when.from", 7, "must not be negative"),
         Arguments.of("unknown when key", "name = \"r\"\nat = routed\naction { type = drop }\nwhen { onse = true }",
-            "faults.rules[0].when.onse", 7, "did you mean 'once'?"));
+            "faults.rules[0].when.onse", 7, "did you mean 'once'?"),
+        Arguments.of("at-matches not a list", "name = \"r\"\nat = routed\naction { type = drop }\nwhen { at-matches = 3 }",
+            "faults.rules[0].when.at-matches", 7, "must be a list of match numbers, e.g. [3, 7], was the number 3"),
+        Arguments.of("at-matches zero",
+            "name = \"r\"\nat = routed\naction { type = drop }\nwhen {\n  at-matches = [\n    0\n  ]\n}",
+            "faults.rules[0].when.at-matches[0]", 9, "must be at least 1, was 0"),
+        Arguments.of("at-matches not a whole number",
+            "name = \"r\"\nat = routed\naction { type = drop }\nwhen { at-matches = [1, \"2\"] }",
+            "faults.rules[0].when.at-matches[1]", 7, "must be a whole number of at least 1, was the string \"2\""),
+        Arguments.of("at-matches descending",
+            "name = \"r\"\nat = routed\naction { type = drop }\nwhen { at-matches = [3, 2] }",
+            "faults.rules[0].when.at-matches[1]", 7, "2 comes after 3"),
+        Arguments.of("at-matches repeated",
+            "name = \"r\"\nat = routed\naction { type = drop }\nwhen { at-matches = [3, 3] }",
+            "faults.rules[0].when.at-matches[1]", 7, "repeats 3"),
+        Arguments.of("at-matches with probability",
+            "name = \"r\"\nat = routed\naction { type = drop }\nwhen {\n  at-matches = [3]\n  probability = 0.5\n}",
+            "faults.rules[0].when.probability", 9, "cannot be combined with at-matches"),
+        Arguments.of("at-matches with once",
+            "name = \"r\"\nat = routed\naction { type = drop }\nwhen { once = true, at-matches = [3] }",
+            "faults.rules[0].when.once", 7, "cannot be combined with at-matches"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -415,6 +435,16 @@ class FaultFileTest {
 
     FaultRule always = onlyRule(oneRule("name = \"a\"\nat = routed\naction { type = drop }\nwhen {}"));
     assertEquals(Trigger.ALWAYS, always.when());
+  }
+
+  @Test
+  void parse_atMatchesWithWindow_isASchedule() {
+    FaultRule r = onlyRule(oneRule("name = \"s\"\nat = routed\naction { type = drop }\n"
+        + "when { at-matches = [3, 7], from = 1s }"));
+    assertEquals(new Trigger(0, 0, false, 1.0, 1_000_000_000L, Long.MAX_VALUE, List.of(3L, 7L)), r.when());
+
+    FaultRule never = onlyRule(oneRule("name = \"n\"\nat = routed\naction { type = drop }\nwhen { at-matches = [] }"));
+    assertEquals(Trigger.atMatches(List.of()), never.when());
   }
 
   @Test

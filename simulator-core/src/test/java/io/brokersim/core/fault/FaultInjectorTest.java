@@ -111,6 +111,52 @@ class FaultInjectorTest {
   }
 
   @Test
+  void decide_atMatches_firesAtExactlyThoseMatches() {
+    assertEquals(List.of(2, 5, 6), firings(injector("at-matches = [2, 5, 6]", 1), 10));
+  }
+
+  @Test
+  void decide_atMatchesEmpty_neverFires() {
+    assertEquals(List.of(), firings(injector("at-matches = []", 1), 10));
+  }
+
+  @Test
+  void decide_atMatchesInWindow_countsLikeTheRuleItReplays() {
+    FaultInjector probabilistic = injector("probability = 0.3, from = 1s", 7);
+    long s = Duration.ofSeconds(1).toNanos();
+    List<Long> fired = new ArrayList<>();
+    long matches = 0;
+    for (int i = 0; i < 200; i++) {
+      long t = i % 3 == 0 ? 0 : s;   // a third of the events fall before the window and do not count
+      boolean inWindow = t >= s;
+      boolean f = !probabilistic.decide(delivery(i % 5 == 0 ? "other" : "rpc_queue", t)).isEmpty();
+      if (inWindow && i % 5 != 0) {
+        matches++;
+        if (f) {
+          fired.add(matches);
+        }
+      }
+    }
+    assertFalse(fired.isEmpty());
+
+    String schedule = fired.toString();
+    FaultInjector replay = injector("at-matches = " + schedule + ", from = 1s", 99);
+    List<Long> replayed = new ArrayList<>();
+    matches = 0;
+    for (int i = 0; i < 200; i++) {
+      long t = i % 3 == 0 ? 0 : s;
+      boolean f = !replay.decide(delivery(i % 5 == 0 ? "other" : "rpc_queue", t)).isEmpty();
+      if (t >= s && i % 5 != 0) {
+        matches++;
+        if (f) {
+          replayed.add(matches);
+        }
+      }
+    }
+    assertEquals(fired, replayed);
+  }
+
+  @Test
   void decide_probability_sameSeedSameDecisions() {
     assertArrayEquals(decisions(injector("probability = 0.3", 42), 500), decisions(injector("probability = 0.3", 42),
         500));
