@@ -30,6 +30,7 @@ public abstract class BrokerBuilder<B extends BrokerBuilder<B>> {
   long seed;
   FaultPlan faults = FaultPlan.NONE;
   Config config = ConfigFactory.empty();
+  boolean ledger = true;
   final List<TraceSink> sinks = new ArrayList<>();
 
   BrokerBuilder() {}
@@ -59,6 +60,17 @@ public abstract class BrokerBuilder<B extends BrokerBuilder<B>> {
   /** An extra trace sink, e.g. a JSON Lines file. */
   public B sink(TraceSink sink) {
     sinks.add(Objects.requireNonNull(sink));
+    return self();
+  }
+
+  /**
+   * Keep a fate ledger (default true): it follows every message to its fate, checks that nothing is lost
+   * silently and explains each message. Off, {@code assertNothingLostSilently()} and explanations are not
+   * available, and the broker saves the ledger's work per event and its memory per message (it remembers every
+   * message of the run).
+   */
+  public B ledger(boolean value) {
+    ledger = value;
     return self();
   }
 

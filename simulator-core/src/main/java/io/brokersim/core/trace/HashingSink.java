@@ -5,22 +5,31 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The canonical trace hash: SHA-256 over exactly the bytes {@link JsonLinesSink} writes (UTF-8 JSON lines,
- * each ending with {@code '\n'}). Two runs with the same seed must give the same {@link #hex()}.
+ * The canonical trace hash: SHA-256 over the canonical binary form of every record ({@link TraceBinary}), which
+ * holds exactly what the records' JSON lines hold, so {@link JsonLinesHash} recomputes it from a JSON Lines file.
+ * Two runs with the same seed must give the same {@link #hex()}. No JSON is written to compute it.
  */
-public final class HashingSink implements LineSink {
+public final class HashingSink implements EventSink {
+
+  /** Records are encoded into a buffer and digested when it holds this much. */
+  private static final int DIGEST_CHUNK_BYTES = 16 * 1024;
 
   private final MessageDigest digest = sha256();
-  private long lines;
+  private final TraceBinary binary = new TraceBinary(DIGEST_CHUNK_BYTES + 1024);
+  private long records;
 
   @Override
-  public synchronized void acceptLine(TraceRecord record, byte[] utf8, int length) {
-    digest.update(utf8, 0, length);
-    lines++;
+  public synchronized void accept(long seq, long virtualNanos, TraceEvent event) {
+    binary.record(seq, virtualNanos, event);
+    records++;
+    if (binary.size() >= DIGEST_CHUNK_BYTES) {
+      digestPending();
+    }
   }
 
   /** The lowercase hex SHA-256 of everything accepted so far; the sink keeps hashing afterwards. */
   public synchronized String hex() {
+    digestPending();
     try {
       MessageDigest snapshot = (MessageDigest) digest.clone();
       return HexFormat.of().formatHex(snapshot.digest());
@@ -29,12 +38,19 @@ public final class HashingSink implements LineSink {
     }
   }
 
-  /** Number of lines hashed so far. */
-  public synchronized long lines() {
-    return lines;
+  /** Number of records hashed so far. */
+  public synchronized long records() {
+    return records;
   }
 
-  private static MessageDigest sha256() {
+  private void digestPending() {
+    if (binary.size() > 0) {
+      digest.update(binary.array(), 0, binary.size());
+      binary.reset();
+    }
+  }
+
+  static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {

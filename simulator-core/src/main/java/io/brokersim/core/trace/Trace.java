@@ -12,7 +12,8 @@ import java.util.function.LongSupplier;
  *
  * <p>Safe for concurrent use (the live runtime records from many threads): one lock covers numbering,
  * timestamping and the calls to sinks, so every sink sees records in sequence order. Each record is encoded
- * to JSON at most once, and only when a {@link LineSink} is attached.
+ * to JSON at most once, and only when a {@link LineSink} is attached; the trace hash ({@link HashingSink}) and
+ * the fate ledger need no JSON.
  */
 public final class Trace {
 
@@ -48,16 +49,27 @@ public final class Trace {
     return sinks.length > 0;
   }
 
-  /** Records one event. */
+  /**
+   * Records one event. An {@link EventSink} gets the event and its stamps as they are; a {@link TraceRecord} is
+   * made only if another sink is attached, and the JSON line only if a {@link LineSink} is.
+   */
   public synchronized void record(TraceEvent event) {
-    seq++;
+    long n = ++seq;
     TraceSink[] targets = sinks;
     if (targets.length == 0) {
       return;
     }
-    TraceRecord record = new TraceRecord(seq, clockNanos.getAsLong(), event);
+    long nanos = clockNanos.getAsLong();
+    TraceRecord record = null;
     int length = -1;
     for (TraceSink sink : targets) {
+      if (sink instanceof EventSink events) {
+        events.accept(n, nanos, event);
+        continue;
+      }
+      if (record == null) {
+        record = new TraceRecord(n, nanos, event);
+      }
       if (sink instanceof LineSink line) {
         if (length < 0) {
           length = json.encode(record);

@@ -1,0 +1,179 @@
+package io.brokersim.core.trace;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The canonical binary form of trace records, which the trace hash is computed over ({@link HashingSink}). It
+ * holds exactly what a record's JSON line holds ({@link TraceJson}), in the same order, so that the hash can
+ * be recomputed from a JSON Lines file ({@link JsonLinesHash}) without knowing the event types:
+ *
+ * <pre>
+ *   record  = uint(seq) uint(t) text(kind) uint(number of fields) value...   (one per field after "kind")
+ *   value   = 0x00                                  null
+ *           | 0x01 | 0x02                           false | true
+ *           | 0x03 uint(n)                          an integer n (int and long fields)
+ *           | 0x04 text(s)                          a string
+ *           | 0x05 uint(count) text(s)...           a list of strings
+ *   uint(n) = n as a 64-bit two's complement number in LEB128: 7 bits per byte, least significant group
+ *             first, high bit set on every byte but the last (0 is 0x00; a negative number takes 10 bytes)
+ *   text(s) = uint(number of UTF-16 chars of s), then each char on its own in 1 to 3 bytes like UTF-8
+ *             (U+0000..U+007F one byte, ..U+07FF two, else three; a surrogate pair is two 3-byte chars)
+ * </pre>
+ *
+ * <p>Field names are not part of the form: they follow from the kind. Records are concatenated with nothing
+ * between them. An instance appends to one growing buffer and is not thread-safe.
+ */
+final class TraceBinary {
+
+  static final int NULL = 0x00;
+  static final int FALSE = 0x01;
+  static final int TRUE = 0x02;
+  static final int INTEGER = 0x03;
+  static final int STRING = 0x04;
+  static final int STRINGS = 0x05;
+
+  /** The most bytes a uint takes. */
+  private static final int MAX_UINT_BYTES = 10;
+
+  private byte[] buf;
+  private int size;
+
+  TraceBinary(int initialCapacity) {
+    buf = new byte[initialCapacity];
+  }
+
+  /** Appends the binary form of one record. */
+  void record(long seq, long virtualNanos, TraceEvent event) {
+    EventSchema schema = EventSchema.of(event.getClass());
+    byte[] kind = schema.kindBytes;
+    if (kind == null) {
+      kind = textBytes(event.kind());
+      schema.kindBytes = kind;
+    }
+    EventSchema.Component[] components = schema.components;
+    ensure(3 * MAX_UINT_BYTES + kind.length);
+    uint(seq);
+    uint(virtualNanos);
+    System.arraycopy(kind, 0, buf, size, kind.length);
+    size += kind.length;
+    uint(components.length);
+    for (EventSchema.Component c : components) {
+      switch (c.type) {
+        case STRING -> string((String) c.reference.apply(event));
+        case LONG -> integer(c.number.applyAsLong(event));
+        case BOOLEAN -> bool(c.flag.test(event));
+        case STRINGS -> strings((List<?>) c.reference.apply(event));
+      }
+    }
+  }
+
+  /** Starts a record whose {@code fields} values follow (used when re-encoding a JSON line). */
+  void recordStart(long seq, long virtualNanos, String kind, int fields) {
+    ensure(3 * MAX_UINT_BYTES);
+    uint(seq);
+    uint(virtualNanos);
+    text(kind);
+    ensure(MAX_UINT_BYTES);
+    uint(fields);
+  }
+
+  void nullValue() {
+    ensure(1);
+    buf[size++] = NULL;
+  }
+
+  void bool(boolean value) {
+    ensure(1);
+    buf[size++] = (byte) (value ? TRUE : FALSE);
+  }
+
+  void integer(long value) {
+    ensure(1 + MAX_UINT_BYTES);
+    buf[size++] = INTEGER;
+    uint(value);
+  }
+
+  void string(String value) {
+    if (value == null) {
+      nullValue();
+      return;
+    }
+    ensure(1);
+    buf[size++] = STRING;
+    text(value);
+  }
+
+  void strings(List<?> values) {
+    if (values == null) {
+      nullValue();
+      return;
+    }
+    ensure(1 + MAX_UINT_BYTES);
+    buf[size++] = STRINGS;
+    uint(values.size());
+    for (Object s : values) {
+      text((String) s);
+    }
+  }
+
+  /** The buffer; bytes {@code [0, size())} are the records appended since the last {@link #reset()}. */
+  byte[] array() {
+    return buf;
+  }
+
+  int size() {
+    return size;
+  }
+
+  void reset() {
+    size = 0;
+  }
+
+  private void text(String s) {
+    int n = s.length();
+    ensure(MAX_UINT_BYTES + 3 * n);
+    uint(n);
+    byte[] b = buf;
+    int at = size;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        b[at++] = (byte) c;
+      } else if (c < 0x800) {
+        b[at++] = (byte) (0xC0 | (c >> 6));
+        b[at++] = (byte) (0x80 | (c & 0x3F));
+      } else {
+        b[at++] = (byte) (0xE0 | (c >> 12));
+        b[at++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+        b[at++] = (byte) (0x80 | (c & 0x3F));
+      }
+    }
+    size = at;
+  }
+
+  /** Callers ensure room for {@link #MAX_UINT_BYTES}. */
+  private void uint(long value) {
+    byte[] b = buf;
+    int at = size;
+    long v = value;
+    while ((v & ~0x7FL) != 0) {
+      b[at++] = (byte) ((v & 0x7F) | 0x80);
+      v >>>= 7;
+    }
+    b[at++] = (byte) v;
+    size = at;
+  }
+
+  private void ensure(int more) {
+    if (size + more > buf.length) {
+      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+    }
+  }
+
+  private static byte[] textBytes(String s) {
+    TraceBinary one = new TraceBinary(MAX_UINT_BYTES + 3 * s.length());
+    one.text(s);
+    return Arrays.copyOf(one.buf, one.size);
+  }
+}
