@@ -85,7 +85,9 @@ public abstract class BrokerBuilder<B extends BrokerBuilder<B>> {
    * {@code traceReady}) and the broker context with the fault injector, all seeded from the runtime.
    */
   Behavior<BrokerActor.Command> guardian(Runtime rt, List<TraceSink> allSinks, Consumer<Trace> traceReady) {
-    Trace trace = Trace.create(rt::nowNanos, allSinks.toArray(new TraceSink[0]));
+    TraceSink[] sinks = allSinks.toArray(new TraceSink[0]);
+    // The deterministic runtime runs every actor on its driver thread: its trace needs no lock.
+    Trace trace = rt.isDeterministic() ? Trace.confined(rt::nowNanos, sinks) : Trace.create(rt::nowNanos, sinks);
     traceReady.accept(trace);
     FaultInjector injector = new FaultInjector(faults.rules(), rt.entropy().fork("faults"));
     return BrokerActor.create(new BrokerContext(profile, vhost, trace, rt::nowNanos, rt.entropy().fork("broker"),

@@ -55,7 +55,7 @@ import java.util.TreeSet;
  * two objects (the message and its copy), indexes messages without entry objects, and builds strings only
  * for anomalies and explanations.
  */
-public final class FateLedger implements EventSink {
+public final class FateLedger extends GuardedSink implements EventSink {
 
   /** Anomalies kept in full; later ones are only counted. */
   public static final int MAX_ANOMALIES = 1_000;
@@ -109,7 +109,7 @@ public final class FateLedger implements EventSink {
   // ---------------------------------------------------------------------------------------------- events
 
   @Override
-  public synchronized void accept(long seq, long virtualNanos, TraceEvent e) {
+  public void accept(long seq, long virtualNanos, TraceEvent e) {
     nowSeq = seq;
     nowNanos = virtualNanos;
     nowEvent = e;
@@ -618,47 +618,57 @@ public final class FateLedger implements EventSink {
   // ------------------------------------------------------------------------------------------ queries
 
   /** What the ledger knows about one message. */
-  public synchronized Optional<MessageFate> fateOf(String msgId) {
-    LedgerMessage m = messages.get(msgId);
-    return m == null ? Optional.empty() : Optional.of(snapshot(m));
+  public Optional<MessageFate> fateOf(String msgId) {
+    synchronized (lock) {
+      LedgerMessage m = messages.get(msgId);
+      return m == null ? Optional.empty() : Optional.of(snapshot(m));
+    }
   }
 
   /** Every message (requests, replies, their dead letters and duplicates) with this correlation_id. */
-  public synchronized List<MessageFate> byCorrelationId(String correlationId) {
-    List<MessageFate> out = new ArrayList<>();
-    for (LedgerMessage m : withCorrelationId(correlationId)) {
-      out.add(snapshot(m));
+  public List<MessageFate> byCorrelationId(String correlationId) {
+    synchronized (lock) {
+      List<MessageFate> out = new ArrayList<>();
+      for (LedgerMessage m : withCorrelationId(correlationId)) {
+        out.add(snapshot(m));
+      }
+      return out;
     }
-    return out;
   }
 
   /** Messages with at least one copy not settled yet, in publish order. */
-  public synchronized List<MessageFate> stillLive() {
-    List<MessageFate> out = new ArrayList<>();
-    for (LedgerMessage m = messages.first(); m != null; m = m.next) {
-      if (m.live()) {
-        out.add(snapshot(m));
+  public List<MessageFate> stillLive() {
+    synchronized (lock) {
+      List<MessageFate> out = new ArrayList<>();
+      for (LedgerMessage m = messages.first(); m != null; m = m.next) {
+        if (m.live()) {
+          out.add(snapshot(m));
+        }
       }
+      return out;
     }
-    return out;
   }
 
   /** Every message, in publish order. */
-  public synchronized List<MessageFate> all() {
-    List<MessageFate> out = new ArrayList<>(messages.size());
-    for (LedgerMessage m = messages.first(); m != null; m = m.next) {
-      out.add(snapshot(m));
+  public List<MessageFate> all() {
+    synchronized (lock) {
+      List<MessageFate> out = new ArrayList<>(messages.size());
+      for (LedgerMessage m = messages.first(); m != null; m = m.next) {
+        out.add(snapshot(m));
+      }
+      return out;
     }
-    return out;
   }
 
   /** The anomalies seen so far in the event stream itself (second fates, impossible transitions, ...). */
-  public synchronized List<String> anomalies() {
-    List<String> out = new ArrayList<>(anomalies);
-    if (anomaliesNotKept > 0) {
-      out.add("... and " + anomaliesNotKept + " more anomalies not kept");
+  public List<String> anomalies() {
+    synchronized (lock) {
+      List<String> out = new ArrayList<>(anomalies);
+      if (anomaliesNotKept > 0) {
+        out.add("... and " + anomaliesNotKept + " more anomalies not kept");
+      }
+      return out;
     }
-    return out;
   }
 
   /**
@@ -666,23 +676,25 @@ public final class FateLedger implements EventSink {
    * result, or mandatory and unroutable but never returned; (d) a copy with two fates, or any other anomaly
    * of {@link #anomalies()}; (e) a copy still unacked on a channel that has closed, with no requeue.
    */
-  public synchronized List<String> traceProblems() {
-    List<String> out = new ArrayList<>();
-    for (LedgerMessage m = messages.first(); m != null; m = m.next) {
-      LedgerCopy unrouted = m.unrouted();
-      if (unrouted != null && unrouted.state == CopyState.UNROUTED) {
-        out.add(narrator.subject(m, unrouted) + " " + narrator.statePhrase(m, unrouted) + ".");
-      }
-      for (LedgerCopy c : m.copies()) {
-        Closure closed = c.state == CopyState.LIVE_UNACKED ? narrator.closureAfter(c.channel, c.deliveredSeq) : null;
-        if (closed != null) {
-          out.add(c.key() + " is still unacked on " + c.channel + ", which closed at "
-              + FateNarrator.time(closed.record().virtualNanos()) + "; no Requeued followed.");
+  public List<String> traceProblems() {
+    synchronized (lock) {
+      List<String> out = new ArrayList<>();
+      for (LedgerMessage m = messages.first(); m != null; m = m.next) {
+        LedgerCopy unrouted = m.unrouted();
+        if (unrouted != null && unrouted.state == CopyState.UNROUTED) {
+          out.add(narrator.subject(m, unrouted) + " " + narrator.statePhrase(m, unrouted) + ".");
+        }
+        for (LedgerCopy c : m.copies()) {
+          Closure closed = c.state == CopyState.LIVE_UNACKED ? narrator.closureAfter(c.channel, c.deliveredSeq) : null;
+          if (closed != null) {
+            out.add(c.key() + " is still unacked on " + c.channel + ", which closed at "
+                + FateNarrator.time(closed.record().virtualNanos()) + "; no Requeued followed.");
+          }
         }
       }
+      out.addAll(anomalies());
+      return out;
     }
-    out.addAll(anomalies());
-    return out;
   }
 
   /**
@@ -692,47 +704,51 @@ public final class FateLedger implements EventSink {
    *
    * @param liveCopies {@code msgId@queue} of every copy the broker's queues hold (ready or unacked)
    */
-  public synchronized List<String> problems(Set<String> liveCopies) {
-    List<String> out = new ArrayList<>(traceProblems());
-    for (LedgerMessage m = messages.first(); m != null; m = m.next) {
-      for (LedgerCopy c : m.copies()) {
-        if (c.queue == null || liveCopies.contains(c.key())) {
-          continue;
+  public List<String> problems(Set<String> liveCopies) {
+    synchronized (lock) {
+      List<String> out = new ArrayList<>(traceProblems());
+      for (LedgerMessage m = messages.first(); m != null; m = m.next) {
+        for (LedgerCopy c : m.copies()) {
+          if (c.queue == null || liveCopies.contains(c.key())) {
+            continue;
+          }
+          if (c.state.heldByQueue()) {
+            out.add(narrator.subject(m, c) + " " + narrator.statePhrase(m, c)
+                + ", but the broker does not hold it: it vanished without an event.");
+          } else if (c.state == CopyState.IN_FLIGHT) {
+            out.add(narrator.subject(m, c) + " " + narrator.statePhrase(m, c) + ".");
+          }
         }
-        if (c.state.heldByQueue()) {
-          out.add(narrator.subject(m, c) + " " + narrator.statePhrase(m, c)
-              + ", but the broker does not hold it: it vanished without an event.");
+      }
+      for (String key : new TreeSet<>(liveCopies)) {
+        int at = key.indexOf('@');
+        String msgId = at < 0 ? key : key.substring(0, at);
+        String queue = at < 0 ? "" : key.substring(at + 1);
+        LedgerMessage m = messages.get(msgId);
+        LedgerCopy c = m == null ? null : m.find(queue);
+        if (m == null) {
+          out.add("The broker holds " + key + ", but message " + msgId + " was never published or created.");
+        } else if (c == null) {
+          out.add("The broker holds " + key + ", but the ledger never saw " + msgId + " reach queue '"
+              + queue + "'" + (m.routed == null ? "" : " (routed to " + FateNarrator.quoted(m.routed) + ")") + ".");
+        } else if (c.state == CopyState.SETTLED) {
+          out.add("The broker holds " + key + ", but the ledger recorded its fate: " + narrator.statePhrase(m, c)
+              + ".");
         } else if (c.state == CopyState.IN_FLIGHT) {
-          out.add(narrator.subject(m, c) + " " + narrator.statePhrase(m, c) + ".");
+          out.add("The broker holds " + key + ", but no Enqueued event was recorded for it.");
         }
       }
+      return out;
     }
-    for (String key : new TreeSet<>(liveCopies)) {
-      int at = key.indexOf('@');
-      String msgId = at < 0 ? key : key.substring(0, at);
-      String queue = at < 0 ? "" : key.substring(at + 1);
-      LedgerMessage m = messages.get(msgId);
-      LedgerCopy c = m == null ? null : m.find(queue);
-      if (m == null) {
-        out.add("The broker holds " + key + ", but message " + msgId + " was never published or created.");
-      } else if (c == null) {
-        out.add("The broker holds " + key + ", but the ledger never saw " + msgId + " reach queue '"
-            + queue + "'" + (m.routed == null ? "" : " (routed to " + FateNarrator.quoted(m.routed) + ")") + ".");
-      } else if (c.state == CopyState.SETTLED) {
-        out.add("The broker holds " + key + ", but the ledger recorded its fate: " + narrator.statePhrase(m, c)
-            + ".");
-      } else if (c.state == CopyState.IN_FLIGHT) {
-        out.add("The broker holds " + key + ", but no Enqueued event was recorded for it.");
-      }
-    }
-    return out;
   }
 
   /** Throws if {@link #traceProblems()} finds anything: checks (a), (d) and (e). */
-  public synchronized void assertNothingLostSilently() {
-    List<String> found = traceProblems();
-    if (!found.isEmpty()) {
-      throw new LostMessageException(found);
+  public void assertNothingLostSilently() {
+    synchronized (lock) {
+      List<String> found = traceProblems();
+      if (!found.isEmpty()) {
+        throw new LostMessageException(found);
+      }
     }
   }
 
@@ -741,56 +757,62 @@ public final class FateLedger implements EventSink {
    *
    * @param actuallyLiveCopies {@code msgId@queue} of every copy the broker's queues hold, ready or unacked
    */
-  public synchronized void assertNothingLostSilently(Set<String> actuallyLiveCopies) {
-    List<String> found = problems(actuallyLiveCopies);
-    if (!found.isEmpty()) {
-      throw new LostMessageException(found);
+  public void assertNothingLostSilently(Set<String> actuallyLiveCopies) {
+    synchronized (lock) {
+      List<String> found = problems(actuallyLiveCopies);
+      if (!found.isEmpty()) {
+        throw new LostMessageException(found);
+      }
     }
   }
 
   // ------------------------------------------------------------------------------------- explanations
 
   /** What happened to one message, in plain English: one sentence per copy, then where it came from. */
-  public synchronized String explain(String msgId) {
-    LedgerMessage m = messages.get(msgId);
-    if (m == null) {
-      return "No message " + msgId + " was recorded.";
+  public String explain(String msgId) {
+    synchronized (lock) {
+      LedgerMessage m = messages.get(msgId);
+      if (m == null) {
+        return "No message " + msgId + " was recorded.";
+      }
+      return narrator.explain(m);
     }
-    return narrator.explain(m);
   }
 
   /**
    * What happened to the reply for the request with this correlation_id: each reply's fate, or, if no
    * reply was ever published, what happened to the request.
    */
-  public synchronized String explainReplyFor(String requestCorrelationId) {
-    List<LedgerMessage> requests = new ArrayList<>();
-    List<LedgerMessage> replies = new ArrayList<>();
-    for (LedgerMessage m : withCorrelationId(requestCorrelationId)) {
-      if (m.origin != null) {
-        continue;
+  public String explainReplyFor(String requestCorrelationId) {
+    synchronized (lock) {
+      List<LedgerMessage> requests = new ArrayList<>();
+      List<LedgerMessage> replies = new ArrayList<>();
+      for (LedgerMessage m : withCorrelationId(requestCorrelationId)) {
+        if (m.origin != null) {
+          continue;
+        }
+        (m.replyTo != null ? requests : replies).add(m);
       }
-      (m.replyTo != null ? requests : replies).add(m);
-    }
-    if (requests.isEmpty() && replies.isEmpty()) {
-      return "No message with correlation_id '" + requestCorrelationId + "' was published.";
-    }
-    StringBuilder b = new StringBuilder();
-    if (replies.isEmpty()) {
-      b.append("No reply with correlation_id '").append(requestCorrelationId).append("' was published. ");
-      b.append(requests.size() == 1 ? "The request:" : "The requests:");
-      for (LedgerMessage request : requests) {
-        b.append('\n').append(narrator.explain(request));
+      if (requests.isEmpty() && replies.isEmpty()) {
+        return "No message with correlation_id '" + requestCorrelationId + "' was published.";
+      }
+      StringBuilder b = new StringBuilder();
+      if (replies.isEmpty()) {
+        b.append("No reply with correlation_id '").append(requestCorrelationId).append("' was published. ");
+        b.append(requests.size() == 1 ? "The request:" : "The requests:");
+        for (LedgerMessage request : requests) {
+          b.append('\n').append(narrator.explain(request));
+        }
+        return b.toString();
+      }
+      for (LedgerMessage reply : replies) {
+        if (b.length() > 0) {
+          b.append('\n');
+        }
+        b.append(narrator.explain(reply));
       }
       return b.toString();
     }
-    for (LedgerMessage reply : replies) {
-      if (b.length() > 0) {
-        b.append('\n');
-      }
-      b.append(narrator.explain(reply));
-    }
-    return b.toString();
   }
 
   private List<LedgerMessage> withCorrelationId(String correlationId) {

@@ -9,7 +9,7 @@ import java.util.HexFormat;
  * holds exactly what the records' JSON lines hold, so {@link JsonLinesHash} recomputes it from a JSON Lines file.
  * Two runs with the same seed must give the same {@link #hex()}. No JSON is written to compute it.
  */
-public final class HashingSink implements EventSink {
+public final class HashingSink extends GuardedSink implements EventSink {
 
   /** Records are encoded into a buffer and digested when it holds this much. */
   private static final int DIGEST_CHUNK_BYTES = 16 * 1024;
@@ -19,7 +19,7 @@ public final class HashingSink implements EventSink {
   private long records;
 
   @Override
-  public synchronized void accept(long seq, long virtualNanos, TraceEvent event) {
+  public void accept(long seq, long virtualNanos, TraceEvent event) {
     binary.record(seq, virtualNanos, event);
     records++;
     if (binary.size() >= DIGEST_CHUNK_BYTES) {
@@ -28,19 +28,23 @@ public final class HashingSink implements EventSink {
   }
 
   /** The lowercase hex SHA-256 of everything accepted so far; the sink keeps hashing afterwards. */
-  public synchronized String hex() {
-    digestPending();
-    try {
-      MessageDigest snapshot = (MessageDigest) digest.clone();
-      return HexFormat.of().formatHex(snapshot.digest());
-    } catch (CloneNotSupportedException e) {
-      throw new IllegalStateException("SHA-256 digest cannot be cloned", e);
+  public String hex() {
+    synchronized (lock) {
+      digestPending();
+      try {
+        MessageDigest snapshot = (MessageDigest) digest.clone();
+        return HexFormat.of().formatHex(snapshot.digest());
+      } catch (CloneNotSupportedException e) {
+        throw new IllegalStateException("SHA-256 digest cannot be cloned", e);
+      }
     }
   }
 
   /** Number of records hashed so far. */
-  public synchronized long records() {
-    return records;
+  public long records() {
+    synchronized (lock) {
+      return records;
+    }
   }
 
   private void digestPending() {

@@ -72,17 +72,22 @@ final class MessageIndex {
   }
 
   private void grow() {
-    LedgerMessage[] t = new LedgerMessage[table.length * 2];
+    LedgerMessage[] oldTable = table;
+    int[] oldHashes = hashes;
+    LedgerMessage[] t = new LedgerMessage[oldTable.length * 2];
     int[] hs = new int[t.length];
     int mask = t.length - 1;
-    for (LedgerMessage m = first; m != null; m = m.next) {
-      int h = m.msgId.hashCode();
-      int i = slot(h, mask);
-      while (t[i] != null) {
-        i = (i + 1) & mask;
+    for (int j = 0; j < oldTable.length; j++) {
+      LedgerMessage m = oldTable[j];
+      if (m != null) {
+        int h = oldHashes[j];
+        int i = slot(h, mask);
+        while (t[i] != null) {
+          i = (i + 1) & mask;
+        }
+        t[i] = m;
+        hs[i] = h;
       }
-      t[i] = m;
-      hs[i] = h;
     }
     table = t;
     hashes = hs;

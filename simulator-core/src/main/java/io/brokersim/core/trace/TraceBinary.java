@@ -38,6 +38,7 @@ final class TraceBinary {
 
   private byte[] buf;
   private int size;
+  private char[] chars = new char[64];
 
   TraceBinary(int initialCapacity) {
     buf = new byte[initialCapacity];
@@ -58,6 +59,67 @@ final class TraceBinary {
     System.arraycopy(kind, 0, buf, size, kind.length);
     size += kind.length;
     uint(components.length);
+    if (!fields(event)) {
+      fieldsBySchema(components, event);
+    }
+  }
+
+  /**
+   * Writes the fields of the events a message produces on its way, with direct calls; false for any other
+   * event, whose fields the schema's accessors write. Must write what they would (TraceBinaryTest checks it).
+   */
+  private boolean fields(TraceEvent event) {
+    if (event instanceof TraceEvent.Published e) {
+      string(e.msgId());
+      string(e.channel());
+      string(e.exchange());
+      string(e.routingKey());
+      bool(e.mandatory());
+      bool(e.immediate());
+      string(e.correlationId());
+      string(e.replyTo());
+      string(e.messageId());
+      integer(e.bodySize());
+    } else if (event instanceof TraceEvent.Routed e) {
+      string(e.msgId());
+      string(e.exchange());
+      string(e.routingKey());
+      strings(e.queues());
+    } else if (event instanceof TraceEvent.Enqueued e) {
+      string(e.msgId());
+      string(e.queue());
+      integer(e.depth());
+    } else if (event instanceof TraceEvent.Delivered e) {
+      string(e.msgId());
+      string(e.queue());
+      string(e.channel());
+      string(e.consumerTag());
+      integer(e.deliveryTag());
+      bool(e.redelivered());
+      bool(e.autoAck());
+    } else if (event instanceof TraceEvent.Acked e) {
+      string(e.msgId());
+      string(e.queue());
+      string(e.channel());
+      integer(e.deliveryTag());
+    } else if (event instanceof TraceEvent.ReplyRouted e) {
+      string(e.msgId());
+      string(e.replyName());
+      string(e.requesterChannel());
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  /** Appends one record written by the schema's accessors only, for tests of {@link #fields}. */
+  void recordBySchema(long seq, long virtualNanos, TraceEvent event) {
+    EventSchema.Component[] components = EventSchema.of(event.getClass()).components;
+    recordStart(seq, virtualNanos, event.kind(), components.length);
+    fieldsBySchema(components, event);
+  }
+
+  private void fieldsBySchema(EventSchema.Component[] components, TraceEvent event) {
     for (EventSchema.Component c : components) {
       switch (c.type) {
         case STRING -> string((String) c.reference.apply(event));
@@ -134,10 +196,17 @@ final class TraceBinary {
     int n = s.length();
     ensure(MAX_UINT_BYTES + 3 * n);
     uint(n);
+    char[] chars = this.chars;
+    if (chars.length < n) {
+      chars = new char[Math.max(n, 2 * chars.length)];
+      this.chars = chars;
+    }
+    // getChars copies (or inflates) the whole string at once; the loop then reads a plain array.
+    s.getChars(0, n, chars, 0);
     byte[] b = buf;
     int at = size;
     for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
+      char c = chars[i];
       if (c < 0x80) {
         b[at++] = (byte) c;
       } else if (c < 0x800) {

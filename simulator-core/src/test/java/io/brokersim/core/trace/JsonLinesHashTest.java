@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class JsonLinesHashTest {
 
   /** One instance of every event record, each component given a value that depends on {@code variant}. */
-  private static List<TraceEvent> everyEventType(int variant) throws ReflectiveOperationException {
+  static List<TraceEvent> everyEventType(int variant) throws ReflectiveOperationException {
     List<TraceEvent> events = new ArrayList<>();
     List<Class<?>> types = new ArrayList<>(List.of(TraceEvent.class.getPermittedSubclasses()));
     types.addAll(List.of(TraceEvent.MessageEvent.class.getPermittedSubclasses()));

@@ -54,6 +54,20 @@ class TraceBinaryTest {
   }
 
   @Test
+  void record_everyEventType_writesWhatTheSchemaWrites() throws Exception {
+    for (int variant = 0; variant < 3; variant++) {
+      for (TraceEvent e : JsonLinesHashTest.everyEventType(variant)) {
+        TraceBinary direct = new TraceBinary(8);
+        direct.record(5, 77, e);
+        TraceBinary bySchema = new TraceBinary(8);
+        bySchema.recordBySchema(5, 77, e);
+        assertEquals(HexFormat.of().formatHex(Arrays.copyOf(bySchema.array(), bySchema.size())),
+            HexFormat.of().formatHex(Arrays.copyOf(direct.array(), direct.size())), e.kind());
+      }
+    }
+  }
+
+  @Test
   void records_appendToOneBuffer_growingAsNeeded() {
     TraceBinary binary = new TraceBinary(1);
     binary.record(1, 0, new Enqueued("m-1", "q", 1));
