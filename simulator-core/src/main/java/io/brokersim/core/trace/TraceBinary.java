@@ -9,7 +9,8 @@ import java.util.List;
  * be recomputed from a JSON Lines file ({@link JsonLinesHash}) without knowing the event types:
  *
  * <pre>
- *   record  = uint(seq) uint(t) text(kind) uint(number of fields) value...   (one per field after "kind")
+ *   record  = uint(seq - previous seq) uint(t - previous t) text(kind) uint(number of fields) value...
+ *             (one value per field after "kind"; "previous" is the record before, 0 for the first)
  *   value   = 0x00                                  null
  *           | 0x01 | 0x02                           false | true
  *           | 0x03 uint(n)                          an integer n (int and long fields)
@@ -22,7 +23,8 @@ import java.util.List;
  * </pre>
  *
  * <p>Field names are not part of the form: they follow from the kind. Records are concatenated with nothing
- * between them. An instance appends to one growing buffer and is not thread-safe.
+ * between them; seq and t are written as differences so that they usually take one byte each. An instance
+ * appends to one growing buffer, remembers the previous record's seq and t, and is not thread-safe.
  */
 final class TraceBinary {
 
@@ -38,6 +40,8 @@ final class TraceBinary {
 
   private byte[] buf;
   private int size;
+  private long previousSeq;
+  private long previousNanos;
   private char[] chars = new char[64];
 
   TraceBinary(int initialCapacity) {
@@ -54,8 +58,7 @@ final class TraceBinary {
     }
     EventSchema.Component[] components = schema.components;
     ensure(3 * MAX_UINT_BYTES + kind.length);
-    uint(seq);
-    uint(virtualNanos);
+    stamps(seq, virtualNanos);
     System.arraycopy(kind, 0, buf, size, kind.length);
     size += kind.length;
     uint(components.length);
@@ -133,8 +136,7 @@ final class TraceBinary {
   /** Starts a record whose {@code fields} values follow (used when re-encoding a JSON line). */
   void recordStart(long seq, long virtualNanos, String kind, int fields) {
     ensure(3 * MAX_UINT_BYTES);
-    uint(seq);
-    uint(virtualNanos);
+    stamps(seq, virtualNanos);
     text(kind);
     ensure(MAX_UINT_BYTES);
     uint(fields);
@@ -179,7 +181,10 @@ final class TraceBinary {
     }
   }
 
-  /** The buffer; bytes {@code [0, size())} are the records appended since the last {@link #reset()}. */
+  /**
+   * The buffer; bytes {@code [0, size())} are the records appended since the last {@link #reset()}, which
+   * empties the buffer but keeps the previous seq and t (the next record continues the same trace).
+   */
   byte[] array() {
     return buf;
   }
@@ -219,6 +224,14 @@ final class TraceBinary {
       }
     }
     size = at;
+  }
+
+  /** Callers ensure room for two uints. */
+  private void stamps(long seq, long virtualNanos) {
+    uint(seq - previousSeq);
+    uint(virtualNanos - previousNanos);
+    previousSeq = seq;
+    previousNanos = virtualNanos;
   }
 
   /** Callers ensure room for {@link #MAX_UINT_BYTES}. */

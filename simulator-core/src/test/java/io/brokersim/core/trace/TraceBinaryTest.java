@@ -68,13 +68,17 @@ class TraceBinaryTest {
   }
 
   @Test
-  void records_appendToOneBuffer_growingAsNeeded() {
+  void records_appendToOneBuffer_withSeqAndTimeAsDifferences() {
     TraceBinary binary = new TraceBinary(1);
-    binary.record(1, 0, new Enqueued("m-1", "q", 1));
-    binary.record(2, 0, new Enqueued("m-2", "q", 2));
-    String both = HexFormat.of().formatHex(Arrays.copyOf(binary.array(), binary.size()));
-    assertEquals(hex(1, 0, new Enqueued("m-1", "q", 1)) + hex(2, 0, new Enqueued("m-2", "q", 2)), both);
+    binary.record(1, 300, new Enqueued("m-1", "q", 1));
+    binary.record(2, 300, new Enqueued("m-2", "q", 2));
     binary.reset();
-    assertEquals(0, binary.size());
+    binary.record(3, 1_000_300, new Enqueued("m-3", "q", 3));
+    String third = HexFormat.of().formatHex(Arrays.copyOf(binary.array(), binary.size()));
+    // After reset the buffer is empty but the trace goes on: seq + 1, t + 1 ms (1,000,000 = c0 84 3d).
+    assertEquals("01" + "c0843d" + hex(1, 0, new Enqueued("m-3", "q", 3)).substring(4), third);
+    binary.reset();
+    binary.record(4, 1_000_300, new Enqueued("m-4", "q", 4));
+    assertEquals("0100", HexFormat.of().formatHex(Arrays.copyOf(binary.array(), 2)));
   }
 }
