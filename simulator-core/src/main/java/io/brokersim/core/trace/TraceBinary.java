@@ -206,10 +206,22 @@ final class TraceBinary {
       chars = new char[Math.max(n, 2 * chars.length)];
       this.chars = chars;
     }
-    // getChars copies (or inflates) the whole string at once; the loop then reads a plain array.
+    // getChars copies (or inflates) the whole string at once; the loops then read a plain array, and for
+    // ASCII (almost every id) both are simple enough for the JIT to vectorize.
     s.getChars(0, n, chars, 0);
     byte[] b = buf;
     int at = size;
+    int all = 0;
+    for (int i = 0; i < n; i++) {
+      all |= chars[i];
+    }
+    if (all < 0x80) {
+      for (int i = 0; i < n; i++) {
+        b[at + i] = (byte) chars[i];
+      }
+      size = at + n;
+      return;
+    }
     for (int i = 0; i < n; i++) {
       char c = chars[i];
       if (c < 0x80) {
