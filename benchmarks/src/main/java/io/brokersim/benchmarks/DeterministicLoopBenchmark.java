@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -24,8 +25,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The deterministic loop end to end, on one thread: a batch of 1000 publishes (or RPC calls) and
  * {@code runUntilQuiet()}, which routes, enqueues, delivers and acks them all through the actors, with the trace
- * hash and fate ledger on. Throughput is per message (per call). A fresh simulation per iteration keeps the fate
- * ledger, which remembers every message of a run, from growing across the whole benchmark.
+ * hash and fate ledger on ({@code recording=full}, the default) or turned off as a user can turn them off
+ * ({@code -p recording=no-hash,no-ledger,none}). Throughput is per message (per call). A fresh simulation per
+ * iteration keeps the fate ledger, which remembers every message of a run, from growing across the whole benchmark.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -39,6 +41,10 @@ public class DeterministicLoopBenchmark {
   static final String QUEUE = "bench";
   static final String RPC_QUEUE = "rpc_queue";
 
+  /** What the simulation records: both trace hash and ledger, one of them, or neither. */
+  @Param({"full", "no-hash", "no-ledger", "none"})
+  String recording;
+
   Simulation sim;
   SimChannel producer;
   RpcClient rpc;
@@ -48,7 +54,10 @@ public class DeterministicLoopBenchmark {
 
   @Setup(Level.Iteration)
   public void start() {
-    sim = Simulation.builder().seed(++seed).profile(BrokerProfile.RABBITMQ_3).keepEvents(false).build();
+    boolean hash = recording.equals("full") || recording.equals("no-ledger");
+    boolean ledger = recording.equals("full") || recording.equals("no-hash");
+    sim = Simulation.builder().seed(++seed).profile(BrokerProfile.RABBITMQ_3).keepEvents(false).traceHash(hash)
+        .ledger(ledger).build();
     SimChannel consumer = sim.connect("consumer").openChannel();
     consumer.queueDeclare(QUEUE, false, false, false, null);
     consumer.basicQos(BATCH);

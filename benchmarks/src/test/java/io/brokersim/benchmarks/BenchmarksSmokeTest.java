@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.brokersim.core.model.Destination;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.openjdk.jmh.infra.Blackhole;
 
 /** Each benchmark method once, outside JMH, so a broken benchmark fails the build instead of the next run. */
@@ -43,9 +45,11 @@ class BenchmarksSmokeTest {
     assertEquals(0, b.queue.unackedCount());
   }
 
-  @Test
-  void deterministicLoop_acksEveryMessageAndAnswersEveryCall() {
+  @ParameterizedTest
+  @ValueSource(strings = {"full", "no-hash", "no-ledger", "none"})
+  void deterministicLoop_acksEveryMessageAndAnswersEveryCall(String recording) {
     DeterministicLoopBenchmark b = new DeterministicLoopBenchmark();
+    b.recording = recording;
     b.start();
     try {
       assertEquals(DeterministicLoopBenchmark.BATCH, b.publishToAck());

@@ -30,6 +30,7 @@ public abstract class BrokerBuilder<B extends BrokerBuilder<B>> {
   long seed;
   FaultPlan faults = FaultPlan.NONE;
   Config config = ConfigFactory.empty();
+  boolean ledger = true;
   final List<TraceSink> sinks = new ArrayList<>();
 
   BrokerBuilder() {}
@@ -62,6 +63,17 @@ public abstract class BrokerBuilder<B extends BrokerBuilder<B>> {
     return self();
   }
 
+  /**
+   * Keep a fate ledger (default true): it follows every message to its fate, checks that nothing is lost
+   * silently and explains each message. Off, {@code assertNothingLostSilently()} and explanations are not
+   * available, and the broker saves the ledger's work per event and its memory per message (it remembers every
+   * message of the run).
+   */
+  public B ledger(boolean value) {
+    ledger = value;
+    return self();
+  }
+
   /** Extra Pekko/brokersim configuration over the defaults. */
   public B config(Config value) {
     config = Objects.requireNonNull(value);
@@ -75,7 +87,9 @@ public abstract class BrokerBuilder<B extends BrokerBuilder<B>> {
    */
   Behavior<VhostActor.Command> guardian(Runtime rt, List<TraceSink> allSinks, Consumer<Trace> traceReady,
       Consumer<FaultInjector> faultsReady) {
-    Trace trace = Trace.create(rt::nowNanos, allSinks.toArray(new TraceSink[0]));
+    TraceSink[] sinks = allSinks.toArray(new TraceSink[0]);
+    // The deterministic runtime runs every actor on its driver thread: its trace needs no lock.
+    Trace trace = rt.isDeterministic() ? Trace.confined(rt::nowNanos, sinks) : Trace.create(rt::nowNanos, sinks);
     traceReady.accept(trace);
     FaultInjector injector = new FaultInjector(faults.rules(), rt.entropy().fork("faults"));
     faultsReady.accept(injector);

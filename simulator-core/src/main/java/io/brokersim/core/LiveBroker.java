@@ -140,16 +140,9 @@ public final class LiveBroker implements AutoCloseable, Driver {
 
   /** Options of a live broker. */
   public static final class Builder extends BrokerBuilder<Builder> {
-    private boolean ledger = true;
     private String systemName = "brokersim";
 
     private Builder() {}
-
-    /** Keep a fate ledger (default true; its memory grows with the number of messages). */
-    public Builder ledger(boolean value) {
-      ledger = value;
-      return this;
-    }
 
     public Builder systemName(String value) {
       systemName = Objects.requireNonNull(value);

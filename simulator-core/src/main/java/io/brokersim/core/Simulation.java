@@ -39,17 +39,23 @@ public final class Simulation implements AutoCloseable, Driver {
   private final Trace trace;
   private final FaultInjector faults;
   private final MemorySink memory;
-  private final HashingSink hash = new HashingSink();
-  private final FateLedger ledger = FateLedger.create();
+  private final HashingSink hash;
+  private final FateLedger ledger;
   private boolean closed;
 
   private Simulation(Builder b) {
     this.seed = b.seed;
     this.profile = b.profile;
     this.memory = b.keepEvents ? new MemorySink() : null;
+    this.hash = b.traceHash ? new HashingSink() : null;
+    this.ledger = b.ledger ? FateLedger.create() : null;
     List<TraceSink> sinks = new ArrayList<>();
-    sinks.add(hash);
-    sinks.add(ledger);
+    if (hash != null) {
+      sinks.add(hash);
+    }
+    if (ledger != null) {
+      sinks.add(ledger);
+    }
     if (memory != null) {
       sinks.add(memory);
     }
@@ -146,21 +152,32 @@ public final class Simulation implements AutoCloseable, Driver {
     return memory;
   }
 
+  /** The fate ledger of every message so far; fails if the builder turned it off. */
   public FateLedger ledger() {
+    if (ledger == null) {
+      throw new IllegalStateException("this simulation was built with ledger(false)");
+    }
     return ledger;
   }
 
   /**
    * The broker's view of every message so far, to narrow and assert on: {@code
    * messages().toQueue("rpc_queue").acknowledged().assertCount(1)}. Run the simulation first ({@link
-   * #runUntilQuiet()}): a selection reads what the ledger has recorded when it is asked.
+   * #runUntilQuiet()}): a selection reads what the ledger has recorded when it is asked. Fails if the builder
+   * turned the ledger off.
    */
   public Messages messages() {
-    return Messages.of(ledger, "seed " + seed + ", profile " + profile.name());
+    return Messages.of(ledger(), "seed " + seed + ", profile " + profile.name());
   }
 
-  /** The canonical SHA-256 of the trace so far: equal for equal seeds, inputs and code. */
+  /**
+   * The canonical SHA-256 of the trace so far: equal for equal seeds, inputs and code; {@code JsonLinesHash}
+   * recomputes it from a JSON Lines trace file. Fails if the builder turned it off.
+   */
   public String traceSha256() {
+    if (hash == null) {
+      throw new IllegalStateException("this simulation was built with traceHash(false)");
+    }
     return hash.hex();
   }
 
@@ -169,6 +186,7 @@ public final class Simulation implements AutoCloseable, Driver {
    * recorded fate or is really still in a queue. Throws {@code LostMessageException} otherwise.
    */
   public void assertNothingLostSilently() {
+    FateLedger ledger = ledger();
     runUntilQuiet();
     CompletableFuture<List<String>> live = new CompletableFuture<>();
     vhost().tell(new VhostActor.ReportLive(live::complete));
@@ -192,12 +210,22 @@ public final class Simulation implements AutoCloseable, Driver {
   /** Options of a simulation. */
   public static final class Builder extends BrokerBuilder<Builder> {
     private boolean keepEvents = true;
+    private boolean traceHash = true;
 
     private Builder() {}
 
     /** Keep every trace record in memory (default true); hashing and the ledger work either way. */
     public Builder keepEvents(boolean value) {
       keepEvents = value;
+      return this;
+    }
+
+    /**
+     * Compute the trace hash (default true). Off, {@link Simulation#traceSha256()} is not available: nothing
+     * proves that two runs did the same, and the run saves encoding and hashing every event.
+     */
+    public Builder traceHash(boolean value) {
+      traceHash = value;
       return this;
     }
 

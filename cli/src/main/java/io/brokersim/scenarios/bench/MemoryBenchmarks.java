@@ -53,7 +53,7 @@ final class MemoryBenchmarks {
       DeterministicBenchmarks.check(ch.queueDeclarePassive("mem").messageCount() == n, "queue does not hold " + n);
       long after = usedHeapAfterGc();
       rows.add(Measurement.cost(name, "Simulation", (after - before) / (double) n, "bytes/message", String.format(
-          "%,d messages of %d bytes (body included) in one queue; fate ledger on, as every Simulation", n,
+          "%,d messages of %d bytes (body included) in one queue; fate ledger on, as a Simulation by default", n,
           BODY_BYTES)));
     }
     try (LiveBroker broker = LiveBroker.builder().profile(s.profile()).ledger(false).build()) {

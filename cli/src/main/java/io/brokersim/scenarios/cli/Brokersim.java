@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "brokersim", mixinStandardHelpOptions = true, version = "brokersim 0.1.0-SNAPSHOT",
     description = "In-memory AMQP 0-9-1 broker simulator that can be broken on purpose.",
     subcommands = {ScenariosCommand.class, RunCommand.class, SweepCommand.class, ShrinkCommand.class, BenchCommand.class,
-        ServeCommand.class, Brokersim.Profiles.class})
+        ServeCommand.class, TraceHashCommand.class, Brokersim.Profiles.class})
 public final class Brokersim implements Runnable {
 
   @CommandLine.Spec

@@ -4,15 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.brokersim.core.trace.JsonLinesHash;
 import io.brokersim.scenarios.Catalogue;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -63,15 +61,13 @@ class BrokersimCliTest {
   }
 
   @Test
-  void run_traceAndReport_areWritten_traceFileHashIsThePrintedHash(@TempDir Path dir)
-      throws IOException, NoSuchAlgorithmException {
+  void run_traceAndReport_areWritten_traceFileHashIsThePrintedHash(@TempDir Path dir) throws IOException {
     Path trace = dir.resolve("t.jsonl");
     Path report = dir.resolve("r.md");
     Outcome o = cli("run", "late-reply-after-timeout", "--seed", "5", "--profile", "rabbitmq-3", "--trace",
         trace.toString(), "--report", report.toString());
     assertEquals(0, o.exit(), o.out() + o.err());
-    String fileHash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(trace)));
-    assertEquals(o.hash(), fileHash);
+    assertEquals(o.hash(), JsonLinesHash.of(trace));
     String md = Files.readString(report);
     assertTrue(md.startsWith("# late-reply-after-timeout: PASS"), md);
     assertTrue(md.contains("```mermaid\nsequenceDiagram"), md);

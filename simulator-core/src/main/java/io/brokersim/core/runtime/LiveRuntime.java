@@ -3,6 +3,7 @@ package io.brokersim.core.runtime;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -18,6 +19,9 @@ import org.apache.pekko.actor.typed.Behavior;
  * clients. Same shape as {@link DeterministicRuntime}; not reproducible.
  */
 public final class LiveRuntime<T> implements Runtime {
+
+    /** Dispatchers whose {@code brokersim.live.<name>} settings are laid over {@code pekko.actor.<name>}. */
+    private static final List<String> LIVE_DISPATCHERS = List.of("default-dispatcher", "internal-dispatcher");
 
     /** Upper bound on how long {@link #close()} waits for the system to terminate. */
     private static final Duration TERMINATION_TIMEOUT = Duration.ofSeconds(30);
@@ -51,8 +55,24 @@ public final class LiveRuntime<T> implements Runtime {
         Objects.requireNonNull(extraConfig, "extraConfig");
         LiveRuntime<T> runtime = new LiveRuntime<>(new Entropy(seed));
         Behavior<T> guardian = Objects.requireNonNull(guardianFactory.apply(runtime), "guardianFactory returned null");
-        runtime.system = ActorSystem.create(guardian, systemName, extraConfig.withFallback(ConfigFactory.load()));
+        runtime.system = ActorSystem.create(guardian, systemName, config(extraConfig));
         return runtime;
+    }
+
+    /**
+     * {@code extraConfig} over the application config, with {@code brokersim.live.default-dispatcher} and
+     * {@code brokersim.live.internal-dispatcher} laid over Pekko's dispatchers of the same names: the live
+     * broker's dispatcher settings live under brokersim.
+     */
+    public static Config config(Config extraConfig) {
+        Config merged = extraConfig.withFallback(ConfigFactory.load());
+        for (String dispatcher : LIVE_DISPATCHERS) {
+            String path = "brokersim.live." + dispatcher;
+            if (merged.hasPath(path)) {
+                merged = merged.getConfig(path).atPath("pekko.actor." + dispatcher).withFallback(merged);
+            }
+        }
+        return merged;
     }
 
     /** The actor system. */

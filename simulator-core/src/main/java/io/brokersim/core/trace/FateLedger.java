@@ -21,9 +21,7 @@ import io.brokersim.core.trace.TraceEvent.Returned;
 import io.brokersim.core.trace.TraceEvent.Routed;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -52,32 +50,42 @@ import java.util.TreeSet;
  * {@link #assertNothingLostSilently()}. Events for messages the ledger never saw are legitimate only for
  * the new message of a {@link DeadLettered} or of a duplicating {@link FaultInjected}, which create it.
  * Attach the ledger before the first publish. Thread-safe.
+ *
+ * <p>Cheap per event: it takes events without a {@link TraceRecord} ({@link EventSink}), keeps a message as
+ * two objects (the message and its copy), indexes messages without entry objects, and builds strings only
+ * for anomalies and explanations.
  */
-public final class FateLedger implements TraceSink {
+public final class FateLedger extends GuardedSink implements EventSink {
 
   /** Anomalies kept in full; later ones are only counted. */
   public static final int MAX_ANOMALIES = 1_000;
 
   private static final String RABBIT_REPLY_PSEUDO_QUEUE = "amq.rabbitmq.reply-to";
   private static final String LAVIN_REPLY_PSEUDO_QUEUE = "amq.direct.reply-to";
-  private static final int MAX_EXPLAIN_DEPTH = 4;
 
-  private final Map<String, Msg> messages = new LinkedHashMap<>();
-  private final Map<String, List<Msg>> byCorrelation = new HashMap<>();
+  final MessageIndex messages = new MessageIndex();
+  /** The first message with each correlation_id; the others follow {@link LedgerMessage#nextSameCorrelation}. */
+  private final Map<String, LedgerMessage> byCorrelation = new HashMap<>();
   /** Copies not yet settled (in flight, ready, unacked) per queue, in arrival order. */
-  private final Map<String, Map<String, Copy>> openByQueue = new HashMap<>();
-  private final Map<String, Closure> channelClosed = new HashMap<>();
-  private final Map<String, Closure> connectionClosed = new HashMap<>();
-  private final Map<String, Closure> replyConsumerCancelled = new HashMap<>();
+  private final Map<String, LedgerCopy.OpenCopies> openByQueue = new HashMap<>();
+  /** {@code "reply:" + name} per reply name, so a direct reply's copy costs no string concatenation. */
+  private final Map<String, String> replyQueues = new HashMap<>();
+  final Map<String, Closure> channelClosed = new HashMap<>();
+  final Map<String, Closure> connectionClosed = new HashMap<>();
+  final Map<String, Closure> replyConsumerCancelled = new HashMap<>();
   private final Map<String, TraceRecord> lastFaultByTarget = new HashMap<>();
-  private final Map<String, String> replyOwner = new HashMap<>();
-  private final Map<String, TraceRecord> queueDeleted = new HashMap<>();
+  final Map<String, String> replyOwner = new HashMap<>();
+  final Map<String, TraceRecord> queueDeleted = new HashMap<>();
   /** Copies settled by a per-copy Discarded since the queue's last QueuePurged / QueueDeleted. */
   private final Map<String, Integer> explicitlyPurged = new HashMap<>();
   private final Map<String, Integer> explicitlyDeleted = new HashMap<>();
   private final List<String> anomalies = new ArrayList<>();
+  private final FateNarrator narrator = new FateNarrator(this);
   private int anomaliesNotKept;
-  private TraceRecord now;
+  /** The event being handled and its stamps. */
+  private long nowSeq;
+  private long nowNanos;
+  private TraceEvent nowEvent;
 
   /** An empty ledger; add it to a {@link Trace} before the first publish. */
   public static FateLedger create() {
@@ -101,9 +109,10 @@ public final class FateLedger implements TraceSink {
   // ---------------------------------------------------------------------------------------------- events
 
   @Override
-  public synchronized void accept(TraceRecord record) {
-    now = record;
-    TraceEvent e = record.event();
+  public void accept(long seq, long virtualNanos, TraceEvent e) {
+    nowSeq = seq;
+    nowNanos = virtualNanos;
+    nowEvent = e;
     if (e instanceof Published p) {
       onPublished(p);
     } else if (e instanceof Routed x) {
@@ -146,11 +155,11 @@ public final class FateLedger implements TraceSink {
   }
 
   private void onPublished(Published p) {
-    if (messages.containsKey(p.msgId())) {
+    LedgerMessage m = newMessage(p.msgId(), null);
+    if (m == null) {
       anomaly(p.msgId() + " was published twice (msgIds must be unique)");
       return;
     }
-    Msg m = newMessage(p.msgId(), null);
     m.channel = p.channel();
     m.exchange = p.exchange();
     m.routingKey = p.routingKey();
@@ -166,15 +175,15 @@ public final class FateLedger implements TraceSink {
   }
 
   private void onRouted(Routed x) {
-    Msg m = known(x.msgId());
+    LedgerMessage m = known(x.msgId());
     if (m == null) {
       return;
     }
     if (m.routed != null) {
-      anomaly(x.msgId() + " was routed twice (first to " + quoted(m.routed) + ")");
+      anomaly(x.msgId() + " was routed twice (first to " + FateNarrator.quoted(m.routed) + ")");
     }
     m.routed = x.queues();
-    m.routedAt = now;
+    m.routedNanos = nowNanos;
     if (m.exchange == null) {
       m.exchange = x.exchange();
     }
@@ -182,15 +191,17 @@ public final class FateLedger implements TraceSink {
       m.routingKey = x.routingKey();
     }
     // An empty route settles nothing: Returned or Discarded(unroutable) must follow.
-    for (String queue : x.queues()) {
-      if (!m.copies.containsKey(queue)) {
+    List<String> queues = x.queues();
+    for (int i = 0, n = queues.size(); i < n; i++) {
+      String queue = queues.get(i);
+      if (m.find(queue) == null) {
         open(m, queue);
       }
     }
   }
 
   private void onEnqueued(Enqueued x) {
-    Copy c = copy(x.msgId(), x.queue(), true);
+    LedgerCopy c = copy(x.msgId(), x.queue(), true);
     if (c == null || rejectIfSettled(c, false)) {
       return;
     }
@@ -198,12 +209,13 @@ public final class FateLedger implements TraceSink {
       anomaly(c.key() + " was enqueued again while " + describeState(c));
     }
     c.state = CopyState.LIVE_READY;
-    c.enqueued = now;
+    c.readyNanos = nowNanos;
+    c.enqueued = true;
   }
 
   private void onDelivered(Delivered x) {
     boolean reply = x.queue().startsWith(TraceEvent.REPLY_QUEUE_PREFIX);
-    Copy c = copy(x.msgId(), x.queue(), true);
+    LedgerCopy c = copy(x.msgId(), x.queue(), true);
     if (c == null || rejectIfSettled(c, false)) {
       return;
     }
@@ -217,7 +229,8 @@ public final class FateLedger implements TraceSink {
     c.channel = x.channel();
     c.consumerTag = x.consumerTag();
     c.deliveryTag = x.deliveryTag();
-    c.delivered = now;
+    c.deliveredSeq = nowSeq;
+    c.deliveredNanos = nowNanos;
     c.rejected = null;
     if (reply) {
       settle(c, Fate.Kind.DELIVERED_REPLY, x.channel(), 0, x.consumerTag());
@@ -229,7 +242,7 @@ public final class FateLedger implements TraceSink {
   }
 
   private void onAcked(Acked x) {
-    Copy c = copy(x.msgId(), x.queue(), false);
+    LedgerCopy c = copy(x.msgId(), x.queue(), false);
     if (c == null || rejectIfSettled(c, true)) {
       return;
     }
@@ -243,18 +256,18 @@ public final class FateLedger implements TraceSink {
   }
 
   private void onRejected(Rejected x) {
-    Copy c = copy(x.msgId(), x.queue(), false);
+    LedgerCopy c = copy(x.msgId(), x.queue(), false);
     if (c == null || rejectIfSettled(c, true)) {
       return;
     }
     if (c.state != CopyState.LIVE_UNACKED) {
       anomaly(c.key() + " was rejected on " + x.channel() + " while " + describeState(c));
     }
-    c.rejected = now;
+    c.rejected = nowRecord();
   }
 
   private void onRequeued(Requeued x) {
-    Copy c = copy(x.msgId(), x.queue(), false);
+    LedgerCopy c = copy(x.msgId(), x.queue(), false);
     if (c == null || rejectIfSettled(c, true)) {
       return;
     }
@@ -262,21 +275,21 @@ public final class FateLedger implements TraceSink {
       anomaly(c.key() + " was requeued while " + describeState(c));
     }
     c.state = CopyState.LIVE_READY;
-    c.requeued = now;
+    c.requeued = nowRecord();
     c.rejected = null;
   }
 
   private void onReturned(Returned x) {
-    Msg m = known(x.msgId());
+    LedgerMessage m = known(x.msgId());
     if (m == null) {
       return;
     }
     if (m.returned != null) {
       anomaly(x.msgId() + " was returned twice");
     }
-    m.returned = now;
+    m.returned = nowRecord();
     m.returnCode = x.code();
-    Copy unrouted = m.copies.get(null);
+    LedgerCopy unrouted = m.unrouted();
     if (unrouted != null) {
       if (!rejectIfSettled(unrouted, false)) {
         settle(unrouted, Fate.Kind.RETURNED, x.channel(), x.code(), x.text());
@@ -287,7 +300,7 @@ public final class FateLedger implements TraceSink {
   }
 
   private void onExpired(Expired x) {
-    Copy c = copy(x.msgId(), x.queue(), false);
+    LedgerCopy c = copy(x.msgId(), x.queue(), false);
     if (c == null || rejectIfSettled(c, false)) {
       return;
     }
@@ -298,17 +311,17 @@ public final class FateLedger implements TraceSink {
   }
 
   private void onDeadLettered(DeadLettered x) {
-    Copy c = copy(x.msgId(), x.queue(), false);
+    LedgerCopy c = copy(x.msgId(), x.queue(), false);
     if (c == null || rejectIfSettled(c, false)) {
       return;
     }
     settle(c, Fate.Kind.DEAD_LETTERED, c.rejected == null ? null : c.channel, 0, x.newMsgId());
-    if (messages.containsKey(x.newMsgId())) {
+    LedgerMessage dead = derive(c.msg, x.newMsgId(),
+        new MessageFate.Origin(x.msgId(), MessageFate.Origin.DEAD_LETTERED, x.queue(), x.reason()));
+    if (dead == null) {
       anomaly("dead letter " + x.newMsgId() + " of " + c.key() + " reuses an existing msgId");
       return;
     }
-    Msg dead = derive(c.msg, x.newMsgId(),
-        new MessageFate.Origin(x.msgId(), MessageFate.Origin.DEAD_LETTERED, x.queue(), x.reason()));
     dead.exchange = x.deadLetterExchange();
   }
 
@@ -328,15 +341,15 @@ public final class FateLedger implements TraceSink {
         return;
       }
     }
-    Copy c;
+    LedgerCopy c;
     if (x.queue() == null) {
-      Msg m = known(x.msgId());
+      LedgerMessage m = known(x.msgId());
       if (m == null) {
         return;
       }
-      c = m.copies.get(null);
+      c = m.unrouted();
       if (c == null) {
-        anomaly(x.msgId() + " was discarded without a queue after routing to " + quoted(m.routed));
+        anomaly(x.msgId() + " was discarded without a queue after routing to " + FateNarrator.quoted(m.routed));
         return;
       }
     } else {
@@ -359,12 +372,12 @@ public final class FateLedger implements TraceSink {
   }
 
   private void onReplyRouted(ReplyRouted x) {
-    Msg m = known(x.msgId());
+    LedgerMessage m = known(x.msgId());
     if (m == null) {
       return;
     }
     replyOwner.put(x.replyName(), x.requesterChannel());
-    Copy c = replyCopy(m, x.replyName());
+    LedgerCopy c = replyCopy(m, x.replyName());
     if (rejectIfSettled(c, false)) {
       return;
     }
@@ -375,24 +388,25 @@ public final class FateLedger implements TraceSink {
   }
 
   private void onReplyDropped(ReplyDropped x) {
-    Msg m = known(x.msgId());
+    LedgerMessage m = known(x.msgId());
     if (m == null) {
       return;
     }
-    Copy c = replyCopy(m, x.replyName());
+    LedgerCopy c = replyCopy(m, x.replyName());
     if (!rejectIfSettled(c, false)) {
       settle(c, Fate.Kind.REPLY_DROPPED, replyOwner.get(x.replyName()), 0, x.reason());
     }
   }
 
   private void onQueueDeleted(QueueDeleted x) {
-    queueDeleted.put(x.queue(), now);
+    queueDeleted.put(x.queue(), nowRecord());
     // Copies still on their way stay open: the queue must report them (Discarded) when they arrive.
     int held = explicitlyDeleted.getOrDefault(x.queue(), 0);
     explicitlyDeleted.remove(x.queue());
-    Map<String, Copy> open = openByQueue.get(x.queue());
+    LedgerCopy.OpenCopies open = openByQueue.get(x.queue());
     if (open != null) {
-      for (Copy c : List.copyOf(open.values())) {
+      for (LedgerCopy c = open.first, next; c != null; c = next) {
+        next = c.nextOpen;
         if (c.state.heldByQueue()) {
           held++;
           settle(c, Fate.Kind.DELETED_WITH_QUEUE, null, 0, x.reason());
@@ -406,11 +420,12 @@ public final class FateLedger implements TraceSink {
   }
 
   private void onQueuePurged(QueuePurged x) {
-    Map<String, Copy> open = openByQueue.get(x.queue());
+    LedgerCopy.OpenCopies open = openByQueue.get(x.queue());
     int purged = explicitlyPurged.getOrDefault(x.queue(), 0);
     explicitlyPurged.remove(x.queue());
     if (open != null) {
-      for (Copy c : List.copyOf(open.values())) {
+      for (LedgerCopy c = open.first, next; c != null; c = next) {
+        next = c.nextOpen;
         if (c.state == CopyState.LIVE_READY) {
           purged++;
           settle(c, Fate.Kind.PURGED, null, 0, null);
@@ -424,24 +439,25 @@ public final class FateLedger implements TraceSink {
   }
 
   private void onFaultInjected(FaultInjected x) {
+    TraceRecord record = nowRecord();
     if (x.target() != null) {
-      lastFaultByTarget.put(x.target(), now);
+      lastFaultByTarget.put(x.target(), record);
     }
     if (x.msgId() == null) {
       return;
     }
-    Msg m = known(x.msgId());
+    LedgerMessage m = known(x.msgId());
     if (m == null) {
       return;
     }
-    m.faults.add(now);
+    m.fault(record);
     if (FaultInjected.ACTION_DUPLICATE.equals(x.action()) && x.newMsgId() != null) {
-      if (messages.containsKey(x.newMsgId())) {
+      LedgerMessage dup = derive(m, x.newMsgId(),
+          new MessageFate.Origin(x.msgId(), MessageFate.Origin.DUPLICATED, x.target(), x.rule()));
+      if (dup == null) {
         anomaly("duplicate " + x.newMsgId() + " of " + x.msgId() + " reuses an existing msgId");
         return;
       }
-      Msg dup = derive(m, x.newMsgId(),
-          new MessageFate.Origin(x.msgId(), MessageFate.Origin.DUPLICATED, x.target(), x.rule()));
       dup.exchange = m.exchange;
       dup.routingKey = m.routingKey;
     }
@@ -449,53 +465,76 @@ public final class FateLedger implements TraceSink {
 
   // ------------------------------------------------------------------------------------- bookkeeping
 
-  private Msg newMessage(String msgId, MessageFate.Origin origin) {
-    Msg m = new Msg(msgId, origin, now);
-    messages.put(msgId, m);
-    m.copies.put(null, new Copy(m, null, CopyState.UNROUTED, now));
-    return m;
+  /** The event being handled as a record, for the rare events the ledger keeps for its explanations. */
+  private TraceRecord nowRecord() {
+    return new TraceRecord(nowSeq, nowNanos, nowEvent);
   }
 
-  private Msg derive(Msg from, String newMsgId, MessageFate.Origin origin) {
-    Msg m = newMessage(newMsgId, origin);
+  /** A new message, or null if its msgId is taken. */
+  private LedgerMessage newMessage(String msgId, MessageFate.Origin origin) {
+    LedgerMessage m = new LedgerMessage(msgId, origin, nowSeq, nowNanos);
+    return messages.putIfAbsent(m) == null ? m : null;
+  }
+
+  /** A dead letter or duplicate of {@code from}, or null if {@code newMsgId} is taken. */
+  private LedgerMessage derive(LedgerMessage from, String newMsgId, MessageFate.Origin origin) {
+    LedgerMessage m = newMessage(newMsgId, origin);
+    if (m == null) {
+      return null;
+    }
     m.correlationId = from.correlationId;
     m.replyTo = from.replyTo;
     m.messageId = from.messageId;
-    from.derived.add(newMsgId);
+    from.derived(newMsgId);
     indexCorrelation(m);
     return m;
   }
 
-  private void indexCorrelation(Msg m) {
-    if (m.correlationId != null) {
-      byCorrelation.computeIfAbsent(m.correlationId, k -> new ArrayList<>()).add(m);
+  private void indexCorrelation(LedgerMessage m) {
+    if (m.correlationId == null) {
+      return;
+    }
+    LedgerMessage first = byCorrelation.putIfAbsent(m.correlationId, m);
+    if (first != null) {
+      LedgerMessage last = first;
+      while (last.nextSameCorrelation != null) {
+        last = last.nextSameCorrelation;
+      }
+      last.nextSameCorrelation = m;
     }
   }
 
   /** Creates an in-flight copy in {@code queue}; the message is no longer unrouted. */
-  private Copy open(Msg m, String queue) {
-    Copy unrouted = m.copies.get(null);
-    if (unrouted != null) {
-      if (unrouted.state == CopyState.UNROUTED) {
-        m.copies.remove(null);
-      } else {
-        anomaly(m.msgId + " reached '" + queue + "' after its fate " + describeState(unrouted));
+  private LedgerCopy open(LedgerMessage m, String queue) {
+    if (!m.onlyImplicitlyUnrouted()) {
+      LedgerCopy unrouted = m.find(null);
+      if (unrouted != null) {
+        if (unrouted.state == CopyState.UNROUTED) {
+          m.remove(unrouted);
+        } else {
+          anomaly(m.msgId + " reached '" + queue + "' after its fate " + describeState(unrouted));
+        }
       }
     }
-    Copy c = new Copy(m, queue, CopyState.IN_FLIGHT, now);
-    m.copies.put(queue, c);
-    openByQueue.computeIfAbsent(queue, k -> new LinkedHashMap<>()).put(m.msgId, c);
+    LedgerCopy c = new LedgerCopy(m, queue, CopyState.IN_FLIGHT, nowNanos);
+    m.add(c);
+    LedgerCopy.OpenCopies open = openByQueue.get(queue);
+    if (open == null) {
+      open = new LedgerCopy.OpenCopies();
+      openByQueue.put(queue, open);
+    }
+    open.add(c);
     return c;
   }
 
-  private Copy replyCopy(Msg m, String replyName) {
-    String queue = TraceEvent.replyQueue(replyName);
-    Copy c = m.copies.get(queue);
+  private LedgerCopy replyCopy(LedgerMessage m, String replyName) {
+    LedgerCopy c = m.findReply(replyName);
     if (c == null) {
+      String queue = replyQueues.computeIfAbsent(replyName, TraceEvent::replyQueue);
       c = open(m, queue);
       if (m.routed == null) {
         m.routed = List.of(queue);
-        m.routedAt = now;
+        m.routedNanos = nowNanos;
       }
     }
     return c;
@@ -506,27 +545,27 @@ public final class FateLedger implements TraceSink {
    * duplicate (which may skip routing); for any other message that is an anomaly, and the copy is created
    * anyway when {@code create} so that its later events are still checked.
    */
-  private Copy copy(String msgId, String queue, boolean create) {
-    Msg m = known(msgId);
+  private LedgerCopy copy(String msgId, String queue, boolean create) {
+    LedgerMessage m = known(msgId);
     if (m == null) {
       return null;
     }
-    Copy c = m.copies.get(queue);
+    LedgerCopy c = m.find(queue);
     if (c != null) {
       return c;
     }
     boolean duplicate = m.origin != null && MessageFate.Origin.DUPLICATED.equals(m.origin.how());
     if (!duplicate) {
-      anomaly(copyKey(msgId, queue) + ": '" + now.event().kind() + "' for a queue routing did not choose"
-          + (m.routed == null ? " (not routed yet)" : " (routed to " + quoted(m.routed) + ")"));
+      anomaly(copyKey(msgId, queue) + ": '" + nowEvent.kind() + "' for a queue routing did not choose"
+          + (m.routed == null ? " (not routed yet)" : " (routed to " + FateNarrator.quoted(m.routed) + ")"));
     }
     return create ? open(m, queue) : null;
   }
 
-  private Msg known(String msgId) {
-    Msg m = messages.get(msgId);
+  private LedgerMessage known(String msgId) {
+    LedgerMessage m = messages.get(msgId);
     if (m == null) {
-      anomaly("'" + now.event().kind() + "' for " + msgId + ", which was never published");
+      anomaly("'" + nowEvent.kind() + "' for " + msgId + ", which was never published");
     }
     return m;
   }
@@ -535,91 +574,102 @@ public final class FateLedger implements TraceSink {
    * True (and an anomaly is recorded) if the copy already has a fate. Acks, rejects and requeues that reach
    * a copy discarded with its deleted queue are tolerated: the client still held those delivery tags.
    */
-  private boolean rejectIfSettled(Copy c, boolean lateSettlementAllowed) {
+  private boolean rejectIfSettled(LedgerCopy c, boolean lateSettlementAllowed) {
     if (c.state != CopyState.SETTLED) {
       return false;
     }
-    if (!(lateSettlementAllowed && c.fate.kind() == Fate.Kind.DELETED_WITH_QUEUE)) {
-      anomaly(c.key() + " got '" + now.event().kind() + "' after its fate " + describeState(c));
+    if (!(lateSettlementAllowed && c.fateKind == Fate.Kind.DELETED_WITH_QUEUE)) {
+      anomaly(c.key() + " got '" + nowEvent.kind() + "' after its fate " + describeState(c));
     }
     return true;
   }
 
-  private void settle(Copy c, Fate.Kind kind, String channel, int code, String detail) {
-    c.fate = new Fate(kind, now.seq(), now.virtualNanos(), channel, code, detail);
-    c.state = CopyState.SETTLED;
-    if (c.queue != null) {
-      Map<String, Copy> open = openByQueue.get(c.queue);
-      if (open != null) {
-        open.remove(c.msg.msgId);
-      }
-    }
+  private void settle(LedgerCopy c, Fate.Kind kind, String channel, int code, String detail) {
+    c.settle(kind, nowSeq, nowNanos, channel, code, detail);
   }
 
   private Closure closure(String initiator, String target) {
     String rule = null;
     if ("fault".equals(initiator)) {
       TraceRecord fault = lastFaultByTarget.get(target);
-      if (fault == null && connectionOf(target) != null) {
-        fault = lastFaultByTarget.get(connectionOf(target));
+      if (fault == null && FateNarrator.connectionOf(target) != null) {
+        fault = lastFaultByTarget.get(FateNarrator.connectionOf(target));
       }
       rule = fault == null ? null : ((FaultInjected) fault.event()).rule();
     }
-    return new Closure(now, rule);
+    return new Closure(nowRecord(), rule);
   }
 
   private void anomaly(String text) {
     if (anomalies.size() < MAX_ANOMALIES) {
-      anomalies.add("[" + time(now.virtualNanos()) + " #" + now.seq() + "] " + text);
+      anomalies.add("[" + FateNarrator.time(nowNanos) + " #" + nowSeq + "] " + text);
     } else {
       anomaliesNotKept++;
     }
   }
 
+  private static String describeState(LedgerCopy c) {
+    return FateNarrator.describeState(c);
+  }
+
+  private static boolean isReplyPseudoQueue(String queue) {
+    return RABBIT_REPLY_PSEUDO_QUEUE.equals(queue) || LAVIN_REPLY_PSEUDO_QUEUE.equals(queue);
+  }
+
   // ------------------------------------------------------------------------------------------ queries
 
   /** What the ledger knows about one message. */
-  public synchronized Optional<MessageFate> fateOf(String msgId) {
-    Msg m = messages.get(msgId);
-    return m == null ? Optional.empty() : Optional.of(snapshot(m));
+  public Optional<MessageFate> fateOf(String msgId) {
+    synchronized (lock) {
+      LedgerMessage m = messages.get(msgId);
+      return m == null ? Optional.empty() : Optional.of(snapshot(m));
+    }
   }
 
   /** Every message (requests, replies, their dead letters and duplicates) with this correlation_id. */
-  public synchronized List<MessageFate> byCorrelationId(String correlationId) {
-    List<MessageFate> out = new ArrayList<>();
-    for (Msg m : byCorrelation.getOrDefault(correlationId, List.of())) {
-      out.add(snapshot(m));
+  public List<MessageFate> byCorrelationId(String correlationId) {
+    synchronized (lock) {
+      List<MessageFate> out = new ArrayList<>();
+      for (LedgerMessage m : withCorrelationId(correlationId)) {
+        out.add(snapshot(m));
+      }
+      return out;
     }
-    return out;
   }
 
   /** Messages with at least one copy not settled yet, in publish order. */
-  public synchronized List<MessageFate> stillLive() {
-    List<MessageFate> out = new ArrayList<>();
-    for (Msg m : messages.values()) {
-      if (m.copies.values().stream().anyMatch(c -> c.state != CopyState.SETTLED)) {
-        out.add(snapshot(m));
+  public List<MessageFate> stillLive() {
+    synchronized (lock) {
+      List<MessageFate> out = new ArrayList<>();
+      for (LedgerMessage m = messages.first(); m != null; m = m.next) {
+        if (m.live()) {
+          out.add(snapshot(m));
+        }
       }
+      return out;
     }
-    return out;
   }
 
   /** Every message, in publish order. */
-  public synchronized List<MessageFate> all() {
-    List<MessageFate> out = new ArrayList<>(messages.size());
-    for (Msg m : messages.values()) {
-      out.add(snapshot(m));
+  public List<MessageFate> all() {
+    synchronized (lock) {
+      List<MessageFate> out = new ArrayList<>(messages.size());
+      for (LedgerMessage m = messages.first(); m != null; m = m.next) {
+        out.add(snapshot(m));
+      }
+      return out;
     }
-    return out;
   }
 
   /** The anomalies seen so far in the event stream itself (second fates, impossible transitions, ...). */
-  public synchronized List<String> anomalies() {
-    List<String> out = new ArrayList<>(anomalies);
-    if (anomaliesNotKept > 0) {
-      out.add("... and " + anomaliesNotKept + " more anomalies not kept");
+  public List<String> anomalies() {
+    synchronized (lock) {
+      List<String> out = new ArrayList<>(anomalies);
+      if (anomaliesNotKept > 0) {
+        out.add("... and " + anomaliesNotKept + " more anomalies not kept");
+      }
+      return out;
     }
-    return out;
   }
 
   /**
@@ -627,23 +677,25 @@ public final class FateLedger implements TraceSink {
    * result, or mandatory and unroutable but never returned; (d) a copy with two fates, or any other anomaly
    * of {@link #anomalies()}; (e) a copy still unacked on a channel that has closed, with no requeue.
    */
-  public synchronized List<String> traceProblems() {
-    List<String> out = new ArrayList<>();
-    for (Msg m : messages.values()) {
-      Copy unrouted = m.copies.get(null);
-      if (unrouted != null && unrouted.state == CopyState.UNROUTED) {
-        out.add(subject(m, unrouted) + " " + statePhrase(m, unrouted) + ".");
-      }
-      for (Copy c : m.copies.values()) {
-        Closure closed = c.state == CopyState.LIVE_UNACKED ? closureAfter(c.channel, c.delivered.seq()) : null;
-        if (closed != null) {
-          out.add(c.key() + " is still unacked on " + c.channel + ", which closed at "
-              + time(closed.record.virtualNanos()) + "; no Requeued followed.");
+  public List<String> traceProblems() {
+    synchronized (lock) {
+      List<String> out = new ArrayList<>();
+      for (LedgerMessage m = messages.first(); m != null; m = m.next) {
+        LedgerCopy unrouted = m.unrouted();
+        if (unrouted != null && unrouted.state == CopyState.UNROUTED) {
+          out.add(narrator.subject(m, unrouted) + " " + narrator.statePhrase(m, unrouted) + ".");
+        }
+        for (LedgerCopy c : m.copies()) {
+          Closure closed = c.state == CopyState.LIVE_UNACKED ? narrator.closureAfter(c.channel, c.deliveredSeq) : null;
+          if (closed != null) {
+            out.add(c.key() + " is still unacked on " + c.channel + ", which closed at "
+                + FateNarrator.time(closed.record().virtualNanos()) + "; no Requeued followed.");
+          }
         }
       }
+      out.addAll(anomalies());
+      return out;
     }
-    out.addAll(anomalies());
-    return out;
   }
 
   /**
@@ -653,46 +705,51 @@ public final class FateLedger implements TraceSink {
    *
    * @param liveCopies {@code msgId@queue} of every copy the broker's queues hold (ready or unacked)
    */
-  public synchronized List<String> problems(Set<String> liveCopies) {
-    List<String> out = new ArrayList<>(traceProblems());
-    for (Msg m : messages.values()) {
-      for (Copy c : m.copies.values()) {
-        if (c.queue == null || liveCopies.contains(c.key())) {
-          continue;
+  public List<String> problems(Set<String> liveCopies) {
+    synchronized (lock) {
+      List<String> out = new ArrayList<>(traceProblems());
+      for (LedgerMessage m = messages.first(); m != null; m = m.next) {
+        for (LedgerCopy c : m.copies()) {
+          if (c.queue == null || liveCopies.contains(c.key())) {
+            continue;
+          }
+          if (c.state.heldByQueue()) {
+            out.add(narrator.subject(m, c) + " " + narrator.statePhrase(m, c)
+                + ", but the broker does not hold it: it vanished without an event.");
+          } else if (c.state == CopyState.IN_FLIGHT) {
+            out.add(narrator.subject(m, c) + " " + narrator.statePhrase(m, c) + ".");
+          }
         }
-        if (c.state.heldByQueue()) {
-          out.add(subject(m, c) + " " + statePhrase(m, c)
-              + ", but the broker does not hold it: it vanished without an event.");
+      }
+      for (String key : new TreeSet<>(liveCopies)) {
+        int at = key.indexOf('@');
+        String msgId = at < 0 ? key : key.substring(0, at);
+        String queue = at < 0 ? "" : key.substring(at + 1);
+        LedgerMessage m = messages.get(msgId);
+        LedgerCopy c = m == null ? null : m.find(queue);
+        if (m == null) {
+          out.add("The broker holds " + key + ", but message " + msgId + " was never published or created.");
+        } else if (c == null) {
+          out.add("The broker holds " + key + ", but the ledger never saw " + msgId + " reach queue '"
+              + queue + "'" + (m.routed == null ? "" : " (routed to " + FateNarrator.quoted(m.routed) + ")") + ".");
+        } else if (c.state == CopyState.SETTLED) {
+          out.add("The broker holds " + key + ", but the ledger recorded its fate: " + narrator.statePhrase(m, c)
+              + ".");
         } else if (c.state == CopyState.IN_FLIGHT) {
-          out.add(subject(m, c) + " " + statePhrase(m, c) + ".");
+          out.add("The broker holds " + key + ", but no Enqueued event was recorded for it.");
         }
       }
+      return out;
     }
-    for (String key : new TreeSet<>(liveCopies)) {
-      int at = key.indexOf('@');
-      String msgId = at < 0 ? key : key.substring(0, at);
-      String queue = at < 0 ? "" : key.substring(at + 1);
-      Msg m = messages.get(msgId);
-      Copy c = m == null ? null : m.copies.get(queue);
-      if (m == null) {
-        out.add("The broker holds " + key + ", but message " + msgId + " was never published or created.");
-      } else if (c == null) {
-        out.add("The broker holds " + key + ", but the ledger never saw " + msgId + " reach queue '"
-            + queue + "'" + (m.routed == null ? "" : " (routed to " + quoted(m.routed) + ")") + ".");
-      } else if (c.state == CopyState.SETTLED) {
-        out.add("The broker holds " + key + ", but the ledger recorded its fate: " + statePhrase(m, c) + ".");
-      } else if (c.state == CopyState.IN_FLIGHT) {
-        out.add("The broker holds " + key + ", but no Enqueued event was recorded for it.");
-      }
-    }
-    return out;
   }
 
   /** Throws if {@link #traceProblems()} finds anything: checks (a), (d) and (e). */
-  public synchronized void assertNothingLostSilently() {
-    List<String> found = traceProblems();
-    if (!found.isEmpty()) {
-      throw new LostMessageException(found);
+  public void assertNothingLostSilently() {
+    synchronized (lock) {
+      List<String> found = traceProblems();
+      if (!found.isEmpty()) {
+        throw new LostMessageException(found);
+      }
     }
   }
 
@@ -701,450 +758,84 @@ public final class FateLedger implements TraceSink {
    *
    * @param actuallyLiveCopies {@code msgId@queue} of every copy the broker's queues hold, ready or unacked
    */
-  public synchronized void assertNothingLostSilently(Set<String> actuallyLiveCopies) {
-    List<String> found = problems(actuallyLiveCopies);
-    if (!found.isEmpty()) {
-      throw new LostMessageException(found);
+  public void assertNothingLostSilently(Set<String> actuallyLiveCopies) {
+    synchronized (lock) {
+      List<String> found = problems(actuallyLiveCopies);
+      if (!found.isEmpty()) {
+        throw new LostMessageException(found);
+      }
     }
   }
 
   // ------------------------------------------------------------------------------------- explanations
 
   /** What happened to one message, in plain English: one sentence per copy, then where it came from. */
-  public synchronized String explain(String msgId) {
-    Msg m = messages.get(msgId);
-    if (m == null) {
-      return "No message " + msgId + " was recorded.";
+  public String explain(String msgId) {
+    synchronized (lock) {
+      LedgerMessage m = messages.get(msgId);
+      if (m == null) {
+        return "No message " + msgId + " was recorded.";
+      }
+      return narrator.explain(m);
     }
-    return explain(m);
   }
 
   /**
    * What happened to the reply for the request with this correlation_id: each reply's fate, or, if no
    * reply was ever published, what happened to the request.
    */
-  public synchronized String explainReplyFor(String requestCorrelationId) {
-    List<Msg> all = byCorrelation.getOrDefault(requestCorrelationId, List.of());
-    List<Msg> requests = new ArrayList<>();
-    List<Msg> replies = new ArrayList<>();
-    for (Msg m : all) {
-      if (m.origin != null) {
-        continue;
-      }
-      (m.replyTo != null ? requests : replies).add(m);
-    }
-    if (requests.isEmpty() && replies.isEmpty()) {
-      return "No message with correlation_id '" + requestCorrelationId + "' was published.";
-    }
-    StringBuilder b = new StringBuilder();
-    if (replies.isEmpty()) {
-      b.append("No reply with correlation_id '").append(requestCorrelationId).append("' was published. ");
-      b.append(requests.size() == 1 ? "The request:" : "The requests:");
-      for (Msg request : requests) {
-        b.append('\n').append(explain(request));
-      }
-      return b.toString();
-    }
-    for (Msg reply : replies) {
-      if (b.length() > 0) {
-        b.append('\n');
-      }
-      b.append(explain(reply));
-    }
-    return b.toString();
-  }
-
-  private String explain(Msg m) {
-    StringBuilder b = new StringBuilder();
-    for (Copy c : m.copies.values()) {
-      if (b.length() > 0) {
-        b.append('\n');
-      }
-      b.append(subject(m, c)).append(' ').append(statePhrase(m, c)).append('.');
-    }
-    b.append('\n').append(provenance(m));
-    for (TraceRecord r : m.faults) {
-      FaultInjected f = (FaultInjected) r.event();
-      boolean explained = m.copies.values().stream()
-          .anyMatch(c -> c.fate != null && c.fate.kind() == Fate.Kind.DROPPED_BY_FAULT
-              && f.rule().equals(c.fate.detail()));
-      if (!explained) {
-        b.append("\nFault rule '").append(f.rule()).append("' (").append(f.action()).append(" at '")
-            .append(f.target()).append("') hit it at ").append(time(r.virtualNanos())).append('.');
-      }
-    }
-    return b.toString();
-  }
-
-  private String subject(Msg m, Copy c) {
-    String noun = isReply(m) ? "Reply " : "Message ";
-    String ids = ids(m);
-    if (c.queue == null) {
-      return noun + m.msgId + ids;
-    }
-    if (c.queue.startsWith(TraceEvent.REPLY_QUEUE_PREFIX)) {
-      return "Reply " + m.msgId + ids + " to " + c.queue.substring(TraceEvent.REPLY_QUEUE_PREFIX.length());
-    }
-    return noun + m.msgId + ids + " in queue '" + c.queue + "'";
-  }
-
-  private boolean isReply(Msg m) {
-    return m.replyTo == null && m.routingKey != null && replyOwner.containsKey(m.routingKey);
-  }
-
-  private static String ids(Msg m) {
-    if (m.correlationId == null && m.messageId == null) {
-      return "";
-    }
-    StringBuilder b = new StringBuilder(" (");
-    if (m.correlationId != null) {
-      b.append("correlation_id '").append(m.correlationId).append('\'');
-    }
-    if (m.messageId != null) {
-      b.append(m.correlationId != null ? ", " : "").append("message_id '").append(m.messageId).append('\'');
-    }
-    return b.append(')').toString();
-  }
-
-  private String provenance(Msg m) {
-    StringBuilder b = new StringBuilder();
-    MessageFate.Origin o = m.origin;
-    if (o == null) {
-      b.append("It was published at ").append(time(m.created.virtualNanos())).append(" on channel ")
-          .append(m.channel).append(" to ").append(exchange(m.exchange)).append(" with routing key '")
-          .append(m.routingKey).append('\'');
-      if (m.mandatory) {
-        b.append(" (mandatory)");
-      }
-      if (m.replyTo != null) {
-        b.append(", reply_to '").append(m.replyTo).append('\'');
-      }
-    } else if (MessageFate.Origin.DEAD_LETTERED.equals(o.how())) {
-      b.append("It is the dead letter of ").append(o.msgId()).append(" from queue '").append(o.queue())
-          .append("' (reason ").append(o.reason()).append("), published at ")
-          .append(time(m.created.virtualNanos())).append(" to ").append(exchange(m.exchange));
-      if (m.routingKey != null) {
-        b.append(" with routing key '").append(m.routingKey).append('\'');
-      }
-    } else {
-      b.append("It is a duplicate of ").append(o.msgId()).append(" made at ")
-          .append(time(m.created.virtualNanos())).append(" by fault rule '").append(o.reason())
-          .append("' at '").append(o.queue()).append('\'');
-    }
-    if (m.routed != null && !m.routed.isEmpty()
-        && !(m.routed.size() == 1 && m.routed.get(0).startsWith(TraceEvent.REPLY_QUEUE_PREFIX))) {
-      b.append("; routing chose ").append(m.routed.size() == 1 ? "queue " : "queues ").append(quoted(m.routed));
-    } else if (m.routed != null && m.routed.isEmpty()) {
-      b.append("; no queue matched");
-    }
-    b.append('.');
-    if (m.returned != null && m.copies.get(null) == null) {
-      Returned r = (Returned) m.returned.event();
-      b.append(" The publisher also got basic.return ").append(r.code()).append(' ').append(r.text())
-          .append(" at ").append(time(m.returned.virtualNanos())).append('.');
-    }
-    if (!m.derived.isEmpty()) {
-      b.append(" Messages made from it: ").append(String.join(", ", m.derived)).append('.');
-    }
-    return b.toString();
-  }
-
-  private String statePhrase(Msg m, Copy c) {
-    return statePhrase(m, c, 0);
-  }
-
-  private String statePhrase(Msg m, Copy c, int depth) {
-    switch (c.state) {
-      case UNROUTED:
-        if (m.routed != null && (m.mandatory || m.immediate)) {
-          return "matched no queue at " + time(m.routedAt.virtualNanos()) + " and was published "
-              + (m.immediate ? "immediate" : "mandatory") + ", yet no basic.return was recorded";
-        } else if (m.routed != null) {
-          return "matched no queue at " + time(m.routedAt.virtualNanos())
-              + ", yet no Discarded (unroutable) was recorded";
+  public String explainReplyFor(String requestCorrelationId) {
+    synchronized (lock) {
+      List<LedgerMessage> requests = new ArrayList<>();
+      List<LedgerMessage> replies = new ArrayList<>();
+      for (LedgerMessage m : withCorrelationId(requestCorrelationId)) {
+        if (m.origin != null) {
+          continue;
         }
-        return "has no routing result (no Routed, Returned, Discarded or reply event) since "
-            + time(c.created.virtualNanos());
-      case IN_FLIGHT:
-        if (c.queue.startsWith(TraceEvent.REPLY_QUEUE_PREFIX)) {
-          return "was routed to the requester's channel " + c.channel + " at " + time(c.created.virtualNanos())
-              + " but never delivered";
-        }
-        return "was routed at " + time(c.created.virtualNanos()) + " but never reached the queue (no Enqueued)";
-      case LIVE_READY: {
-        StringBuilder b = new StringBuilder("is still ready (enqueued at ")
-            .append(time(c.enqueued == null ? c.created.virtualNanos() : c.enqueued.virtualNanos()));
-        if (c.requeued != null) {
-          b.append("; ").append(deliveries(c)).append(", requeued at ").append(time(c.requeued.virtualNanos()))
-              .append(" (").append(((Requeued) c.requeued.event()).reason()).append(')');
-        }
-        return b.append(')').toString();
+        (m.replyTo != null ? requests : replies).add(m);
       }
-      case LIVE_UNACKED: {
-        StringBuilder b = new StringBuilder("is still unacknowledged: delivered to ").append(consumer(c))
-            .append(" on channel ").append(c.channel).append(" at ").append(time(c.delivered.virtualNanos()))
-            .append(" with delivery tag ").append(c.deliveryTag);
-        if (c.rejected != null) {
-          Rejected r = (Rejected) c.rejected.event();
-          b.append("; it was rejected with ").append(r.method()).append(" (requeue=").append(r.requeue())
-              .append(") at ").append(time(c.rejected.virtualNanos())).append(" and the queue has not acted");
+      if (requests.isEmpty() && replies.isEmpty()) {
+        return "No message with correlation_id '" + requestCorrelationId + "' was published.";
+      }
+      StringBuilder b = new StringBuilder();
+      if (replies.isEmpty()) {
+        b.append("No reply with correlation_id '").append(requestCorrelationId).append("' was published. ");
+        b.append(requests.size() == 1 ? "The request:" : "The requests:");
+        for (LedgerMessage request : requests) {
+          b.append('\n').append(narrator.explain(request));
         }
         return b.toString();
       }
-      default:
-        return fatePhrase(m, c, depth);
-    }
-  }
-
-  private String fatePhrase(Msg m, Copy c, int depth) {
-    Fate f = c.fate;
-    String at = time(f.virtualNanos());
-    switch (f.kind()) {
-      case ACKNOWLEDGED:
-        return "was acknowledged on channel " + f.channel() + " at " + at + " (delivery tag " + c.deliveryTag
-            + ", " + consumer(c) + (c.deliveries > 1 ? ", after " + deliveries(c) : "") + ")";
-      case AUTO_ACKED:
-        return "was delivered with automatic acknowledgement to " + consumer(c) + " on channel " + f.channel()
-            + " at " + at + ", which settles it";
-      case DELIVERED_REPLY:
-        return "was delivered to the requester on channel " + f.channel() + " at " + at;
-      case RETURNED:
-        return "was returned to the publisher on channel " + f.channel() + " at " + at + " with " + f.code()
-            + " " + f.detail() + (f.code() == 313 ? ": no consumer could take it at once"
-                : ": no queue matched " + route(m));
-      case DROPPED_UNROUTABLE:
-        return "was dropped as unroutable at " + at + ": "
-            + (f.detail() != null ? f.detail() : "no queue matched " + route(m) + " and it was not mandatory")
-            + deletedQueueNote(m);
-      case DROPPED_BY_FAULT:
-        return "was dropped at " + at + " by fault rule '" + f.detail() + "'" + faultNote(m, f.detail());
-      case EXPIRED:
-        return "expired at " + at + " and was discarded, as queue '" + c.queue + "' has no dead-letter exchange"
-            + (c.deliveries > 0 ? " (after " + deliveries(c) + ")" : " (never delivered)");
-      case DEAD_LETTERED: {
-        Msg dead = messages.get(f.detail());
-        String reason = dead == null ? "?" : dead.origin.reason();
-        String phrase = "was dead-lettered at " + at + " (reason " + reason + ") to "
-            + (dead == null ? "?" : exchange(dead.exchange)) + " as message " + f.detail();
-        if (dead != null && depth < MAX_EXPLAIN_DEPTH) {
-          List<String> parts = new ArrayList<>();
-          for (Copy d : dead.copies.values()) {
-            parts.add((d.queue == null ? "" : "in queue '" + d.queue + "' ") + statePhrase(dead, d, depth + 1));
-          }
-          phrase += ", which " + String.join("; and ", parts);
+      for (LedgerMessage reply : replies) {
+        if (b.length() > 0) {
+          b.append('\n');
         }
-        return phrase;
+        b.append(narrator.explain(reply));
       }
-      case PURGED:
-        return "was purged from queue '" + c.queue + "' at " + at;
-      case DELETED_WITH_QUEUE:
-        return "was discarded at " + at + " when queue '" + c.queue + "' was deleted (reason " + f.detail() + ")";
-      case DISCARDED_REJECTED:
-        return "was rejected with " + (f.detail() == null ? "a reject" : f.detail()) + " (requeue=false)"
-            + (f.channel() == null ? "" : " on channel " + f.channel()) + " and discarded at " + at
-            + ", as queue '" + c.queue + "' has no dead-letter exchange";
-      case DROPPED_OVERFLOW:
-        return "was dropped at " + at + " because queue '" + c.queue + "' was full"
-            + (f.detail() == null ? "" : " (" + f.detail() + ")");
-      case DROPPED_CONSUMER_GONE:
-        return "was lost at " + at + ": it was delivered without acknowledgement to a channel that had "
-            + "already closed" + (f.detail() == null ? "" : " (" + f.detail() + ")");
-      case ROLLED_BACK:
-        return "was rolled back at " + at + ": it was published inside a transaction that "
-            + (f.detail() == null ? "was not committed" : f.detail()) + ", so it never reached the queue";
-      case REPLY_DROPPED:
-        return "was dropped at " + at + ": "
-            + requesterGone(c.queue.substring(TraceEvent.REPLY_QUEUE_PREFIX.length()), f);
-      default:
-        throw new IllegalStateException("unknown fate " + f.kind());
+      return b.toString();
     }
   }
 
-  private String requesterGone(String replyName, Fate f) {
-    String ch = f.channel();
-    if (ch == null) {
-      return "no requester ever used reply name " + replyName + " (" + f.detail() + ")";
+  private List<LedgerMessage> withCorrelationId(String correlationId) {
+    List<LedgerMessage> out = new ArrayList<>();
+    for (LedgerMessage m = byCorrelation.get(correlationId); m != null; m = m.nextSameCorrelation) {
+      out.add(m);
     }
-    Closure closed = channelClosed.get(ch);
-    if (closed != null && closed.record.seq() <= f.seq()) {
-      ChannelClosed e = (ChannelClosed) closed.record.event();
-      return "the requester's channel " + ch + " was closed at " + time(closed.record.virtualNanos())
-          + " with " + e.code() + " '" + e.text() + "'" + initiatedBy(e.initiator(), closed.faultRule);
-    }
-    String conn = connectionOf(ch);
-    Closure connClosed = conn == null ? null : connectionClosed.get(conn);
-    if (connClosed != null && connClosed.record.seq() <= f.seq()) {
-      ConnectionClosed e = (ConnectionClosed) connClosed.record.event();
-      return "the requester's connection " + conn + " (channel " + ch + ") was closed at "
-          + time(connClosed.record.virtualNanos()) + " with " + e.code() + " '" + e.text() + "'"
-          + initiatedBy(e.initiator(), connClosed.faultRule);
-    }
-    Closure cancelled = replyConsumerCancelled.get(ch);
-    if (cancelled != null && cancelled.record.seq() <= f.seq()) {
-      ConsumerCancelled e = (ConsumerCancelled) cancelled.record.event();
-      return "the requester cancelled its reply consumer '" + e.consumerTag() + "' on channel " + ch + " at "
-          + time(cancelled.record.virtualNanos()) + initiatedBy(e.initiator(), cancelled.faultRule);
-    }
-    return "the reply-to registry reported " + f.detail() + " for the requester's channel " + ch;
+    return out;
   }
 
-  private static String initiatedBy(String initiator, String faultRule) {
-    if (faultRule != null) {
-      return " (fault rule '" + faultRule + "')";
-    }
-    return initiator == null ? "" : " (initiated by the " + initiator + ")";
-  }
-
-  private String faultNote(Msg m, String rule) {
-    for (int i = m.faults.size() - 1; i >= 0; i--) {
-      FaultInjected f = (FaultInjected) m.faults.get(i).event();
-      if (f.rule().equals(rule)) {
-        return " (" + f.action() + " at '" + f.target() + "')";
-      }
-    }
-    return "";
-  }
-
-  private String deletedQueueNote(Msg m) {
-    if (!"".equals(m.exchange) || m.routingKey == null) {
-      return "";
-    }
-    TraceRecord deleted = queueDeleted.get(m.routingKey);
-    if (deleted == null) {
-      return "";
-    }
-    return " (queue '" + m.routingKey + "' was deleted at " + time(deleted.virtualNanos()) + ", reason "
-        + ((QueueDeleted) deleted.event()).reason() + ")";
-  }
-
-  private static String route(Msg m) {
-    return "routing key '" + m.routingKey + "' on " + exchange(m.exchange);
-  }
-
-  private static String consumer(Copy c) {
-    return c.consumerTag == null ? "basic.get" : "consumer '" + c.consumerTag + "'";
-  }
-
-  private static String deliveries(Copy c) {
-    return c.deliveries == 1 ? "1 delivery" : c.deliveries + " deliveries";
-  }
-
-  private String describeState(Copy c) {
-    return c.state == CopyState.SETTLED
-        ? c.fate.kind() + " at " + time(c.fate.virtualNanos())
-        : c.state.name();
-  }
-
-  private Closure closureAfter(String channel, long seq) {
-    Closure closed = channel == null ? null : channelClosed.get(channel);
-    if (closed != null && closed.record.seq() > seq) {
-      return closed;
-    }
-    String conn = connectionOf(channel);
-    Closure connClosed = conn == null ? null : connectionClosed.get(conn);
-    return connClosed != null && connClosed.record.seq() > seq ? connClosed : null;
-  }
-
-  private static String connectionOf(String channel) {
-    int slash = channel == null ? -1 : channel.lastIndexOf('/');
-    return slash < 0 ? null : channel.substring(0, slash);
-  }
-
-  private static boolean isReplyPseudoQueue(String queue) {
-    return RABBIT_REPLY_PSEUDO_QUEUE.equals(queue) || LAVIN_REPLY_PSEUDO_QUEUE.equals(queue);
-  }
-
-  private static String exchange(String name) {
-    return name == null ? "an unknown exchange" : name.isEmpty() ? "the default exchange" : "exchange '" + name + "'";
-  }
-
-  private static String quoted(List<String> queues) {
-    if (queues == null) {
-      return "nothing";
-    }
-    if (queues.isEmpty()) {
-      return "no queue";
-    }
-    StringBuilder b = new StringBuilder();
-    for (String q : queues) {
-      b.append(b.length() == 0 ? "" : ", ").append('\'').append(q).append('\'');
-    }
-    return b.toString();
-  }
-
-  /** Virtual time as {@code t=1.250s}: seconds with milliseconds. */
-  private static String time(long virtualNanos) {
-    long millis = Math.floorDiv(virtualNanos, 1_000_000L);
-    return String.format(Locale.ROOT, "t=%d.%03ds", Math.floorDiv(millis, 1000L), Math.floorMod(millis, 1000L));
-  }
-
-  private MessageFate snapshot(Msg m) {
-    List<MessageFate.Copy> copies = new ArrayList<>(m.copies.size());
-    for (Copy c : m.copies.values()) {
+  private static MessageFate snapshot(LedgerMessage m) {
+    List<LedgerCopy> all = m.copies();
+    List<MessageFate.Copy> copies = new ArrayList<>(all.size());
+    for (LedgerCopy c : all) {
       copies.add(new MessageFate.Copy(m.msgId, c.queue, c.state, c.channel, c.consumerTag, c.deliveryTag,
-          c.deliveries, c.fate));
+          c.deliveries, c.fate()));
     }
     return new MessageFate(m.msgId, m.channel, m.exchange, m.routingKey, m.mandatory, m.correlationId,
-        m.replyTo, m.messageId, m.created.seq(), m.created.virtualNanos(), m.origin, List.copyOf(m.derived),
-        m.routed, m.returnCode, List.copyOf(copies));
+        m.replyTo, m.messageId, m.createdSeq, m.createdNanos, m.origin,
+        m.derived == null ? List.of() : List.copyOf(m.derived), m.routed, m.returnCode, List.copyOf(copies));
   }
-
-  // ------------------------------------------------------------------------------------------- state
 
   /** A channel, connection or reply consumer that ended, and the fault rule that ended it, if any. */
-  private record Closure(TraceRecord record, String faultRule) {}
-
-  private static final class Msg {
-    final String msgId;
-    final MessageFate.Origin origin;
-    final TraceRecord created;
-    final Map<String, Copy> copies = new LinkedHashMap<>(2);
-    final List<String> derived = new ArrayList<>(0);
-    final List<TraceRecord> faults = new ArrayList<>(0);
-    String channel;
-    String exchange;
-    String routingKey;
-    boolean mandatory;
-    boolean immediate;
-    String correlationId;
-    String replyTo;
-    String messageId;
-    List<String> routed;
-    TraceRecord routedAt;
-    TraceRecord returned;
-    int returnCode;
-
-    Msg(String msgId, MessageFate.Origin origin, TraceRecord created) {
-      this.msgId = msgId;
-      this.origin = origin;
-      this.created = created;
-    }
-  }
-
-  private static final class Copy {
-    final Msg msg;
-    final String queue;
-    final TraceRecord created;
-    CopyState state;
-    String channel;
-    String consumerTag;
-    long deliveryTag;
-    int deliveries;
-    TraceRecord enqueued;
-    TraceRecord delivered;
-    TraceRecord requeued;
-    TraceRecord rejected;
-    Fate fate;
-
-    Copy(Msg msg, String queue, CopyState state, TraceRecord created) {
-      this.msg = msg;
-      this.queue = queue;
-      this.state = state;
-      this.created = created;
-    }
-
-    String key() {
-      return copyKey(msg.msgId, queue);
-    }
-  }
+  record Closure(TraceRecord record, String faultRule) {}
 }

@@ -15,7 +15,7 @@ import java.nio.file.Path;
  * Writes one canonical JSON object per line ({@link TraceJson}), so that the SHA-256 of the written bytes
  * equals {@link HashingSink#hex()} for the same records. Buffered: call {@link #flush()} or {@link #close()}.
  */
-public final class JsonLinesSink implements LineSink, Flushable, Closeable {
+public final class JsonLinesSink extends GuardedSink implements LineSink, Flushable, Closeable {
 
   private final OutputStream out;
   private final Writer writer;
@@ -48,7 +48,7 @@ public final class JsonLinesSink implements LineSink, Flushable, Closeable {
   }
 
   @Override
-  public synchronized void acceptLine(TraceRecord record, byte[] utf8, int length) {
+  public void acceptLine(TraceRecord record, byte[] utf8, int length) {
     try {
       if (out != null) {
         out.write(utf8, 0, length);
@@ -61,20 +61,24 @@ public final class JsonLinesSink implements LineSink, Flushable, Closeable {
   }
 
   @Override
-  public synchronized void flush() throws IOException {
-    if (out != null) {
-      out.flush();
-    } else {
-      writer.flush();
+  public void flush() throws IOException {
+    synchronized (lock) {
+      if (out != null) {
+        out.flush();
+      } else {
+        writer.flush();
+      }
     }
   }
 
   @Override
-  public synchronized void close() throws IOException {
-    if (out != null) {
-      out.close();
-    } else {
-      writer.close();
+  public void close() throws IOException {
+    synchronized (lock) {
+      if (out != null) {
+        out.close();
+      } else {
+        writer.close();
+      }
     }
   }
 }

@@ -11,34 +11,57 @@ import java.util.function.LongSupplier;
  * (from 1) and the clock's virtual time, then hands it to each sink in the order they were added.
  *
  * <p>Safe for concurrent use (the live runtime records from many threads): one lock covers numbering,
- * timestamping and the calls to sinks, so every sink sees records in sequence order. Each record is encoded
- * to JSON at most once, and only when a {@link LineSink} is attached.
+ * timestamping and the calls to sinks, so every sink sees records in sequence order; the built-in sinks take no
+ * lock of their own per event. A {@link #confined} trace, for the single-threaded deterministic runtime, takes
+ * no lock at all. Each record is encoded
+ * to JSON at most once, and only when a {@link LineSink} is attached; the trace hash ({@link HashingSink}) and
+ * the fate ledger need no JSON.
  */
 public final class Trace {
 
   private static final TraceSink[] NO_SINKS = new TraceSink[0];
 
   private final LongSupplier clockNanos;
+  private final boolean confined;
   private final TraceJson json = new TraceJson();
   /** Replaced, never mutated, so {@link #enabled()} can read it without the lock. */
   private volatile TraceSink[] sinks = NO_SINKS;
   private long seq;
 
-  private Trace(LongSupplier clockNanos) {
+  private Trace(LongSupplier clockNanos, boolean confined) {
     this.clockNanos = clockNanos;
+    this.confined = confined;
   }
 
   /** A trace stamped by {@code clockNanos} (virtual nanoseconds), feeding {@code sinks} in order. */
   public static Trace create(LongSupplier clockNanos, TraceSink... sinks) {
-    Trace trace = new Trace(clockNanos);
+    return withSinks(new Trace(clockNanos, false), sinks);
+  }
+
+  /**
+   * Like {@link #create}, for a single-threaded runtime: {@link #record} takes no lock, so every event must be
+   * recorded by one thread (the deterministic runtime's driver). Queries of the built-in sinks still lock.
+   */
+  public static Trace confined(LongSupplier clockNanos, TraceSink... sinks) {
+    return withSinks(new Trace(clockNanos, true), sinks);
+  }
+
+  private static Trace withSinks(Trace trace, TraceSink[] sinks) {
     for (TraceSink sink : sinks) {
       trace.addSink(sink);
     }
     return trace;
   }
 
-  /** Adds a sink; it sees only records made after this call. */
+  /**
+   * Adds a sink; it sees only records made after this call. The built-in sinks ({@link FateLedger},
+   * {@link HashingSink}, {@link MemorySink}, {@link JsonLinesSink}) then answer queries under this trace's lock;
+   * add each to one trace only.
+   */
   public synchronized void addSink(TraceSink sink) {
+    if (sink instanceof GuardedSink guarded) {
+      guarded.lock = this;
+    }
     sinks = Arrays.copyOf(sinks, sinks.length + 1);
     sinks[sinks.length - 1] = sink;
   }
@@ -48,16 +71,37 @@ public final class Trace {
     return sinks.length > 0;
   }
 
-  /** Records one event. */
-  public synchronized void record(TraceEvent event) {
-    seq++;
+  /**
+   * Records one event. An {@link EventSink} gets the event and its stamps as they are; a {@link TraceRecord} is
+   * made only if another sink is attached, and the JSON line only if a {@link LineSink} is.
+   */
+  public void record(TraceEvent event) {
+    if (confined) {
+      recordUnlocked(event);
+    } else {
+      synchronized (this) {
+        recordUnlocked(event);
+      }
+    }
+  }
+
+  private void recordUnlocked(TraceEvent event) {
+    long n = ++seq;
     TraceSink[] targets = sinks;
     if (targets.length == 0) {
       return;
     }
-    TraceRecord record = new TraceRecord(seq, clockNanos.getAsLong(), event);
+    long nanos = clockNanos.getAsLong();
+    TraceRecord record = null;
     int length = -1;
     for (TraceSink sink : targets) {
+      if (sink instanceof EventSink events) {
+        events.accept(n, nanos, event);
+        continue;
+      }
+      if (record == null) {
+        record = new TraceRecord(n, nanos, event);
+      }
       if (sink instanceof LineSink line) {
         if (length < 0) {
           length = json.encode(record);

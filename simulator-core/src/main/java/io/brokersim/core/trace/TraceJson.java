@@ -9,17 +9,14 @@ import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
  * The canonical JSON line of a {@link TraceRecord}: {@code {"seq":..,"t":<virtual nanos>,"kind":"..",
  * <record components in declaration order>}} followed by {@code '\n'}, UTF-8, no spaces, nulls written as
- * {@code null}, non-ASCII characters written raw. The trace hash is SHA-256 over exactly these bytes.
+ * {@code null}, non-ASCII characters written raw. The trace hash is computed over the canonical binary form of
+ * the same values ({@link TraceBinary}), so {@link JsonLinesHash} recomputes it from these lines.
  *
  * <p>An instance reuses one buffer and one generator, so it is not thread-safe; {@link Trace} uses it under
  * its lock.
@@ -32,15 +29,6 @@ public final class TraceJson {
           .disable(JsonWriteFeature.ESCAPE_NON_ASCII)
           .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
           .build();
-
-  /** Component names and accessors per event class, computed once per class. */
-  private static final ClassValue<Field[]> FIELDS =
-      new ClassValue<>() {
-        @Override
-        protected Field[] computeValue(Class<?> type) {
-          return fieldsOf(type);
-        }
-      };
 
   private final Buffer buffer = new Buffer();
   private final JsonGenerator generator;
@@ -78,8 +66,8 @@ public final class TraceJson {
       g.writeNumberField("t", record.virtualNanos());
       TraceEvent event = record.event();
       g.writeStringField("kind", event.kind());
-      for (Field field : FIELDS.get(event.getClass())) {
-        field.write(g, event);
+      for (EventSchema.Component c : EventSchema.of(event.getClass()).components) {
+        write(g, c, event);
       }
       g.writeEndObject();
       g.writeRaw('\n');
@@ -95,70 +83,30 @@ public final class TraceJson {
     return buffer.array();
   }
 
-  private static Field[] fieldsOf(Class<?> type) {
-    RecordComponent[] components = type.getRecordComponents();
-    if (components == null) {
-      throw new IllegalArgumentException("not a record: " + type.getName());
-    }
-    MethodHandles.Lookup lookup = MethodHandles.lookup();
-    Field[] fields = new Field[components.length];
-    for (int i = 0; i < components.length; i++) {
-      RecordComponent c = components[i];
-      try {
-        MethodHandle getter =
-            lookup.unreflect(c.getAccessor()).asType(MethodType.methodType(Object.class, Object.class));
-        fields[i] = new Field(c.getName(), Type.of(c.getType(), type), getter);
-      } catch (IllegalAccessException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-    return fields;
-  }
-
-  private enum Type {
-    STRING,
-    LONG,
-    BOOLEAN,
-    STRINGS;
-
-    static Type of(Class<?> c, Class<?> owner) {
-      if (c == String.class) {
-        return STRING;
-      } else if (c == int.class || c == long.class) {
-        return LONG;
-      } else if (c == boolean.class) {
-        return BOOLEAN;
-      } else if (c == List.class) {
-        return STRINGS;
-      }
-      throw new IllegalArgumentException(owner.getName() + " has a component of unsupported type " + c);
-    }
-  }
-
-  private record Field(String name, Type type, MethodHandle getter) {
-    void write(JsonGenerator g, Object event) throws IOException {
-      Object value;
-      try {
-        value = getter.invokeExact(event);
-      } catch (Throwable t) {
-        throw new IllegalStateException("cannot read " + name, t);
-      }
-      g.writeFieldName(name);
-      if (value == null) {
-        g.writeNull();
-        return;
-      }
-      switch (type) {
-        case STRING -> g.writeString((String) value);
-        case LONG -> g.writeNumber(((Number) value).longValue());
-        case BOOLEAN -> g.writeBoolean((Boolean) value);
-        case STRINGS -> {
-          g.writeStartArray();
-          for (Object s : (List<?>) value) {
-            g.writeString((String) s);
-          }
-          g.writeEndArray();
+  private static void write(JsonGenerator g, EventSchema.Component c, TraceEvent event) throws IOException {
+    g.writeFieldName(c.name);
+    switch (c.type) {
+      case STRING -> {
+        String value = (String) c.reference.apply(event);
+        if (value == null) {
+          g.writeNull();
+        } else {
+          g.writeString(value);
         }
+      }
+      case LONG -> g.writeNumber(c.number.applyAsLong(event));
+      case BOOLEAN -> g.writeBoolean(c.flag.test(event));
+      case STRINGS -> {
+        List<?> value = (List<?>) c.reference.apply(event);
+        if (value == null) {
+          g.writeNull();
+          return;
+        }
+        g.writeStartArray();
+        for (Object s : value) {
+          g.writeString((String) s);
+        }
+        g.writeEndArray();
       }
     }
   }

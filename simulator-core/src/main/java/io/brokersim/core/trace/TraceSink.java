@@ -2,7 +2,7 @@ package io.brokersim.core.trace;
 
 /**
  * Receives every record of a {@link Trace}, in sequence order, one call at a time (the trace holds its lock
- * while it calls sinks, so a sink needs no locking of its own for {@code accept}).
+ * while it calls sinks, or is confined to one thread, so a sink needs no locking of its own for {@code accept}).
  */
 public interface TraceSink {
 

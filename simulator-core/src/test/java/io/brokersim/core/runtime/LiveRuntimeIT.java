@@ -62,4 +62,26 @@ class LiveRuntimeIT {
         rt.close(); // idempotent
         assertTrue(rt.system().getWhenTerminated().toCompletableFuture().isDone());
     }
+
+    @Test
+    void live_defaultDispatcher_followsBrokersimLiveSettings() {
+        String parallelism = "pekko.actor.default-dispatcher.fork-join-executor.parallelism-min";
+        LiveRuntime<Echo> rt = LiveRuntime.start(echo(), "live-dispatcher", 5, ConfigFactory.empty());
+        try (rt) {
+            assertEquals(2, rt.system().settings().config().getInt(parallelism));
+            assertEquals(2, rt.system().settings().config().getInt(
+                    "pekko.actor.internal-dispatcher.fork-join-executor.parallelism-min"));
+            assertEquals(5, rt.system().settings().config().getInt("pekko.actor.default-dispatcher.throughput"),
+                    "what brokersim.live does not set keeps Pekko's default");
+        }
+        LiveRuntime<Echo> tuned = LiveRuntime.start(echo(), "live-dispatcher-tuned", 5, ConfigFactory.parseString(
+                "brokersim.live.default-dispatcher { fork-join-executor.parallelism-min = 3, throughput = 20 }"));
+        try (tuned) {
+            assertEquals(3, tuned.system().settings().config().getInt(parallelism));
+            assertEquals(20, tuned.system().settings().config().getInt("pekko.actor.default-dispatcher.throughput"));
+            assertEquals("hi", tuned.await(AskPattern.ask(tuned.system(),
+                    (ActorRef<String> replyTo) -> new Echo("hi", replyTo), Duration.ofSeconds(5),
+                    tuned.system().scheduler()), Duration.ofSeconds(5)));
+        }
+    }
 }
