@@ -566,6 +566,7 @@ public final class Expectations {
       case DELETED_WITH_QUEUE -> " was deleted with its queue (" + f.detail() + ")" + at;
       case DISCARDED_REJECTED -> " was rejected and discarded" + at;
       case DROPPED_OVERFLOW -> " was dropped by a length limit" + at;
+      case DROPPED_DELIVERY_LIMIT -> " passed its queue's delivery limit and was dropped" + at;
       case REPLY_DROPPED -> " was dropped on its way to the requester (" + f.detail() + ")" + at;
       case DROPPED_CONSUMER_GONE -> " was dropped: its consumer was gone" + at;
       case ROLLED_BACK -> " was published in a transaction that " + f.detail() + at;

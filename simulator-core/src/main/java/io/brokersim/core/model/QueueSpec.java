@@ -14,7 +14,8 @@ public record QueueSpec(String name, boolean durable, boolean exclusive, boolean
   /** Arguments whose values must match on redeclare; others are kept but not compared. */
   public static final List<String> COMPARED_ARGUMENTS = List.of(
       "x-message-ttl", "x-expires", "x-dead-letter-exchange", "x-dead-letter-routing-key", "x-max-length",
-      "x-max-length-bytes", "x-overflow", "x-max-priority", "x-queue-type", "x-single-active-consumer");
+      "x-max-length-bytes", "x-overflow", "x-max-priority", "x-queue-type", "x-single-active-consumer",
+      "x-delivery-limit", "x-dead-letter-strategy", "x-consumer-timeout");
 
   public QueueSpec {
     arguments = arguments == null ? Map.of() : arguments;
@@ -25,6 +26,15 @@ public record QueueSpec(String name, boolean durable, boolean exclusive, boolean
 
   /** The first inequivalence between this (existing) queue and a redeclare, if any (exclusive excluded). */
   public Optional<Difference> firstDifference(boolean newDurable, boolean newAutoDelete, Map<String, Object> newArgs) {
+    return firstDifference(newDurable, newAutoDelete, newArgs, false);
+  }
+
+  /**
+   * As above; with {@code absentTypeIsClassic} an absent {@code x-queue-type} equals {@code classic} (RabbitMQ's
+   * {@code assert_field_equivalence}, semantics §9.2).
+   */
+  public Optional<Difference> firstDifference(boolean newDurable, boolean newAutoDelete, Map<String, Object> newArgs,
+      boolean absentTypeIsClassic) {
     if (durable != newDurable) {
       return Optional.of(new Difference("durable", quoted(newDurable), quoted(durable)));
     }
@@ -35,6 +45,10 @@ public record QueueSpec(String name, boolean durable, boolean exclusive, boolean
     for (String key : COMPARED_ARGUMENTS) {
       Object mine = arguments.get(key);
       Object theirs = other.get(key);
+      if (absentTypeIsClassic && key.equals("x-queue-type")) {
+        mine = mine == null ? "classic" : mine;
+        theirs = theirs == null ? "classic" : theirs;
+      }
       if (!sameValue(mine, theirs)) {
         return Optional.of(new Difference(key, describe(theirs), describe(mine)));
       }

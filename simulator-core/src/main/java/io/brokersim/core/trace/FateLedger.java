@@ -4,6 +4,7 @@ import io.brokersim.core.trace.TraceEvent.Acked;
 import io.brokersim.core.trace.TraceEvent.ChannelClosed;
 import io.brokersim.core.trace.TraceEvent.ConnectionClosed;
 import io.brokersim.core.trace.TraceEvent.ConsumerCancelled;
+import io.brokersim.core.trace.TraceEvent.DeadLetterHeld;
 import io.brokersim.core.trace.TraceEvent.DeadLettered;
 import io.brokersim.core.trace.TraceEvent.Delivered;
 import io.brokersim.core.trace.TraceEvent.Discarded;
@@ -44,6 +45,7 @@ import java.util.TreeSet;
  *                          └─ Routed([]) then Returned | Discarded(queue=null) ─► a fate
  *   a copy not settled ─ Acked | Delivered(autoAck) | Expired | DeadLettered | Discarded | QueuePurged
  *                        | QueueDeleted | ReplyDropped ─► a fate
+ *   a copy in its queue ─ DeadLetterHeld ─► DEAD_LETTER_HELD (at-least-once, no route yet) ─ DeadLettered ─► a fate
  *   DeadLettered and FaultInjected(duplicate) create their new message in UNROUTED.
  * </pre>
  *
@@ -124,6 +126,8 @@ public final class FateLedger implements TraceSink {
       onExpired(x);
     } else if (e instanceof DeadLettered x) {
       onDeadLettered(x);
+    } else if (e instanceof DeadLetterHeld x) {
+      onDeadLetterHeld(x);
     } else if (e instanceof Discarded x) {
       onDiscarded(x);
     } else if (e instanceof ReplyRouted x) {
@@ -212,6 +216,8 @@ public final class FateLedger implements TraceSink {
       anomaly(c.key() + " was delivered again while " + describeState(c) + " on " + c.channel);
     } else if (c.state == CopyState.IN_FLIGHT && !reply) {
       anomaly(c.key() + " was delivered without an Enqueued event");
+    } else if (c.state == CopyState.DEAD_LETTER_HELD) {
+      anomaly(c.key() + " was delivered while held as a dead letter");
     }
     c.deliveries++;
     c.channel = x.channel();
@@ -312,6 +318,18 @@ public final class FateLedger implements TraceSink {
     dead.exchange = x.deadLetterExchange();
   }
 
+  private void onDeadLetterHeld(DeadLetterHeld x) {
+    Copy c = copy(x.msgId(), x.queue(), false);
+    if (c == null || rejectIfSettled(c, false)) {
+      return;
+    }
+    if (c.state != CopyState.LIVE_READY && c.state != CopyState.LIVE_UNACKED) {
+      anomaly(c.key() + " was held as a dead letter while " + describeState(c));
+    }
+    c.state = CopyState.DEAD_LETTER_HELD;
+    c.deadLetterHeld = now;
+  }
+
   private void onDiscarded(Discarded x) {
     Fate.Kind kind;
     switch (x.cause()) {
@@ -323,6 +341,7 @@ public final class FateLedger implements TraceSink {
       case Discarded.CAUSE_QUEUE_DELETED -> kind = Fate.Kind.DELETED_WITH_QUEUE;
       case Discarded.CAUSE_CONSUMER_GONE -> kind = Fate.Kind.DROPPED_CONSUMER_GONE;
       case Discarded.CAUSE_ROLLED_BACK -> kind = Fate.Kind.ROLLED_BACK;
+      case Discarded.CAUSE_DELIVERY_LIMIT -> kind = Fate.Kind.DROPPED_DELIVERY_LIMIT;
       default -> {
         anomaly(x.msgId() + " was discarded with unknown cause '" + x.cause() + "'");
         return;
@@ -880,6 +899,12 @@ public final class FateLedger implements TraceSink {
         }
         return b.append(')').toString();
       }
+      case DEAD_LETTER_HELD: {
+        DeadLetterHeld h = (DeadLetterHeld) c.deadLetterHeld.event();
+        return "is held by queue '" + c.queue + "' as a dead letter (reason " + h.reason() + ", x-dead-letter-strategy "
+            + "at-least-once) since " + time(c.deadLetterHeld.virtualNanos()) + ": " + h.detail()
+            + "; the queue tries again until it can be routed";
+      }
       case LIVE_UNACKED: {
         StringBuilder b = new StringBuilder("is still unacknowledged: delivered to ").append(consumer(c))
             .append(" on channel ").append(c.channel).append(" at ").append(time(c.delivered.virtualNanos()))
@@ -902,7 +927,7 @@ public final class FateLedger implements TraceSink {
     switch (f.kind()) {
       case ACKNOWLEDGED:
         return "was acknowledged on channel " + f.channel() + " at " + at + " (delivery tag " + c.deliveryTag
-            + ", " + consumer(c) + (c.deliveries > 1 ? ", after " + deliveries(c) : "") + ")";
+            + ", " + consumer(c) + (c.deliveries > 1 ? ", after " + deliveries(c) + lastRequeue(c) : "") + ")";
       case AUTO_ACKED:
         return "was delivered with automatic acknowledgement to " + consumer(c) + " on channel " + f.channel()
             + " at " + at + ", which settles it";
@@ -943,6 +968,9 @@ public final class FateLedger implements TraceSink {
         return "was rejected with " + (f.detail() == null ? "a reject" : f.detail()) + " (requeue=false)"
             + (f.channel() == null ? "" : " on channel " + f.channel()) + " and discarded at " + at
             + ", as queue '" + c.queue + "' has no dead-letter exchange";
+      case DROPPED_DELIVERY_LIMIT:
+        return "was dropped at " + at + " because it passed the delivery limit of queue '" + c.queue + "', which has no "
+            + "dead-letter exchange (" + f.detail() + ")";
       case DROPPED_OVERFLOW:
         return "was dropped at " + at + " because queue '" + c.queue + "' was full"
             + (f.detail() == null ? "" : " (" + f.detail() + ")");
@@ -1019,6 +1047,15 @@ public final class FateLedger implements TraceSink {
 
   private static String route(Msg m) {
     return "routing key '" + m.routingKey + "' on " + exchange(m.exchange);
+  }
+
+  /** "; last requeued at t=… (reason)" when the copy went back to its queue before, else "". */
+  private static String lastRequeue(Copy c) {
+    if (c.requeued == null) {
+      return "";
+    }
+    return "; last requeued at " + time(c.requeued.virtualNanos()) + " (" + ((Requeued) c.requeued.event()).reason()
+        + ")";
   }
 
   private static String consumer(Copy c) {
@@ -1134,6 +1171,7 @@ public final class FateLedger implements TraceSink {
     TraceRecord delivered;
     TraceRecord requeued;
     TraceRecord rejected;
+    TraceRecord deadLetterHeld;
     Fate fate;
 
     Copy(Msg msg, String queue, CopyState state, TraceRecord created) {
