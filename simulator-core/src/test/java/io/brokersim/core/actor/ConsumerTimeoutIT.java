@@ -149,6 +149,29 @@ class ConsumerTimeoutIT extends SimulationTestBase {
     assertEquals(1, sim.events().events(TraceEvent.Acked.class).size());
   }
 
+  /**
+   * RabbitMQ 4.3 keeps a timed-out consumer at the queue: once its client settles every delivery the queue took
+   * back, the consumer gets messages again, for a tag the client dropped when it got basic.cancel (§10.3).
+   */
+  @Test
+  void rabbit4_quorum_lateAckOfEveryTimedOutDelivery_revivesTheConsumerAtTheQueue_T7() {
+    start(BrokerProfile.RABBITMQ_4, "brokersim.consumer-timeout = 1s");
+    SimChannel slow = channel("slow");
+    slow.queueDeclare("q", true, false, false, Map.of("x-queue-type", "quorum"));
+    slow.basicPublish("", "q", "first");
+    Collector got = new Collector(false);
+    String tag = slow.basicConsume("q", false, got);
+    sim.advanceBy(Duration.ofSeconds(1));
+    assertEquals(List.of(tag), got.cancelled);
+    sim.runUntilQuiet();
+    long delivered = sim.events().events(TraceEvent.Delivered.class).size();
+    slow.basicAck(got.got.get(0).deliveryTag(), false);
+    sim.runUntilQuiet();
+    List<TraceEvent.Delivered> after = sim.events().events(TraceEvent.Delivered.class);
+    assertEquals(delivered + 1, after.size(), "the requeued message goes to the revived consumer");
+    assertEquals(tag, after.get(after.size() - 1).consumerTag());
+  }
+
   @Test
   void rabbit4_quorum_consumerArgumentWins_basicGetClosesTheChannel_T7() {
     start(BrokerProfile.RABBITMQ_4);
