@@ -113,6 +113,19 @@ class QueueFeaturesIT {
     }
   }
 
+  /** Consumes "work" without acking until the broker closes the channel; returns the close's code and text. */
+  private static String consumeUntilClosed(Channel ch) throws Exception {
+    CountDownLatch closed = new CountDownLatch(1);
+    List<String> reasons = Collections.synchronizedList(new ArrayList<>());
+    ch.addShutdownListener(s -> {
+      reasons.add(closeText(s));
+      closed.countDown();
+    });
+    ch.basicConsume("work", false, new DefaultConsumer(ch));
+    assertTrue(closed.await(WAIT_SECONDS, TimeUnit.SECONDS), "the channel was not closed");
+    return reasons.get(0);
+  }
+
   private static int messageCount(Channel ch, String queue) {
     try {
       return ch.queueDeclarePassive(queue).getMessageCount();
@@ -128,16 +141,9 @@ class QueueFeaturesIT {
       Channel slow = c.createChannel();
       slow.queueDeclare("work", true, false, false, Map.of("x-consumer-timeout", 200));
       slow.basicPublish("", "work", null, "job".getBytes(UTF_8));
-      CountDownLatch closed = new CountDownLatch(1);
-      List<String> reasons = Collections.synchronizedList(new ArrayList<>());
-      slow.addShutdownListener(s -> {
-        reasons.add(closeText(s));
-        closed.countDown();
-      });
-      slow.basicConsume("work", false, new DefaultConsumer(slow));
-      assertTrue(closed.await(WAIT_SECONDS, TimeUnit.SECONDS));
-      assertEquals(List.of("406 PRECONDITION_FAILED - delivery acknowledgement on channel 1 timed out. Timeout value "
-          + "used: 200 ms. This timeout value can be configured, see consumers doc guide to learn more"), reasons);
+      assertEquals("406 PRECONDITION_FAILED - delivery acknowledgement on channel 1 timed out. Timeout value "
+          + "used: 200 ms. This timeout value can be configured, see consumers doc guide to learn more",
+          consumeUntilClosed(slow));
       Channel other = c.createChannel();
       awaitTrue(() -> messageCount(other, "work") == 1);
       GetResponse again = other.basicGet("work", true);
@@ -152,15 +158,7 @@ class QueueFeaturesIT {
       Channel ch = c.createChannel();
       ch.queueDeclare("work", true, false, false, Map.of("x-consumer-timeout", 100));
       ch.basicPublish("", "work", null, "job".getBytes(UTF_8));
-      CountDownLatch closed = new CountDownLatch(1);
-      List<String> reasons = Collections.synchronizedList(new ArrayList<>());
-      ch.addShutdownListener(s -> {
-        reasons.add(closeText(s));
-        closed.countDown();
-      });
-      ch.basicConsume("work", false, new DefaultConsumer(ch));
-      assertTrue(closed.await(WAIT_SECONDS, TimeUnit.SECONDS));
-      assertEquals(List.of("406 PRECONDITION_FAILED - consumer timeout"), reasons);
+      assertEquals("406 PRECONDITION_FAILED - consumer timeout", consumeUntilClosed(ch));
     }
   }
 
@@ -210,16 +208,9 @@ class QueueFeaturesIT {
         Channel ch = c.createChannel();
         ch.queueDeclare("work", true, false, false, quorum());
         ch.basicPublish("", "work", null, "job".getBytes(UTF_8));
-        CountDownLatch closed = new CountDownLatch(1);
-        List<String> reasons = Collections.synchronizedList(new ArrayList<>());
-        ch.addShutdownListener(s -> {
-          reasons.add(closeText(s));
-          closed.countDown();
-        });
-        ch.basicConsume("work", false, new DefaultConsumer(ch));
-        assertTrue(closed.await(WAIT_SECONDS, TimeUnit.SECONDS));
-        assertEquals(List.of("406 PRECONDITION_FAILED - delivery acknowledgement on channel 1 timed out. Timeout "
-            + "value used: -1 ms. This timeout value can be configured, see consumers doc guide to learn more"), reasons);
+        assertEquals("406 PRECONDITION_FAILED - delivery acknowledgement on channel 1 timed out. Timeout "
+            + "value used: -1 ms. This timeout value can be configured, see consumers doc guide to learn more",
+            consumeUntilClosed(ch));
       }
     }
   }
