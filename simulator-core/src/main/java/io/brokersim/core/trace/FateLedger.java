@@ -949,7 +949,8 @@ public final class FateLedger implements TraceSink {
       case DEAD_LETTERED: {
         Msg dead = messages.get(f.detail());
         String reason = dead == null ? "?" : dead.origin.reason();
-        String phrase = "was dead-lettered at " + at + " (reason " + reason + ") to "
+        String phrase = "was dead-lettered at " + at + " (reason " + reason
+            + ("delivery_limit".equals(reason) ? ", after " + deliveries(c) : "") + ") to "
             + (dead == null ? "?" : exchange(dead.exchange)) + " as message " + f.detail();
         if (dead != null && depth < MAX_EXPLAIN_DEPTH) {
           List<String> parts = new ArrayList<>();
