@@ -21,7 +21,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Consumer acknowledgement timeouts in virtual time (semantics §10; rows C10, T5–T7): a 30-minute timeout costs
+ * Consumer acknowledgement timeouts in virtual time (semantics §10; rows C10, K1–K3): a 30-minute timeout costs
  * nothing here, and each profile does what its broker does.
  */
 class ConsumerTimeoutIT extends SimulationTestBase {
@@ -63,7 +63,7 @@ class ConsumerTimeoutIT extends SimulationTestBase {
   }
 
   @Test
-  void rabbit3_queueArgument_overridesDefault_checkedEveryInterval_T5() {
+  void rabbit3_queueArgument_overridesDefault_checkedEveryInterval_K1() {
     start(BrokerProfile.RABBITMQ_3, "brokersim.consumer-timeout-check-interval = 1s");
     SimChannel ch = channel("app");
     ch.queueDeclare("q", true, false, false, Map.of("x-consumer-timeout", 2500));
@@ -90,7 +90,7 @@ class ConsumerTimeoutIT extends SimulationTestBase {
   }
 
   @Test
-  void lavinMq_noTimeoutUnlessTheQueueSetsOne_T6() {
+  void lavinMq_noTimeoutUnlessTheQueueSetsOne_K2() {
     start(BrokerProfile.LAVINMQ);
     SimChannel ch = channel("app");
     ch.queueDeclare("plain", true, false, false, null);
@@ -110,7 +110,7 @@ class ConsumerTimeoutIT extends SimulationTestBase {
   }
 
   @Test
-  void rabbit4_classicQueues_neverTimeOut_T7() {
+  void rabbit4_classicQueues_neverTimeOut_K3() {
     start(BrokerProfile.RABBITMQ_4, "brokersim.consumer-timeout = 1s");
     SimChannel ch = channel("app");
     ch.queueDeclare("q", true, false, false, null);
@@ -121,7 +121,7 @@ class ConsumerTimeoutIT extends SimulationTestBase {
   }
 
   @Test
-  void rabbit4_quorum_cancelsTheConsumer_requeues_channelStaysOpen_lateAckIsHarmless_T7() {
+  void rabbit4_quorum_cancelsTheConsumer_requeues_channelStaysOpen_lateAckIsHarmless_K3() {
     start(BrokerProfile.RABBITMQ_4, "brokersim.consumer-timeout = 2s");
     SimChannel slow = channel("slow");
     slow.queueDeclare("q", true, false, false, Map.of("x-queue-type", "quorum"));
@@ -154,7 +154,7 @@ class ConsumerTimeoutIT extends SimulationTestBase {
    * back, the consumer gets messages again, for a tag the client dropped when it got basic.cancel (§10.3).
    */
   @Test
-  void rabbit4_quorum_lateAckOfEveryTimedOutDelivery_revivesTheConsumerAtTheQueue_T7() {
+  void rabbit4_quorum_lateAckOfEveryTimedOutDelivery_revivesTheConsumerAtTheQueue_K3() {
     start(BrokerProfile.RABBITMQ_4, "brokersim.consumer-timeout = 1s");
     SimChannel slow = channel("slow");
     slow.queueDeclare("q", true, false, false, Map.of("x-queue-type", "quorum"));
@@ -173,7 +173,7 @@ class ConsumerTimeoutIT extends SimulationTestBase {
   }
 
   @Test
-  void rabbit4_quorum_consumerArgumentWins_basicGetClosesTheChannel_T7() {
+  void rabbit4_quorum_consumerArgumentWins_basicGetClosesTheChannel_K3() {
     start(BrokerProfile.RABBITMQ_4);
     SimChannel ch = channel("app");
     ch.queueDeclare("q", true, false, false, Map.of("x-queue-type", "quorum", "x-consumer-timeout", 60_000));
