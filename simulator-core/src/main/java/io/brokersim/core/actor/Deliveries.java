@@ -252,9 +252,10 @@ final class Deliveries {
         return;
       }
     }
-    long tag = tags.next(unacked(d.queueRef(), d.queue(), d.deliveryId(), d.message(), d.consumerTag()), !d.noAck());
+    Unacked u = unacked(d.queueRef(), d.queue(), d.deliveryId(), d.message(), d.consumerTag());
+    long tag = tags.next(u, !d.noAck());
     if (!d.noAck()) {
-      scheduleTimeoutCheck();
+      scheduleTimeoutCheck(u);
     }
     Message m = d.message();
     broker.trace().record(new TraceEvent.Delivered(m.msgId(), d.queue(), channel.id(), d.consumerTag(), tag,
@@ -299,9 +300,10 @@ final class Deliveries {
   /** A {@code basic.get} answer from a queue. */
   void getResult(ChannelActor.GetResult g) {
     channel.useQueue(g.queueRef());
-    long tag = tags.next(unacked(g.queueRef(), g.queue(), g.deliveryId(), g.message(), null), !g.noAck());
+    Unacked u = unacked(g.queueRef(), g.queue(), g.deliveryId(), g.message(), null);
+    long tag = tags.next(u, !g.noAck());
     if (!g.noAck()) {
-      scheduleTimeoutCheck();
+      scheduleTimeoutCheck(u);
     }
     Message m = g.message();
     broker.trace().record(new TraceEvent.Delivered(m.msgId(), g.queue(), channel.id(), null, tag, g.redelivered(),
@@ -468,11 +470,12 @@ final class Deliveries {
   }
 
   /**
-   * Schedules the next check of the unacked deliveries, if none is: on the broker's check interval, counted from
-   * the start of the run (RabbitMQ's channel tick, LavinMQ's consumer-timeout loop).
+   * Schedules the next check of the unacked deliveries, if {@code u} has a consumer timeout and none is scheduled:
+   * on the broker's check interval, counted from the start of the run (RabbitMQ's channel tick, LavinMQ's
+   * consumer-timeout loop).
    */
-  private void scheduleTimeoutCheck() {
-    if (checkScheduled || !anyTimeout()) {
+  private void scheduleTimeoutCheck(Unacked u) {
+    if (checkScheduled || u.timeoutMillis() < 0) {
       return;
     }
     long interval = broker.consumerTimeouts().checkIntervalMillis() * 1_000_000L;
@@ -480,15 +483,6 @@ final class Deliveries {
     checkScheduled = true;
     channel.scheduleCheck(Duration.ofNanos(interval - Math.floorMod(now, interval)),
         ChannelActor.ConsumerTimeoutCheck.INSTANCE);
-  }
-
-  private boolean anyTimeout() {
-    for (Unacked u : tags.outstanding()) {
-      if (u.timeoutMillis() >= 0) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
@@ -513,7 +507,12 @@ final class Deliveries {
         break;
       }
     }
-    scheduleTimeoutCheck();
+    for (Unacked u : tags.outstanding()) {
+      if (u.timeoutMillis() >= 0) {
+        scheduleTimeoutCheck(u);
+        return;
+      }
+    }
   }
 
   /**
@@ -603,9 +602,12 @@ final class Deliveries {
       }
     } else {
       // LavinMQ: redeliver to the original consumer with redelivered=true and a new delivery tag.
-      for (Unacked u : all) {
+      for (Unacked old : all) {
+        // Delivered again now: its consumer timeout counts from this delivery.
+        Unacked u = new Unacked(old.queue(), old.queueName(), old.deliveryId(), old.message(), old.consumerTag(),
+            broker.now(), old.timeoutMillis());
         long tag = tags.next(u, true);
-        scheduleTimeoutCheck();
+        scheduleTimeoutCheck(u);
         Message m = u.message();
         broker.trace().record(new TraceEvent.Delivered(m.msgId(), u.queueName(), channel.id(), u.consumerTag(), tag,
             true, false));

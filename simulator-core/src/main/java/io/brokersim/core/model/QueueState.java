@@ -81,6 +81,8 @@ public final class QueueState<H> {
   private QueueConsumer<H> active;
   /** The active consumer gets nothing new: a consumer of a higher priority waits for it to settle (§11). */
   private boolean quiescing;
+  /** Whether some consumer may still be timed out (§10.3); false spares settles a scan of the consumers. */
+  private boolean anyTimedOut;
 
   /** A classic queue without message priorities. */
   public QueueState() {
@@ -587,6 +589,7 @@ public final class QueueState<H> {
         back.add(giveBack(id, Return.TIMEOUT));
         if (c != null) {
           c.timedOut(id);
+          anyTimedOut = true;
         }
       }
       out.add(new TimedOut<>(c, first.channelId(), List.copyOf(ids), back));
@@ -606,15 +609,19 @@ public final class QueueState<H> {
    * consumer gets messages again (§10.3). Unknown ids are ignored.
    */
   public void settledAfterTimeout(String channelId, long[] deliveryIds) {
-    for (QueueConsumer<H> c : consumers) {
-      if (!c.channelId().equals(channelId) || !c.timedOut()) {
-        continue;
-      }
-      for (long id : deliveryIds) {
-        c.untimeout(id);
-      }
+    if (!anyTimedOut) {
+      return;
     }
-    if (active == null || active.timedOut()) {
+    anyTimedOut = false;
+    for (QueueConsumer<H> c : consumers) {
+      if (c.channelId().equals(channelId) && c.timedOut()) {
+        for (long id : deliveryIds) {
+          c.untimeout(id);
+        }
+      }
+      anyTimedOut |= c.timedOut();
+    }
+    if (features.singleActiveConsumer() && (active == null || active.timedOut())) {
       QueueConsumer<H> next = nextActive(null);
       if (next != null && (active == null || !next.timedOut())) {
         active = next;

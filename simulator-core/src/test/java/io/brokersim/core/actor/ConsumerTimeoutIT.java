@@ -109,6 +109,26 @@ class ConsumerTimeoutIT extends SimulationTestBase {
     assertEquals(2, sim.events().events(TraceEvent.Requeued.class).size(), "both deliveries go back");
   }
 
+  /** RabbitMQ checks a channel's oldest delivery only; LavinMQ the oldest one of each queue (§10.2). */
+  @Test
+  void oldestDeliveryWithoutTimeout_rabbit3LooksNoFurther_lavinMqChecksEachQueue_K1_K2() {
+    for (BrokerProfile profile : List.of(BrokerProfile.RABBITMQ_3, BrokerProfile.LAVINMQ)) {
+      start(profile, "brokersim.consumer-timeout = off");
+      SimChannel ch = channel("app");
+      ch.queueDeclare("untimed", true, false, false, null);
+      ch.queueDeclare("timed", true, false, false, Map.of("x-consumer-timeout", 1000));
+      ch.basicPublish("", "untimed", "a");
+      ch.basicPublish("", "timed", "b");
+      ch.basicGet("untimed", false);
+      ch.basicGet("timed", false);
+      sim.advanceBy(Duration.ofMinutes(2));
+      assertEquals(profile == BrokerProfile.RABBITMQ_3, ch.isOpen(), profile.name());
+      sim.assertNothingLostSilently();
+      sim.close();
+    }
+    sim = null;
+  }
+
   @Test
   void rabbit4_classicQueues_neverTimeOut_K3() {
     start(BrokerProfile.RABBITMQ_4, "brokersim.consumer-timeout = 1s");
