@@ -263,6 +263,41 @@ class QuorumQueueIT extends SimulationTestBase {
   }
 
   @Test
+  void rejectPublishDlx_classicDeadLettersTheRefusedPublish_quorumAndLavinMqDropTheHead_Q5() {
+    for (BrokerProfile profile : BrokerProfile.ALL) {
+      start(profile);
+      SimChannel ch = channel("app");
+      ch.confirmSelect();
+      ch.queueDeclare("dead", true, false, false, null);
+      Map<String, Object> args = new HashMap<>(Map.of("x-max-length", 1, "x-overflow", "reject-publish-dlx",
+          "x-dead-letter-exchange", "", "x-dead-letter-routing-key", "dead"));
+      ch.queueDeclare("classic", true, false, false, args);
+      ch.basicPublish("", "classic", "m1");
+      ch.basicPublish("", "classic", "m2");
+      boolean allConfirmed = ch.waitForConfirms();
+      if (profile.isRabbitMq()) {
+        assertFalse(allConfirmed, profile + ": the second publish is refused");
+        assertEquals("m1", ch.basicGet("classic", true).bodyText());
+        assertEquals("m2", ch.basicGet("dead", true).bodyText(), profile + ": and dead-lettered (maxlen)");
+        args.put("x-queue-type", "quorum");
+        ch.queueDeclare("quorum", true, false, false, args);
+        ch.basicPublish("", "quorum", "q1");
+        ch.basicPublish("", "quorum", "q2");
+        assertTrue(ch.waitForConfirms(), profile + ": a quorum queue reads reject-publish-dlx as drop-head");
+        assertEquals("q2", ch.basicGet("quorum", true).bodyText());
+        assertEquals("q1", ch.basicGet("dead", true).bodyText());
+      } else {
+        assertTrue(allConfirmed, "LavinMQ knows only reject-publish: drop-head");
+        assertEquals("m2", ch.basicGet("classic", true).bodyText());
+        assertEquals("m1", ch.basicGet("dead", true).bodyText());
+      }
+      sim.assertNothingLostSilently();
+      sim.close();
+    }
+    sim = null;
+  }
+
+  @Test
   void globalQos_rabbit3_consumingAQuorumQueueIs540_Q6() {
     start(BrokerProfile.RABBITMQ_3);
     SimChannel ch = channel("app");
