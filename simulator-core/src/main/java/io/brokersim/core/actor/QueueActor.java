@@ -6,7 +6,6 @@ import io.brokersim.core.model.AmqpError;
 import io.brokersim.core.model.Expiration;
 import io.brokersim.core.model.Message;
 import io.brokersim.core.model.MethodRef;
-import io.brokersim.core.model.DeliveryHeaders;
 import io.brokersim.core.model.QueueConsumer;
 import io.brokersim.core.model.QueueFeatures;
 import io.brokersim.core.model.QueueLimits;
@@ -135,7 +134,7 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
   private long timeoutTimerAt = Long.MAX_VALUE;
   /** A quorum queue over its length limit with {@code reject-publish} refuses publishes (§9.6). */
   private boolean refusingPublishes;
-  private long deadLettered;
+  private final DeadLetterPublisher deadLetters;
   private boolean paused;
   /** Messages this queue sent itself for later (fault delays, duplicates); it stops only when none is left. */
   private int delayed;
@@ -154,6 +153,8 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     this.limits = QueueTypes.limits(broker.profile(), spec);
     this.features = QueueTypes.features(broker.profile(), spec, broker.consumerTimeouts());
     this.state = new QueueState<>(features);
+    this.deadLetters = new DeadLetterPublisher(vhost, spec.name(), ctx.getSelf().path().name(), limits, features,
+        state);
     this.ready = ready;
     this.timers = timers;
     renewLease();
@@ -204,52 +205,11 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     return this;
   }
 
-  /**
-   * Ends a message's life in this queue for {@code reason}: dead-lettered when the queue has a dead-letter
-   * exchange, otherwise dropped with the matching trace event. A queue that dead-letters at least once keeps a
-   * dead letter it cannot route yet and tries again later (§9.5).
-   */
+  /** Ends a message's life in this queue for {@code reason} (dropped or dead-lettered, §5.4, §9.4–§9.5). */
   private void retire(QueuedMessage e, DeadLettering.Reason reason, String detail) {
-    Message m = e.message();
-    if (!limits.deadLetters()) {
-      switch (reason) {
-        case EXPIRED -> broker.trace().record(new TraceEvent.Expired(m.msgId(), name()));
-        case REJECTED -> broker.trace().record(new TraceEvent.Discarded(m.msgId(), name(), "rejected-no-dlx",
-            detail + " with requeue=false and no dead-letter exchange"));
-        case MAXLEN -> broker.trace().record(new TraceEvent.Discarded(m.msgId(), name(), "overflow", detail));
-        case DELIVERY_LIMIT -> broker.trace().record(new TraceEvent.Discarded(m.msgId(), name(),
-            TraceEvent.Discarded.CAUSE_DELIVERY_LIMIT, detail));
-      }
-      return;
+    if (deadLetters.retire(e, reason, detail)) {
+      armDeadLetterRetry();
     }
-    Message dead = deadLetterOf(e, reason);
-    if (features.atLeastOnceDeadLetters() && reason != DeadLettering.Reason.MAXLEN) {
-      String unroutable = Router.whyUnroutable(vhost, dead);
-      if (unroutable != null) {
-        state.holdDeadLetter(e, reason.wire());
-        broker.trace().record(new TraceEvent.DeadLetterHeld(m.msgId(), name(), reason.wire(), unroutable));
-        armDeadLetterRetry();
-        return;
-      }
-    }
-    deadLettered++;
-    broker.trace().record(new TraceEvent.DeadLettered(m.msgId(), name(), reason.wire(), dead.msgId(),
-        limits.deadLetterExchange()));
-    Router.deadLetter(vhost, dead);
-  }
-
-  /**
-   * The dead letter of {@code e}: RabbitMQ 4 quorum queues copy the message's delivery counts into it
-   * ({@code rabbit_fifo:annotate_msg}).
-   */
-  private Message deadLetterOf(QueuedMessage e, DeadLettering.Reason reason) {
-    Message m = e.message();
-    if (features.deliveryHeaders() == DeliveryHeaders.DELIVERY_AND_ACQUIRED_COUNT_LONG) {
-      m = features.deliveryHeaders().annotate(m, e, false);
-    }
-    String newId = e.message().msgId() + "~" + getContext().getSelf().path().name() + "." + (deadLettered + 1);
-    return DeadLettering.deadLetter(broker.profile(), m, newId, name(), reason, limits.deadLetterExchange(),
-        limits.deadLetterRoutingKey(), broker.now() / 1_000_000_000L);
   }
 
   private void armDeadLetterRetry() {
@@ -261,19 +221,7 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
 
   /** The held dead letters get another chance; those that still cannot be routed wait for the next one. */
   private Behavior<Command> onDeadLetterRetry() {
-    for (QueueState.PendingDeadLetter p : state.takePendingDeadLetters()) {
-      DeadLettering.Reason reason = DeadLettering.Reason.fromWire(p.reason());
-      Message dead = deadLetterOf(p.entry(), reason);
-      if (Router.whyUnroutable(vhost, dead) != null) {
-        state.holdDeadLetter(p.entry(), p.reason());
-        continue;
-      }
-      deadLettered++;
-      broker.trace().record(new TraceEvent.DeadLettered(p.entry().message().msgId(), name(), p.reason(),
-          dead.msgId(), limits.deadLetterExchange()));
-      Router.deadLetter(vhost, dead);
-    }
-    if (state.pendingDeadLetterCount() > 0) {
+    if (deadLetters.retryHeld()) {
       armDeadLetterRetry();
     }
     dispatch();

@@ -1,16 +1,12 @@
 package io.brokersim.core.model;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -57,13 +53,8 @@ public final class QueueState<H> {
   public record PendingDeadLetter(QueuedMessage entry, String reason) {}
 
   private final QueueFeatures features;
-  private final ArrayDeque<QueuedMessage> returns = new ArrayDeque<>();
-  private final Level[] levels;
-  /** The highest level that may hold ready messages; -1 when none does. */
-  private int top = -1;
-  private int readyCount;
-  private long readyBytes;
-  private final List<QueueConsumer<H>> consumers = new ArrayList<>();
+  private final ReadyMessages ready;
+  private final QueueConsumers<H> consumers;
   private final Map<Long, Unacked<H>> unacked = new LinkedHashMap<>();
   /** Deadlines of unacked deliveries as {deadline, deliveryId}; entries of settled deliveries are skipped. */
   private final PriorityQueue<long[]> deadlines = new PriorityQueue<>(Comparator.<long[]>comparingLong(d -> d[0])
@@ -72,17 +63,6 @@ public final class QueueState<H> {
   private long pendingBytes;
   private long nextPosition = 1;
   private long nextDeliveryId = 1;
-  private int roundRobin;
-  /** Round-robin positions within each consumer priority, used once any consumer has a priority != 0. */
-  private final TreeMap<Integer, Integer> priorityCursors = new TreeMap<>();
-  private boolean prioritised;
-  private boolean everHadConsumer;
-  /** The single active consumer, when the queue has one (§11). */
-  private QueueConsumer<H> active;
-  /** The active consumer gets nothing new: a consumer of a higher priority waits for it to settle (§11). */
-  private boolean quiescing;
-  /** Whether some consumer may still be timed out (§10.3); false spares settles a scan of the consumers. */
-  private boolean anyTimedOut;
 
   /** A classic queue without message priorities. */
   public QueueState() {
@@ -92,67 +72,29 @@ public final class QueueState<H> {
   /** A queue that behaves as {@code features} say. */
   public QueueState(QueueFeatures features) {
     this.features = features;
-    this.levels = new Level[features.maxPriority() + 1];
+    this.ready = new ReadyMessages(features.maxPriority(), features.requeue() == QueueFeatures.Requeue.RETURNS_FIRST);
+    this.consumers = new QueueConsumers<>(features.singleActive());
   }
 
   public QueueFeatures features() {
     return features;
   }
 
-  /** Ready messages of one priority level: requeued ones (by original position) before never-delivered ones. */
-  private static final class Level {
-    final ArrayDeque<QueuedMessage> fresh = new ArrayDeque<>();
-    PriorityQueue<QueuedMessage> requeued;
-
-    boolean isEmpty() {
-      return fresh.isEmpty() && (requeued == null || requeued.isEmpty());
-    }
-
-    QueuedMessage peek() {
-      QueuedMessage r = requeued == null ? null : requeued.peek();
-      return r != null ? r : fresh.peekFirst();
-    }
-
-    QueuedMessage poll() {
-      QueuedMessage r = requeued == null ? null : requeued.poll();
-      return r != null ? r : fresh.pollFirst();
-    }
-
-    void requeue(QueuedMessage m) {
-      if (requeued == null) {
-        requeued = new PriorityQueue<>(Comparator.comparingLong(QueuedMessage::position));
-      }
-      requeued.add(m);
-    }
-  }
-
   /** Appends a message, at the priority level its {@code priority} property asks for; returns its entry. */
   public QueuedMessage enqueue(Message message, long expiresAtNanos) {
-    int level = features.levelOf(message.properties().priority());
-    QueuedMessage entry = new QueuedMessage(message, nextPosition++, expiresAtNanos, level);
-    level(level).fresh.addLast(entry);
-    top = Math.max(top, level);
-    readyCount++;
-    readyBytes += message.bodySize();
+    QueuedMessage entry = new QueuedMessage(message, nextPosition++, expiresAtNanos,
+        features.levelOf(message.properties().priority()));
+    ready.add(entry);
     return entry;
-  }
-
-  private Level level(int level) {
-    Level l = levels[level];
-    if (l == null) {
-      l = new Level();
-      levels[level] = l;
-    }
-    return l;
   }
 
   /** Number of ready messages (what {@code declare-ok.message_count} reports: unacked excluded, §2.6). */
   public int readyCount() {
-    return readyCount;
+    return ready.size();
   }
 
   public long readyBytes() {
-    return readyBytes;
+    return ready.bytes();
   }
 
   public int unackedCount() {
@@ -165,7 +107,7 @@ public final class QueueState<H> {
    */
   public int consumerCount() {
     if (features.singleActiveConsumer() && !features.countsWaitingConsumers()) {
-      return active == null ? 0 : 1;
+      return consumers.active() == null ? 0 : 1;
     }
     return consumers.size();
   }
@@ -176,51 +118,25 @@ public final class QueueState<H> {
   }
 
   public boolean everHadConsumer() {
-    return everHadConsumer;
+    return consumers.everHadConsumer();
   }
 
   public List<QueueConsumer<H>> consumers() {
-    return List.copyOf(consumers);
+    return consumers.list();
   }
 
   /** The single active consumer, or null (none attached, or the queue has no single active consumer). */
   public QueueConsumer<H> activeConsumer() {
-    return active;
+    return consumers.active();
   }
 
   /** The next ready message without removing it, or null. */
   public QueuedMessage peek() {
-    QueuedMessage r = returns.peekFirst();
-    if (r != null) {
-      return r;
-    }
-    return top < 0 ? null : levels[top].peek();
+    return ready.peek();
   }
 
   private QueuedMessage poll() {
-    QueuedMessage m = returns.pollFirst();
-    if (m == null && top >= 0) {
-      m = levels[top].poll();
-      while (top >= 0 && (levels[top] == null || levels[top].isEmpty())) {
-        top--;
-      }
-    }
-    if (m != null) {
-      readyCount--;
-      readyBytes -= m.message().bodySize();
-    }
-    return m;
-  }
-
-  private void putBack(QueuedMessage m) {
-    if (features.requeue() == QueueFeatures.Requeue.RETURNS_FIRST) {
-      returns.addLast(m);
-    } else {
-      level(m.level()).requeue(m);
-      top = Math.max(top, m.level());
-    }
-    readyCount++;
-    readyBytes += m.message().bodySize();
+    return ready.poll();
   }
 
   /** Removes and returns expired messages at the head of the queue (never from behind a live head). */
@@ -245,136 +161,36 @@ public final class QueueState<H> {
   /** Adds a consumer; on a single-active-consumer queue it becomes active if none is, or takes over (§11). */
   public void addConsumer(QueueConsumer<H> consumer) {
     consumers.add(consumer);
-    everHadConsumer = true;
-    prioritised |= consumer.priority() != 0;
-    if (!features.singleActiveConsumer()) {
-      return;
-    }
-    if (active == null || active.timedOut() && active.unacked() == 0) {
-      // A timed-out active consumer holding nothing has gone back to waiting (§10.3).
-      active = consumer;
-      quiescing = false;
-    } else if (features.singleActive() == QueueFeatures.SingleActive.PRIORITY_TAKEOVER
-        && consumer.priority() > active.priority()) {
-      quiescing = true;
-      handOverIfQuiet();
-    }
   }
 
   /** Removes the consumer with this channel and tag; returns it or null. Its unacked stay unacked. */
   public QueueConsumer<H> removeConsumer(String channelId, String tag) {
-    for (Iterator<QueueConsumer<H>> it = consumers.iterator(); it.hasNext(); ) {
-      QueueConsumer<H> c = it.next();
-      if (c.is(channelId, tag)) {
-        it.remove();
-        if (roundRobin > consumers.size()) {
-          roundRobin = 0;
-        }
-        if (c == active) {
-          activateNext();
-        }
-        return c;
-      }
-    }
-    return null;
+    return consumers.remove(channelId, tag);
   }
 
   /** Removes every consumer of a channel; returns them in attach order. */
   public List<QueueConsumer<H>> removeConsumersOf(String channelId) {
-    List<QueueConsumer<H>> removed = new ArrayList<>();
-    for (Iterator<QueueConsumer<H>> it = consumers.iterator(); it.hasNext(); ) {
-      QueueConsumer<H> c = it.next();
-      if (c.channelId().equals(channelId)) {
-        it.remove();
-        removed.add(c);
-      }
-    }
-    if (roundRobin > consumers.size()) {
-      roundRobin = 0;
-    }
-    if (active != null && removed.contains(active)) {
-      activateNext();
-    }
-    return removed;
-  }
-
-  /** The active consumer left (or gave way): the next one by the queue's rule becomes active, if any (§11.2). */
-  private void activateNext() {
-    quiescing = false;
-    active = nextActive(null);
-  }
-
-  private QueueConsumer<H> nextActive(QueueConsumer<H> excluding) {
-    QueueConsumer<H> best = null;
-    for (QueueConsumer<H> c : consumers) {
-      if (c == excluding) {
-        continue;
-      }
-      if (best == null) {
-        best = c;
-      } else if (features.singleActive() != QueueFeatures.SingleActive.FIRST_ATTACHED) {
-        // Ready consumers before timed-out ones, then the highest priority, then the earliest attached.
-        boolean better = best.timedOut() && !c.timedOut()
-            || best.timedOut() == c.timedOut() && c.priority() > best.priority();
-        if (better) {
-          best = c;
-        }
-      }
-    }
-    return best;
-  }
-
-  /** A quiescing active consumer with nothing unacked gives way to the highest-priority waiting one (§11.2). */
-  private void handOverIfQuiet() {
-    if (!quiescing || active == null || active.unacked() > 0) {
-      return;
-    }
-    QueueConsumer<H> next = nextActive(null);
-    quiescing = false;
-    if (next != null && next.priority() > active.priority()) {
-      active = next;
-    }
+    return consumers.removeOf(channelId);
   }
 
   /** True if some consumer holds the queue exclusively. */
   public boolean hasExclusiveConsumer() {
-    for (QueueConsumer<H> c : consumers) {
-      if (c.exclusive()) {
-        return true;
-      }
-    }
-    return false;
+    return consumers.hasExclusive();
   }
 
   /** True if some consumer could take a message right now (LavinMQ's immediate check, §3.2). */
   public boolean hasReadyConsumer() {
-    if (features.singleActiveConsumer()) {
-      return active != null && !quiescing && active.hasCapacity();
-    }
-    for (QueueConsumer<H> c : consumers) {
-      if (c.hasCapacity()) {
-        return true;
-      }
-    }
-    return false;
+    return consumers.hasReady();
   }
 
   /** Blocks or unblocks deliveries to every consumer of a channel (backpressure from a slow client). */
   public void setBlockedOf(String channelId, boolean blocked) {
-    for (QueueConsumer<H> c : consumers) {
-      if (c.channelId().equals(channelId)) {
-        c.setBlocked(blocked);
-      }
-    }
+    consumers.setBlockedOf(channelId, blocked);
   }
 
   /** Changes the prefetch of every consumer of a channel (LavinMQ's basic.qos on existing consumers). */
   public void setPrefetchOf(String channelId, int prefetch) {
-    for (QueueConsumer<H> c : consumers) {
-      if (c.channelId().equals(channelId)) {
-        c.setPrefetch(prefetch);
-      }
-    }
+    consumers.setPrefetchOf(channelId, prefetch);
   }
 
   // ------------------------------------------------------------------------------------------ deliveries
@@ -405,7 +221,7 @@ public final class QueueState<H> {
         expired.accept(poll());
         continue;
       }
-      QueueConsumer<H> c = nextConsumerWithCapacity();
+      QueueConsumer<H> c = consumers.next();
       if (c == null) {
         break;
       }
@@ -415,54 +231,6 @@ public final class QueueState<H> {
       out.add(handOut(poll(), c, c.channelId(), nowNanos, c.timeoutMillis(), c.noAck()));
     }
     return out == null ? List.of() : out;
-  }
-
-  /**
-   * The next consumer that took capacity for one message now, or null: the active one on a single-active-consumer
-   * queue; else among the consumers of the highest priority that have capacity (consumer priorities,
-   * {@code x-priority}), the next in round-robin order.
-   */
-  private QueueConsumer<H> nextConsumerWithCapacity() {
-    if (features.singleActiveConsumer()) {
-      return active != null && !quiescing && active.tryTake() ? active : null;
-    }
-    if (prioritised) {
-      return nextByPriority();
-    }
-    int n = consumers.size();
-    for (int i = 0; i < n; i++) {
-      int idx = (roundRobin + i) % n;
-      QueueConsumer<H> c = consumers.get(idx);
-      if (c.tryTake()) {
-        roundRobin = (idx + 1) % n;
-        return c;
-      }
-    }
-    return null;
-  }
-
-  private QueueConsumer<H> nextByPriority() {
-    TreeSet<Integer> priorities = new TreeSet<>(Comparator.reverseOrder());
-    for (QueueConsumer<H> c : consumers) {
-      priorities.add(c.priority());
-    }
-    for (int priority : priorities) {
-      List<QueueConsumer<H>> group = new ArrayList<>();
-      for (QueueConsumer<H> c : consumers) {
-        if (c.priority() == priority) {
-          group.add(c);
-        }
-      }
-      int start = priorityCursors.getOrDefault(priority, 0);
-      for (int i = 0; i < group.size(); i++) {
-        int idx = (start + i) % group.size();
-        if (group.get(idx).tryTake()) {
-          priorityCursors.put(priority, (idx + 1) % group.size());
-          return group.get(idx);
-        }
-      }
-    }
-    return null;
   }
 
   private Delivery<H> handOut(QueuedMessage entry, QueueConsumer<H> consumer, String channelId, long nowNanos,
@@ -505,7 +273,7 @@ public final class QueueState<H> {
     if (u.consumer() != null) {
       u.consumer().settled();
     }
-    handOverIfQuiet();
+    consumers.settled();
     return u.entry();
   }
 
@@ -525,7 +293,7 @@ public final class QueueState<H> {
       return new Returned(entry, true);
     }
     entry.markRedelivered();
-    putBack(entry);
+    ready.putBack(entry);
     return new Returned(entry, false);
   }
 
@@ -589,16 +357,11 @@ public final class QueueState<H> {
         back.add(giveBack(id, Return.TIMEOUT));
         if (c != null) {
           c.timedOut(id);
-          anyTimedOut = true;
         }
       }
       out.add(new TimedOut<>(c, first.channelId(), List.copyOf(ids), back));
-      if (c != null && c == active && c.unacked() == 0) {
-        QueueConsumer<H> next = nextActive(c);
-        if (next != null && !next.timedOut()) {
-          active = next;
-          quiescing = false;
-        }
+      if (c != null) {
+        consumers.timedOut(c);
       }
     }
     return out;
@@ -609,25 +372,7 @@ public final class QueueState<H> {
    * consumer gets messages again (§10.3). Unknown ids are ignored.
    */
   public void settledAfterTimeout(String channelId, long[] deliveryIds) {
-    if (!anyTimedOut) {
-      return;
-    }
-    anyTimedOut = false;
-    for (QueueConsumer<H> c : consumers) {
-      if (c.channelId().equals(channelId) && c.timedOut()) {
-        for (long id : deliveryIds) {
-          c.untimeout(id);
-        }
-      }
-      anyTimedOut |= c.timedOut();
-    }
-    if (features.singleActiveConsumer() && (active == null || active.timedOut())) {
-      QueueConsumer<H> next = nextActive(null);
-      if (next != null && (active == null || !next.timedOut())) {
-        active = next;
-        quiescing = false;
-      }
-    }
+    consumers.settledAfterTimeout(channelId, deliveryIds);
   }
 
   // ------------------------------------------------------------------------------------------ dead letters
@@ -652,46 +397,19 @@ public final class QueueState<H> {
 
   /** Messages a length limit counts: ready ones and held dead letters (RabbitMQ's quorum queues, §9.6). */
   public int lengthForLimit() {
-    return readyCount + pendingDeadLetters.size();
+    return ready.size() + pendingDeadLetters.size();
   }
 
   /** Bytes a length limit counts: ready messages and held dead letters. */
   public long bytesForLimit() {
-    return readyBytes + pendingBytes;
+    return ready.bytes() + pendingBytes;
   }
 
   // ------------------------------------------------------------------------------------------ bulk
 
   /** Removes the ready messages that match (e.g. transient ones at a broker restart), in queue order. */
   public List<QueuedMessage> removeReady(Predicate<QueuedMessage> which) {
-    List<QueuedMessage> removed = new ArrayList<>();
-    for (QueuedMessage m : readySnapshot()) {
-      if (which.test(m)) {
-        removed.add(m);
-      }
-    }
-    if (removed.isEmpty()) {
-      return removed;
-    }
-    java.util.Set<QueuedMessage> gone = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-    gone.addAll(removed);
-    returns.removeIf(gone::contains);
-    for (Level l : levels) {
-      if (l != null) {
-        l.fresh.removeIf(gone::contains);
-        if (l.requeued != null) {
-          l.requeued.removeIf(gone::contains);
-        }
-      }
-    }
-    for (QueuedMessage m : removed) {
-      readyCount--;
-      readyBytes -= m.message().bodySize();
-    }
-    while (top >= 0 && (levels[top] == null || levels[top].isEmpty())) {
-      top--;
-    }
-    return removed;
+    return ready.removeIf(which);
   }
 
   /** Removes all ready messages (purge); returns them in queue order. */
@@ -715,7 +433,6 @@ public final class QueueState<H> {
     unacked.clear();
     deadlines.clear();
     consumers.clear();
-    active = null;
     return out;
   }
 
@@ -731,20 +448,6 @@ public final class QueueState<H> {
 
   /** Ready entries in serving order, without removing them (for snapshots and tests). */
   public List<QueuedMessage> readySnapshot() {
-    List<QueuedMessage> r = new ArrayList<>(readyCount);
-    r.addAll(returns);
-    for (int i = levels.length - 1; i >= 0; i--) {
-      Level l = levels[i];
-      if (l == null) {
-        continue;
-      }
-      if (l.requeued != null) {
-        List<QueuedMessage> back = new ArrayList<>(l.requeued);
-        back.sort(Comparator.comparingLong(QueuedMessage::position));
-        r.addAll(back);
-      }
-      r.addAll(l.fresh);
-    }
-    return r;
+    return ready.snapshot();
   }
 }
