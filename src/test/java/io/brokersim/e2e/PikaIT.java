@@ -49,6 +49,17 @@ class PikaIT {
   }
 
   @Test
+  void priorityQueueAndConsumerTimeout_lavinMq() throws Exception {
+    try (WireBroker b = WireBroker.withBrokerConfig(BrokerProfile.LAVINMQ,
+        "brokersim.consumer-timeout-check-interval = 50ms")) {
+      Pika.Result r = Pika.run("queue_features.py", String.valueOf(b.port()));
+      assertEquals(0, r.exitCode(), r.output());
+      assertEquals(List.of("order urgent normal-0 normal-1 normal-2", "closed 406 PRECONDITION_FAILED - consumer timeout"),
+          r.lines());
+    }
+  }
+
+  @Test
   void directReplyToPing_fromTheArticle() throws Exception {
     try (WireBroker b = WireBroker.start(BrokerProfile.LAVINMQ)) {
       Pika.Result r = Pika.run("direct_reply_to.py", String.valueOf(b.port()));

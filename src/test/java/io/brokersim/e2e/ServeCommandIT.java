@@ -171,6 +171,16 @@ class ServeCommandIT {
     assertTrue(r.output().contains("line 3"), r.output());
   }
 
+  @Test
+  void serve_withABadConsumerTimeout_exits2NamingTheSettingAndLine(@TempDir Path dir) throws Exception {
+    Path bad = dir.resolve("timeout.conf");
+    Files.writeString(bad, "# a broker setting\nbrokersim.consumer-timeout = soon\n");
+    Result r = run("serve", "--port", "0", "--config", bad.toString());
+    assertEquals(2, r.exit(), r.output());
+    assertTrue(r.output().contains("brokersim.consumer-timeout (" + bad + ": 2)"), r.output());
+    assertTrue(r.output().contains("expected 'profile', 'off' or a duration"), r.output());
+  }
+
   /** A file of the repository, found by walking up from the working directory. */
   private static Path repoFile(String relative) {
     for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {

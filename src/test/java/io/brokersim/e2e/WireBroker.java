@@ -30,7 +30,16 @@ final class WireBroker implements AutoCloseable {
 
   /** A server whose memory alarm reads {@code memoryGauge} (null: the JVM heap). */
   static WireBroker start(BrokerProfile profile, Config extra, LongSupplier memoryGauge) {
-    LiveBroker broker = LiveBroker.builder().profile(profile).seed(42).build();
+    return start(profile, extra, memoryGauge, ConfigFactory.empty());
+  }
+
+  /** A server over a broker configured with {@code brokerConfig} (e.g. {@code brokersim.consumer-timeout}). */
+  static WireBroker withBrokerConfig(BrokerProfile profile, String brokerConfig) {
+    return start(profile, ConfigFactory.empty(), null, ConfigFactory.parseString(brokerConfig));
+  }
+
+  private static WireBroker start(BrokerProfile profile, Config extra, LongSupplier memoryGauge, Config brokerConfig) {
+    LiveBroker broker = LiveBroker.builder().profile(profile).seed(42).config(brokerConfig).build();
     try {
       Config config = extra.withFallback(ConfigFactory.parseString("brokersim.server { port = 0, host = \"127.0.0.1\" }"));
       AmqpServer.Builder server = AmqpServer.builder(broker).config(config);

@@ -2,6 +2,7 @@ package io.brokersim.scenarios;
 
 import io.brokersim.scenarios.catalogue.BrokerRestartLosesTransientCallbackQueue;
 import io.brokersim.scenarios.catalogue.ConsumerDroppedMidStream;
+import io.brokersim.scenarios.catalogue.HighPriorityRequestOvertakes;
 import io.brokersim.scenarios.catalogue.LateReplyAfterTimeout;
 import io.brokersim.scenarios.catalogue.LivenessProbeBeforeReply;
 import io.brokersim.scenarios.catalogue.LostReplyRequesterChannelClosed;
@@ -9,19 +10,23 @@ import io.brokersim.scenarios.catalogue.LostReplyRequesterConnectionDropped;
 import io.brokersim.scenarios.catalogue.LostReplyResponderDiesBeforeCommit;
 import io.brokersim.scenarios.catalogue.LostReplyServerAcksThenCrashes;
 import io.brokersim.scenarios.catalogue.LostReplyServerCrashBeforeAck;
+import io.brokersim.scenarios.catalogue.PoisonRequestDeliveryLimit;
 import io.brokersim.scenarios.catalogue.PublishBeforeReplyConsumer;
 import io.brokersim.scenarios.catalogue.ReplyConsumerWithAck;
 import io.brokersim.scenarios.catalogue.RequestExpiresInQueue;
 import io.brokersim.scenarios.catalogue.RpcCallbackQueue;
 import io.brokersim.scenarios.catalogue.RpcDirectReplyTo;
 import io.brokersim.scenarios.catalogue.SeedDirectReplyToAsWritten;
+import io.brokersim.scenarios.catalogue.SingleActiveConsumerFailover;
+import io.brokersim.scenarios.catalogue.SlowServerConsumerTimeout;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The scenarios {@code brokersim} can run, in teaching order: callback-queue RPC and how its replies get lost,
  * then direct reply-to (the LavinMQ guide's example, its two 406s, a dead requester, the liveness probe), then
- * request TTL with dead-lettering and a broker restart. docs/scenarios.md explains each.
+ * request TTL with dead-lettering and a broker restart, then what quorum queues, consumer timeouts, single active
+ * consumer and priority queues change. docs/scenarios.md explains each.
  */
 public final class Catalogue {
 
@@ -40,7 +45,11 @@ public final class Catalogue {
       new LivenessProbeBeforeReply(),
       new RequestExpiresInQueue(),
       new BrokerRestartLosesTransientCallbackQueue(),
-      new LostReplyResponderDiesBeforeCommit());
+      new LostReplyResponderDiesBeforeCommit(),
+      new SlowServerConsumerTimeout(),
+      new PoisonRequestDeliveryLimit(),
+      new SingleActiveConsumerFailover(),
+      new HighPriorityRequestOvertakes());
 
   private Catalogue() {}
 

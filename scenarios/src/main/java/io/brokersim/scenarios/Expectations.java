@@ -178,6 +178,27 @@ public final class Expectations {
         }).orElseGet(() -> notSent(correlationId)));
   }
 
+  /**
+   * The request was dead-lettered from its queue with {@code reason} (x-death reason: expired, delivery_limit, ...)
+   * and the dead letter reached {@code deadLetterQueue}; the ledger's first sentence about the request is the reason.
+   */
+  public static Expectation requestDeadLettered(String correlationId, String reason, String deadLetterQueue) {
+    return Expectation.of("the request " + correlationId + " is dead-lettered (" + reason + ") to " + deadLetterQueue,
+        run -> request(run, correlationId).map(r -> {
+          if (fateKind(r) != Fate.Kind.DEAD_LETTERED) {
+            return Check.fails("the request " + phrase(r));
+          }
+          Optional<MessageFate> dead = run.sim().ledger().fateOf(r.onlyCopy().fate().detail());
+          if (dead.isEmpty() || !reason.equals(dead.get().origin().reason())
+              || dead.get().copy(deadLetterQueue).isEmpty()) {
+            return Check.fails("the dead letter " + r.onlyCopy().fate().detail() + " did not reach " + deadLetterQueue
+                + " with reason " + reason);
+          }
+          String explained = run.sim().ledger().explain(r.msgId());
+          return Check.holds(explained.substring(0, explained.indexOf('\n')));
+        }).orElseGet(() -> notSent(correlationId)));
+  }
+
   /** The caller gives up on the call. */
   public static Expectation timesOut(String correlationId) {
     return Expectation.of("the caller times out waiting for " + correlationId, run -> call(run, correlationId)
@@ -566,6 +587,7 @@ public final class Expectations {
       case DELETED_WITH_QUEUE -> " was deleted with its queue (" + f.detail() + ")" + at;
       case DISCARDED_REJECTED -> " was rejected and discarded" + at;
       case DROPPED_OVERFLOW -> " was dropped by a length limit" + at;
+      case DROPPED_DELIVERY_LIMIT -> " passed its queue's delivery limit and was dropped" + at;
       case REPLY_DROPPED -> " was dropped on its way to the requester (" + f.detail() + ")" + at;
       case DROPPED_CONSUMER_GONE -> " was dropped: its consumer was gone" + at;
       case ROLLED_BACK -> " was published in a transaction that " + f.detail() + at;

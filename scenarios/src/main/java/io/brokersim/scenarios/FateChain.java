@@ -91,6 +91,7 @@ public final class FateChain {
       case REPLY_DROPPED -> "dropped by the reply-to registry";
       case DROPPED_CONSUMER_GONE -> "dropped, consumer gone";
       case ROLLED_BACK -> "rolled back";
+      case DROPPED_DELIVERY_LIMIT -> "dropped past the delivery limit";
     };
   }
 }

@@ -89,6 +89,19 @@ public final class Request {
   }
 
   /**
+   * Rejects the request ({@code basic.reject}): with {@code requeue} it goes back to the queue for another try
+   * (and counts towards a delivery limit, semantics §9.4), without it the queue dead-letters or drops it.
+   */
+  public void reject(boolean requeue) {
+    if (!responder.alive()) {
+      return;
+    }
+    responder.context().log().add(responder.name(), RpcLog.Kind.REQUEST_REJECTED, correlationId(), null,
+        requeue ? "basic.reject, requeue=true" : "basic.reject, requeue=false");
+    responder.channel().basicReject(delivery.deliveryTag(), requeue);
+  }
+
+  /**
    * {@code tx.commit} on a transactional responder: its reply and ack take effect together, or — if it dies
    * first — neither does.
    */
@@ -113,7 +126,7 @@ public final class Request {
         next.accept(this);
       } else {
         responder.context().log().add(responder.name(), RpcLog.Kind.REPLY_NOT_SENT, correlationId(), null,
-            "the responder died while processing");
+            "the responder lost its channel or connection while processing");
       }
     }));
   }

@@ -1,6 +1,7 @@
 package io.brokersim.scenarios;
 
 import io.brokersim.core.client.AmqpException;
+import io.brokersim.core.client.Delivery;
 import io.brokersim.core.client.SimChannel;
 import io.brokersim.core.client.SimConnection;
 import io.brokersim.core.client.SimConsumer;
@@ -126,13 +127,23 @@ public final class Responder {
    */
   public Responder consume(String queue, boolean autoAck, Handler handler) {
     try {
-      channel.basicConsume(queue, autoAck, (SimConsumer) (ch, delivery) ->
+      channel.basicConsume(queue, autoAck, new SimConsumer() {
+        @Override
+        public void handleDelivery(SimChannel ch, Delivery delivery) {
           ctx.guarded(name + " request handler", () -> {
-            Request request = new Request(this, delivery);
+            Request request = new Request(Responder.this, delivery);
             ctx.log().add(name, RpcLog.Kind.REQUEST_RECEIVED, request.correlationId(), null,
                 delivery.redelivered() ? "redelivered" : "first delivery");
             handler.handle(request);
-          }).run());
+          }).run();
+        }
+
+        @Override
+        public void handleCancel(String consumerTag) {
+          ctx.log().add(name, RpcLog.Kind.CONSUMER_CANCELLED, null, null, "the broker cancelled its consumer "
+              + consumerTag + " (basic.cancel); its channel stays open");
+        }
+      });
     } catch (AmqpException e) {
       // logged by the close listener
     }

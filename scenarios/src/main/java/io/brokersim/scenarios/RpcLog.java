@@ -41,6 +41,10 @@ public final class RpcLog {
     REPLY_RETURNED,
     /** A responder acknowledged a request. */
     REQUEST_ACKED,
+    /** A responder rejected a request ({@code text} says whether it asked for a requeue). */
+    REQUEST_REJECTED,
+    /** The broker cancelled a responder's consumer ({@code basic.cancel} from the server; text says which). */
+    CONSUMER_CANCELLED,
     /** A transactional responder committed ({@code tx.commit}): its reply and ack take effect now. */
     COMMITTED,
     /** A participant's connection died ({@code correlationId} null). */

@@ -1,15 +1,18 @@
 package io.brokersim.core;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.brokersim.core.actor.VhostActor;
 import io.brokersim.core.actor.BrokerContext;
 import io.brokersim.core.fault.FaultInjector;
 import io.brokersim.core.fault.FaultPlan;
 import io.brokersim.core.profile.BrokerProfile;
+import io.brokersim.core.profile.ConsumerTimeouts;
 import io.brokersim.core.runtime.Runtime;
 import io.brokersim.core.trace.Trace;
 import io.brokersim.core.trace.TraceSink;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -32,6 +35,8 @@ public abstract class BrokerBuilder<B extends BrokerBuilder<B>> {
   Config config = ConfigFactory.empty();
   boolean ledger = true;
   final List<TraceSink> sinks = new ArrayList<>();
+  /** Set by {@link #consumerTimeout}; null: {@code brokersim.consumer-timeout} from the configuration. */
+  private Long consumerTimeoutMillis;
 
   BrokerBuilder() {}
 
@@ -74,6 +79,16 @@ public abstract class BrokerBuilder<B extends BrokerBuilder<B>> {
     return self();
   }
 
+  /**
+   * The broker-wide consumer acknowledgement timeout (RabbitMQ's {@code consumer_timeout}, LavinMQ's
+   * {@code consumer_timeout}; semantics §10); {@code null} turns it off. Overrides
+   * {@code brokersim.consumer-timeout}.
+   */
+  public B consumerTimeout(Duration value) {
+    consumerTimeoutMillis = value == null ? -1 : value.toMillis();
+    return self();
+  }
+
   /** Extra Pekko/brokersim configuration over the defaults. */
   public B config(Config value) {
     config = Objects.requireNonNull(value);
@@ -94,6 +109,49 @@ public abstract class BrokerBuilder<B extends BrokerBuilder<B>> {
     FaultInjector injector = new FaultInjector(faults.rules(), rt.entropy().fork("faults"));
     faultsReady.accept(injector);
     return VhostActor.create(new BrokerContext(profile, vhost, trace, rt::nowNanos, rt::epochMillis,
-        rt.entropy().fork("broker"), injector));
+        rt.entropy().fork("broker"), injector, consumerTimeouts()));
+  }
+
+  /**
+   * The consumer timeout settings: {@code brokersim.consumer-timeout} ({@code profile}, {@code off} or a
+   * duration) and {@code brokersim.consumer-timeout-check-interval}, from the configuration over the defaults,
+   * unless {@link #consumerTimeout} set the timeout. A value that cannot take effect is refused, naming the
+   * setting and where it was set.
+   */
+  ConsumerTimeouts.Settings consumerTimeouts() {
+    Config c = config.withFallback(ConfigFactory.load()).getConfig("brokersim");
+    Long timeout = consumerTimeoutMillis;
+    if (timeout == null) {
+      String raw = c.getString("consumer-timeout").trim();
+      if (raw.equals("off")) {
+        timeout = -1L;
+      } else if (!raw.equals("profile")) {
+        timeout = duration(c, "consumer-timeout", "'profile', 'off' or a duration such as 30m");
+      }
+    }
+    long interval = duration(c, "consumer-timeout-check-interval", "a positive duration such as 60s");
+    if (interval <= 0) {
+      throw new IllegalArgumentException(where(c, "consumer-timeout-check-interval")
+          + ": must be a positive duration, was " + c.getString("consumer-timeout-check-interval"));
+    }
+    return new ConsumerTimeouts.Settings(timeout, interval);
+  }
+
+  private static long duration(Config c, String key, String expected) {
+    try {
+      long ms = c.getDuration(key).toMillis();
+      if (ms < 0) {
+        throw new IllegalArgumentException(where(c, key) + ": must not be negative, was " + c.getString(key));
+      }
+      return ms;
+    } catch (ConfigException.BadValue | ConfigException.WrongType e) {
+      throw new IllegalArgumentException(where(c, key) + ": expected " + expected + ", was '" + c.getString(key)
+          + "'", e);
+    }
+  }
+
+  private static String where(Config c, String key) {
+    var origin = c.getValue(key).origin();
+    return "brokersim." + key + " (" + origin.description() + ")";
   }
 }

@@ -109,7 +109,13 @@ final class ServeCommand implements Callable<Integer> {
     Config merged = configuration();
     logToStderr();
 
-    LiveBroker broker = LiveBroker.builder().profile(p).seed(seed).ledger(false).faults(plan).config(merged).build();
+    LiveBroker broker;
+    try {
+      broker = LiveBroker.builder().profile(p).seed(seed).ledger(false).faults(plan).config(merged).build();
+    } catch (IllegalArgumentException e) {
+      // A broker setting from --config that cannot take effect (it names the setting and its line).
+      throw new CommandLine.ParameterException(spec.commandLine(), "--config " + config + ": " + e.getMessage());
+    }
     if (!plan.isEmpty()) {
       err.println("brokersim: " + plan.rules().size() + " fault rule(s) from " + faults + ": "
           + String.join(", ", plan.rules().stream().map(r -> r.name() + " at " + r.at().configName()).toList()));

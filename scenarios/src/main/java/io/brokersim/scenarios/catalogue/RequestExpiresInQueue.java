@@ -2,8 +2,6 @@ package io.brokersim.scenarios.catalogue;
 
 import io.brokersim.core.client.Delivery;
 import io.brokersim.core.client.SimChannel;
-import io.brokersim.core.trace.Fate;
-import io.brokersim.core.trace.MessageFate;
 import io.brokersim.scenarios.Expectation;
 import io.brokersim.scenarios.Expectations;
 import io.brokersim.scenarios.Requester;
@@ -114,28 +112,10 @@ public final class RequestExpiresInQueue implements Scenario {
   public List<Expectation> expectations() {
     return List.of(
         Expectations.answered("client-1"),
-        expiredAndDeadLettered("client-2"),
+        Expectations.requestDeadLettered("client-2", "expired", TIMEOUTS),
         Expectations.neverReceived("client-2"),
         Expectations.timesOut("client-2"),
         clientFindsTheReason("client-2"));
-  }
-
-  /** The request expired in rpc_queue and its dead letter went to the timeouts queue. */
-  private static Expectation expiredAndDeadLettered(String correlationId) {
-    return Expectation.of("the request " + correlationId + " expires in " + RpcCallbackQueue.REQUESTS
-        + " and is dead-lettered to " + TIMEOUTS, run -> Expectations.request(run, correlationId).map(r -> {
-          if (Expectations.fateKind(r) != Fate.Kind.DEAD_LETTERED) {
-            return Expectation.Check.fails("the request " + Expectations.phrase(r));
-          }
-          Optional<MessageFate> dead = run.sim().ledger().fateOf(r.onlyCopy().fate().detail());
-          if (dead.isEmpty() || !"expired".equals(dead.get().origin().reason())
-              || dead.get().copy(TIMEOUTS).isEmpty()) {
-            return Expectation.Check.fails("the dead letter " + r.onlyCopy().fate().detail() + " did not reach "
-                + TIMEOUTS + " as expired");
-          }
-          String explained = run.sim().ledger().explain(r.msgId());
-          return Expectation.Check.holds(explained.substring(0, explained.indexOf('\n')));
-        }).orElseGet(() -> Expectation.Check.fails("no request " + correlationId + " was published")));
   }
 
   /** After its timeout, the client read its own request from the timeouts queue, x-death reason expired. */

@@ -348,6 +348,8 @@ public final class SequenceDiagram {
     } else if (m instanceof TraceEvent.DeadLettered x) {
       note(queue(x.queue()), time(r) + " " + label + " dead-lettered (" + x.reason() + ") to "
           + exchangeName(x.deadLetterExchange()));
+    } else if (m instanceof TraceEvent.DeadLetterHeld x) {
+      note(queue(x.queue()), time(r) + " " + label + " held as a dead letter (" + x.reason() + "): " + x.detail());
     } else if (m instanceof TraceEvent.ReplyRouted x) {
       resolved.add(x.msgId());
       arrow(p == null ? registry() : exchange(p.exchange()), "->>", registry(), "resolve " + label);

@@ -48,7 +48,7 @@ class CatalogueTest {
 
   @Test
   void catalogue_namesAreUniqueKebabCase_descriptionsOneLine_teachingPresent() {
-    assertEquals(15, Catalogue.all().size());
+    assertEquals(19, Catalogue.all().size());
     assertEquals(Catalogue.all().size(), new HashSet<>(Catalogue.names()).size());
     for (Scenario s : Catalogue.all()) {
       assertTrue(s.name().matches("[a-z0-9]+(-[a-z0-9]+)*"), s.name());
@@ -75,6 +75,27 @@ class CatalogueTest {
     assertEquals("answer(slow report)", naive2.call().answer());
     assertEquals("answer(quick lookup)", r.calls().stream()
         .filter(c -> c.call().correlationId().equals("careful-2")).findFirst().orElseThrow().call().answer());
+  }
+
+  // ------------------------------------------------------------------ queue types, timeouts, SAC, priorities
+
+  @Test
+  void slowServerConsumerTimeout_aThirtyMinuteTimeoutInVirtualTime_closedOrCancelledPerProfile() {
+    ScenarioResult three = run("slow-rpc-server-consumer-timeout", BrokerProfile.RABBITMQ_3, 1);
+    assertTrue(three.trace().stream().anyMatch(t -> t.event() instanceof TraceEvent.ChannelClosed c && c.code() == 406
+        && t.virtualNanos() == 1_860_000_000_000L), "closed on the 31:00 channel tick");
+    ScenarioResult four = run("slow-rpc-server-consumer-timeout", BrokerProfile.RABBITMQ_4, 1);
+    assertTrue(four.trace().stream().anyMatch(t -> t.event() instanceof TraceEvent.Requeued q
+        && "consumer-timeout".equals(q.reason()) && t.virtualNanos() == 1_800_000_000_000L), "taken back at 30:00");
+    assertTrue(four.trace().stream().noneMatch(t -> t.event() instanceof TraceEvent.ChannelClosed c && c.code() == 406));
+  }
+
+  @Test
+  void poisonRequest_explanationSaysDeliveryLimitAndHowOften() {
+    ScenarioResult r = run("poison-request-dead-lettered-after-delivery-limit", BrokerProfile.RABBITMQ_4, 2);
+    String why = r.explanations().get(0).broker();
+    assertTrue(why.contains("(reason delivery_limit, after 21 deliveries)"), why);
+    assertTrue(why.contains("in queue 'rpc_queue.poison'"), why);
   }
 
   // ------------------------------------------------------------------ direct reply-to, TTL, faults, restart

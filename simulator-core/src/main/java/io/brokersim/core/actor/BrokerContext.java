@@ -3,6 +3,7 @@ package io.brokersim.core.actor;
 import io.brokersim.core.fault.FaultInjector;
 import io.brokersim.core.model.RandomSource;
 import io.brokersim.core.profile.BrokerProfile;
+import io.brokersim.core.profile.ConsumerTimeouts;
 import io.brokersim.core.trace.Trace;
 import java.util.function.LongSupplier;
 
@@ -11,13 +12,21 @@ import java.util.function.LongSupplier;
  * clock (virtual nanoseconds under the deterministic runtime), the wall clock in epoch milliseconds
  * (for stamps on messages; fixed base plus virtual time under the deterministic runtime) and the run's
  * seeded randomness. Each actor forks its own random stream from {@code random} by a stable purpose name;
- * {@code faults} decides which fault rules fire at each boundary.
+ * {@code faults} decides which fault rules fire at each boundary; {@code consumerTimeouts} are the
+ * broker-wide consumer acknowledgement timeout settings (semantics §10).
  */
 public record BrokerContext(BrokerProfile profile, String vhost, Trace trace, LongSupplier clock,
-    LongSupplier wallClock, RandomSource random, FaultInjector faults) {
+    LongSupplier wallClock, RandomSource random, FaultInjector faults, ConsumerTimeouts.Settings consumerTimeouts) {
 
   public BrokerContext {
     faults = faults == null ? FaultInjector.NONE : faults;
+    consumerTimeouts = consumerTimeouts == null ? ConsumerTimeouts.Settings.DEFAULTS : consumerTimeouts;
+  }
+
+  /** A context with each profile's default consumer timeout. */
+  public BrokerContext(BrokerProfile profile, String vhost, Trace trace, LongSupplier clock, LongSupplier wallClock,
+      RandomSource random, FaultInjector faults) {
+    this(profile, vhost, trace, clock, wallClock, random, faults, ConsumerTimeouts.Settings.DEFAULTS);
   }
 
   public long now() {

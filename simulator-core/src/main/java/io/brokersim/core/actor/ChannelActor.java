@@ -63,6 +63,16 @@ public final class ChannelActor {
   /** A queue cancelled one of this channel's consumers (queue deleted, fault). */
   public record ServerCancel(String consumerTag, String queue) implements Command {}
 
+  /**
+   * A queue took deliveries back because their consumer timeout passed ({@code consumerTag} null for
+   * {@code basic.get}s; RabbitMQ 4.3 quorum queues, semantics §10.3).
+   */
+  public record ConsumerTimedOut(String queue, ActorRef<QueueActor.Command> queueRef, String consumerTag,
+      List<Long> deliveryIds) implements Command {}
+
+  /** Time to check this channel's unacknowledged deliveries against their consumer timeout (semantics §10.2). */
+  enum ConsumerTimeoutCheck implements Command { INSTANCE }
+
   /** A queue or the reply-to registry finished releasing this closing channel (or it stopped). */
   public record Released(ActorRef<?> from) implements Command {}
 
@@ -194,6 +204,14 @@ public final class ChannelActor {
         .onMessage(ServerCancel.class, c -> {
           deliveries.serverCancel(c);
           return Behaviors.same();
+        })
+        .onMessage(ConsumerTimedOut.class, t -> {
+          deliveries.consumerTimedOut(t);
+          return next();
+        })
+        .onMessageEquals(ConsumerTimeoutCheck.INSTANCE, () -> {
+          deliveries.checkTimeouts();
+          return next();
         })
         .onMessage(Backpressure.class, b2 -> {
           deliveries.backpressure(b2.slowDown());
@@ -338,6 +356,21 @@ public final class ChannelActor {
   void schedule(Duration delay, Command message) {
     delayed++;
     ctx.scheduleOnce(delay, ctx.getSelf(), message);
+  }
+
+  /** Sends this channel a message later, without holding its stop for it (a periodic check). */
+  void scheduleCheck(Duration delay, Command message) {
+    ctx.scheduleOnce(delay, ctx.getSelf(), message);
+  }
+
+  /** The channel's number on its connection, as error texts name it. */
+  int number() {
+    return number;
+  }
+
+  /** Closes the channel with {@code e}; its unacked deliveries are requeued with {@code reason} in the trace. */
+  void raise(AmqpError e, String reason) {
+    raise(e, "server", reason);
   }
 
   /** Where this channel's fault events happen, for naming targets. */

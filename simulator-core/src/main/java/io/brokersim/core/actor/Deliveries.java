@@ -6,12 +6,18 @@ import io.brokersim.core.model.ChannelCredit;
 import io.brokersim.core.model.DeliveryTags;
 import io.brokersim.core.model.Message;
 import io.brokersim.core.model.MethodRef;
+import io.brokersim.core.model.QueueType;
 import io.brokersim.core.model.RandomSource;
+import io.brokersim.core.model.Return;
+import io.brokersim.core.model.RoutingSnapshot;
 import io.brokersim.core.profile.BrokerProfile;
+import io.brokersim.core.profile.ConsumerTimeouts;
 import io.brokersim.core.profile.DirectReplyTo;
+import io.brokersim.core.profile.QueueTypes;
 import io.brokersim.core.trace.TraceEvent;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,14 +27,18 @@ import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * The consuming half of a channel: consumers (queue consumers and the direct reply-to consumer), delivery
- * tags and unacked deliveries, prefetch and the channel's shared credit, acks, rejects and recover, and the
- * fault boundaries {@code delivered} and {@code ack-received}.
+ * tags and unacked deliveries, prefetch and the channel's shared credit, acks, rejects and recover, consumer
+ * acknowledgement timeouts (the channel's periodic check, and what it does when a queue times a delivery out:
+ * semantics §10), and the fault boundaries {@code delivered} and {@code ack-received}.
  */
 final class Deliveries {
 
-  /** An unacked delivery: the queue that holds it and its id there. */
+  /**
+   * An unacked delivery: the queue that holds it and its id there, when it was delivered, and the consumer
+   * timeout the channel applies to it (-1 for none).
+   */
   record Unacked(ActorRef<QueueActor.Command> queue, String queueName, long deliveryId, Message message,
-      String consumerTag) {}
+      String consumerTag, long deliveredAtNanos, long timeoutMillis) {}
 
   private record ConsumerInfo(String queue, ActorRef<QueueActor.Command> queueRef, boolean noAck) {}
 
@@ -49,6 +59,14 @@ final class Deliveries {
   private final Map<String, String> replyConsumers = new LinkedHashMap<>();
   private String replyTag;
   private String replyName;
+  /** The consumer timeout this channel applies to each queue's deliveries (a queue's spec never changes). */
+  private final Map<ActorRef<QueueActor.Command>, Long> timeoutOfQueue = new LinkedHashMap<>();
+  /** Whether a consumer timeout check is scheduled. */
+  private boolean checkScheduled;
+  /** Deliveries a queue took back after a consumer timeout, whose tags the client may still settle (§10.3). */
+  private final Set<Released> released = new HashSet<>();
+
+  private record Released(ActorRef<QueueActor.Command> queue, long deliveryId) {}
 
   Deliveries(ChannelActor channel, Vhost vhost) {
     this.channel = channel;
@@ -211,6 +229,7 @@ final class Deliveries {
   void clear() {
     tags.drain();
     consumers.clear();
+    released.clear();
   }
 
   /** Forgets the reply consumers; true if there were any (the registry must then be told). */
@@ -235,7 +254,11 @@ final class Deliveries {
         return;
       }
     }
-    long tag = tags.next(new Unacked(d.queueRef(), d.queue(), d.deliveryId(), d.message(), d.consumerTag()), !d.noAck());
+    Unacked u = unacked(d.queueRef(), d.queue(), d.deliveryId(), d.message(), d.consumerTag());
+    long tag = tags.next(u, !d.noAck());
+    if (!d.noAck()) {
+      scheduleTimeoutCheck(u);
+    }
     Message m = d.message();
     broker.trace().record(new TraceEvent.Delivered(m.msgId(), d.queue(), channel.id(), d.consumerTag(), tag,
         d.redelivered(), d.noAck()));
@@ -279,7 +302,11 @@ final class Deliveries {
   /** A {@code basic.get} answer from a queue. */
   void getResult(ChannelActor.GetResult g) {
     channel.useQueue(g.queueRef());
-    long tag = tags.next(new Unacked(g.queueRef(), g.queue(), g.deliveryId(), g.message(), null), !g.noAck());
+    Unacked u = unacked(g.queueRef(), g.queue(), g.deliveryId(), g.message(), null);
+    long tag = tags.next(u, !g.noAck());
+    if (!g.noAck()) {
+      scheduleTimeoutCheck(u);
+    }
     Message m = g.message();
     broker.trace().record(new TraceEvent.Delivered(m.msgId(), g.queue(), channel.id(), null, tag, g.redelivered(),
         g.noAck()));
@@ -353,6 +380,10 @@ final class Deliveries {
         consumerDeliveries++;
       }
       byQueue.computeIfAbsent(u.queue(), q -> new ArrayList<>()).add(u.deliveryId());
+      if (released.remove(new Released(u.queue(), u.deliveryId()))) {
+        // The queue took it back after a consumer timeout: settling the tag only tells the queue (§10.3).
+        continue;
+      }
       if (kind == QueueActor.SettleKind.ACK) {
         broker.trace().record(new TraceEvent.Acked(u.message().msgId(), u.queueName(), channel.id(), t.tag()));
       } else {
@@ -366,8 +397,18 @@ final class Deliveries {
       redispatch(settled.get(settled.size() - 1).target().queue());
     }
     for (Map.Entry<ActorRef<QueueActor.Command>, List<Long>> e : byQueue.entrySet()) {
-      e.getKey().tell(new QueueActor.Settle(channel.id(), toArray(e.getValue()), kind, methodName));
+      e.getKey().tell(new QueueActor.Settle(channel.id(), toArray(e.getValue()), kind, returnOf(methodName),
+          methodName));
     }
+  }
+
+  /** What a requeue by this method counts as (§9.4). */
+  private static Return returnOf(String methodName) {
+    return switch (methodName) {
+      case "basic.reject" -> Return.REJECT;
+      case "basic.recover" -> Return.RECOVER;
+      default -> Return.NACK;
+    };
   }
 
   /**
@@ -414,6 +455,95 @@ final class Deliveries {
       out[i] = ids.get(i);
     }
     return out;
+  }
+
+  // ------------------------------------------------------------------------ consumer timeouts
+
+  /** An unacked delivery made now, with the consumer timeout this channel applies to its queue. */
+  private Unacked unacked(ActorRef<QueueActor.Command> queueRef, String queue, long deliveryId, Message m,
+      String consumerTag) {
+    long timeout = timeoutOfQueue.computeIfAbsent(queueRef, ref -> channelTimeoutMillis(queue, ref));
+    return new Unacked(queueRef, queue, deliveryId, m, consumerTag, broker.now(), timeout);
+  }
+
+  /**
+   * The consumer timeout this channel checks for deliveries of {@code queue} (§10.2): -1 when the profile leaves
+   * it to the queue or to nobody, or the queue has none.
+   */
+  private long channelTimeoutMillis(String queue, ActorRef<QueueActor.Command> ref) {
+    RoutingSnapshot.QueueNode<QueueHandle> node = vhost.topology().current().queue(queue);
+    if (node == null || !node.handle().ref().equals(ref)) {
+      return -1; // deleted since: nothing of it to time out
+    }
+    QueueType type = QueueTypes.typeOf(profile, node.spec().arguments());
+    if (ConsumerTimeouts.evaluation(profile, type) != ConsumerTimeouts.Evaluation.CHANNEL) {
+      return -1;
+    }
+    return ConsumerTimeouts.channelTimeoutMillis(profile, node.spec().arguments(), broker.consumerTimeouts());
+  }
+
+  /**
+   * Schedules the next check of the unacked deliveries, if {@code u} has a consumer timeout and none is scheduled:
+   * on the broker's check interval, counted from the start of the run (RabbitMQ's channel tick, LavinMQ's
+   * consumer-timeout loop).
+   */
+  private void scheduleTimeoutCheck(Unacked u) {
+    if (checkScheduled || u.timeoutMillis() < 0) {
+      return;
+    }
+    long interval = broker.consumerTimeouts().checkIntervalMillis() * 1_000_000L;
+    long now = broker.now();
+    checkScheduled = true;
+    channel.scheduleCheck(Duration.ofNanos(interval - Math.floorMod(now, interval)),
+        ChannelActor.ConsumerTimeoutCheck.INSTANCE);
+  }
+
+  /**
+   * The periodic check (§10.2): RabbitMQ looks at the channel's oldest unacked delivery, LavinMQ at the oldest one
+   * of each queue; one past its consumer timeout closes the channel with 406, which requeues every unacked
+   * delivery ("consumer-timeout" in the trace).
+   */
+  void checkTimeouts() {
+    checkScheduled = false;
+    long now = broker.now();
+    Set<ActorRef<QueueActor.Command>> seen = new LinkedHashSet<>();
+    for (Unacked u : tags.outstanding()) {
+      if (!seen.add(u.queue())) {
+        continue;
+      }
+      if (ConsumerTimeouts.overdue(u.deliveredAtNanos(), now, u.timeoutMillis())) {
+        channel.raise(ConsumerTimeouts.channelClosed(profile, channel.number(), u.timeoutMillis()),
+            "consumer-timeout");
+        return;
+      }
+      if (ConsumerTimeouts.checksOldestOnly(profile)) {
+        break;
+      }
+    }
+    for (Unacked u : tags.outstanding()) {
+      if (u.timeoutMillis() >= 0) {
+        scheduleTimeoutCheck(u);
+        return;
+      }
+    }
+  }
+
+  /**
+   * A quorum queue took deliveries back after their consumer timeout (RabbitMQ 4.3, §10.3): their tags stay
+   * valid, settling them only tells the queue; the consumer gets {@code basic.cancel} if its client has the
+   * {@code consumer_cancel_notify} capability, otherwise (and for {@code basic.get}) the channel closes with 406.
+   */
+  void consumerTimedOut(ChannelActor.ConsumerTimedOut t) {
+    for (long id : t.deliveryIds()) {
+      released.add(new Released(t.queueRef(), id));
+    }
+    String tag = t.consumerTag();
+    if (tag != null && consumers.containsKey(tag) && (!profile.cancelNotifyNeedsCapability() || channel.cancelNotify())) {
+      broker.trace().record(new TraceEvent.ConsumerCancelled(t.queue(), channel.id(), tag, "server"));
+      channel.send(new Outbound.BasicCancel(tag));
+    } else {
+      channel.raise(ConsumerTimeouts.releasedWithoutCancel(channel.number()), "consumer-timeout");
+    }
   }
 
   /** {@code basic.qos} (§4.5). */
@@ -469,6 +599,7 @@ final class Deliveries {
     for (DeliveryTags.Tagged<Unacked> t : tags.drain()) {
       all.add(t.target());
     }
+    released.clear();
     if (r.requeue()) {
       boolean wasFull = credit.release((int) all.stream().filter(u -> u.consumerTag() != null).count());
       Map<ActorRef<QueueActor.Command>, List<Long>> byQueue = new LinkedHashMap<>();
@@ -477,15 +608,19 @@ final class Deliveries {
       }
       for (Map.Entry<ActorRef<QueueActor.Command>, List<Long>> e : byQueue.entrySet()) {
         e.getKey().tell(new QueueActor.Settle(channel.id(), toArray(e.getValue()), QueueActor.SettleKind.REQUEUE,
-            "basic.recover"));
+            Return.RECOVER, "basic.recover"));
       }
       if (wasFull) {
         redispatch(null);
       }
     } else {
       // LavinMQ: redeliver to the original consumer with redelivered=true and a new delivery tag.
-      for (Unacked u : all) {
+      for (Unacked old : all) {
+        // Delivered again now: its consumer timeout counts from this delivery.
+        Unacked u = new Unacked(old.queue(), old.queueName(), old.deliveryId(), old.message(), old.consumerTag(),
+            broker.now(), old.timeoutMillis());
         long tag = tags.next(u, true);
+        scheduleTimeoutCheck(u);
         Message m = u.message();
         broker.trace().record(new TraceEvent.Delivered(m.msgId(), u.queueName(), channel.id(), u.consumerTag(), tag,
             true, false));

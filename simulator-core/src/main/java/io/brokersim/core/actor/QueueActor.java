@@ -7,19 +7,25 @@ import io.brokersim.core.model.Expiration;
 import io.brokersim.core.model.Message;
 import io.brokersim.core.model.MethodRef;
 import io.brokersim.core.model.QueueConsumer;
+import io.brokersim.core.model.QueueFeatures;
 import io.brokersim.core.model.QueueLimits;
 import io.brokersim.core.model.QueueSpec;
 import io.brokersim.core.model.QueueState;
 import io.brokersim.core.model.QueuedMessage;
+import io.brokersim.core.model.Return;
 import io.brokersim.core.model.RoutingSnapshot;
 import io.brokersim.core.profile.BrokerProfile;
+import io.brokersim.core.profile.ConsumerTimeouts;
 import io.brokersim.core.profile.DeadLettering;
 import io.brokersim.core.profile.QueueArguments;
+import io.brokersim.core.profile.QueueTypes;
 import io.brokersim.core.profile.TopologyRules;
 import io.brokersim.core.trace.TraceEvent;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -31,7 +37,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
- * One queue. The rules live in {@link QueueState} and {@link QueueLimits}; this actor owns the consumers'
+ * One queue. The rules live in {@link QueueState}, {@link QueueLimits} and the {@link QueueFeatures} its type
+ * and profile give it ({@link QueueTypes}); this actor owns the consumers'
  * channel references, takes messages straight from publishing channels, sends deliveries, answers
  * declares/purges/deletes that need the queue's counts, dead-letters through the routing snapshot, and
  * records trace events. Deleting itself, it leaves the routing snapshot (with its bindings and any
@@ -63,8 +70,12 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
   /** How deliveries are settled. */
   public enum SettleKind { ACK, REQUEUE, DISCARD }
 
-  /** Settles deliveries of this queue; {@code method} names the client method for the trace. */
-  public record Settle(String channelId, long[] deliveryIds, SettleKind kind, String reason) implements Command {}
+  /**
+   * Settles deliveries of this queue; {@code why} says what a {@link SettleKind#REQUEUE} was (it decides whether
+   * the return counts towards the delivery limit, §9.4) and {@code reason} names the client method for the trace.
+   */
+  public record Settle(String channelId, long[] deliveryIds, SettleKind kind, Return why, String reason)
+      implements Command {}
 
   /**
    * A channel closed: requeue every unacked delivery made to it, drop its consumers, then tell the
@@ -109,15 +120,27 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
 
   private enum LeaseExpired implements Command { INSTANCE }
 
+  /** A delivery's consumer timeout is due (RabbitMQ 4.3 quorum queues, §10.3). */
+  private enum TimeoutTick implements Command { INSTANCE }
+
+  /** Time to try routing the held at-least-once dead letters again (§9.5). */
+  private enum DeadLetterRetry implements Command { INSTANCE }
+
   private final Vhost vhost;
   private final BrokerContext broker;
   private final QueueSpec spec;
   private final QueueLimits limits;
+  private final QueueFeatures features;
   private final AtomicBoolean ready;
-  private final QueueState<ActorRef<ChannelActor.Command>> state = new QueueState<>();
+  private final QueueState<ActorRef<ChannelActor.Command>> state;
   private final TimerScheduler<Command> timers;
+  /** Channels holding unacked {@code basic.get} deliveries, which a consumer timeout must tell (§10.3). */
+  private final Map<String, ActorRef<ChannelActor.Command>> getChannels = new LinkedHashMap<>();
   private long expiryTimerAt = Long.MAX_VALUE;
-  private long deadLettered;
+  private long timeoutTimerAt = Long.MAX_VALUE;
+  /** A quorum queue over its length limit with {@code reject-publish} refuses publishes (§9.6). */
+  private boolean refusingPublishes;
+  private final DeadLetterPublisher deadLetters;
   private boolean paused;
   /** Messages this queue sent itself for later (fault delays, duplicates); it stops only when none is left. */
   private int delayed;
@@ -133,7 +156,11 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     this.vhost = vhost;
     this.broker = vhost.broker();
     this.spec = spec;
-    this.limits = QueueLimits.of(spec.arguments());
+    this.limits = QueueTypes.limits(broker.profile(), spec);
+    this.features = QueueTypes.features(broker.profile(), spec, broker.consumerTimeouts());
+    this.state = new QueueState<>(features);
+    this.deadLetters = new DeadLetterPublisher(vhost, spec.name(), ctx.getSelf().path().name(), limits, features,
+        state);
     this.ready = ready;
     this.timers = timers;
     renewLease();
@@ -165,6 +192,8 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
         .onMessage(ReportLive.class, this::onReportLive)
         .onMessageEquals(ExpiryTick.INSTANCE, this::onExpiryTick)
         .onMessageEquals(LeaseExpired.INSTANCE, this::onLeaseExpired)
+        .onMessageEquals(TimeoutTick.INSTANCE, this::onTimeoutTick)
+        .onMessageEquals(DeadLetterRetry.INSTANCE, this::onDeadLetterRetry)
         .build();
   }
 
@@ -180,34 +209,49 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
   }
 
   private Behavior<Command> onLeaseExpired() {
-    if (state.consumerCount() == 0) {
+    if (!state.hasConsumers()) {
       return deleteNow("expires"); // messages of an expired queue are not dead-lettered (§5.3)
     }
     renewLease();
     return this;
   }
 
-  /**
-   * Ends a message's life in this queue for {@code reason}: dead-lettered when the queue has a
-   * dead-letter exchange, otherwise dropped with the matching trace event.
-   */
+  /** Ends a message's life in this queue for {@code reason} (dropped or dead-lettered, §5.4, §9.4–§9.5). */
   private void retire(QueuedMessage e, DeadLettering.Reason reason, String detail) {
-    Message m = e.message();
-    if (!limits.deadLetters()) {
-      switch (reason) {
-        case EXPIRED -> broker.trace().record(new TraceEvent.Expired(m.msgId(), name()));
-        case REJECTED -> broker.trace().record(new TraceEvent.Discarded(m.msgId(), name(), "rejected-no-dlx",
-            detail + " with requeue=false and no dead-letter exchange"));
-        case MAXLEN -> broker.trace().record(new TraceEvent.Discarded(m.msgId(), name(), "overflow", detail));
-      }
-      return;
+    if (deadLetters.retire(e, reason, detail)) {
+      armDeadLetterRetry();
     }
-    String newId = m.msgId() + "~" + getContext().getSelf().path().name() + "." + (++deadLettered);
-    Message dead = DeadLettering.deadLetter(broker.profile(), m, newId, name(), reason, limits.deadLetterExchange(),
-        limits.deadLetterRoutingKey(), broker.epochSeconds());
-    broker.trace().record(new TraceEvent.DeadLettered(m.msgId(), name(), reason.wire(), newId,
-        limits.deadLetterExchange()));
-    Router.deadLetter(vhost, dead);
+  }
+
+  private void armDeadLetterRetry() {
+    if (!timers.isTimerActive(DeadLetterRetry.INSTANCE)) {
+      timers.startSingleTimer(DeadLetterRetry.INSTANCE, DeadLetterRetry.INSTANCE,
+          Duration.ofMillis(QueueTypes.AT_LEAST_ONCE_RETRY_MILLIS));
+    }
+  }
+
+  /** The held dead letters get another chance; those that still cannot be routed wait for the next one. */
+  private Behavior<Command> onDeadLetterRetry() {
+    if (deadLetters.retryHeld()) {
+      armDeadLetterRetry();
+    }
+    dispatch();
+    return this;
+  }
+
+  /** What the trace says when a message passed the delivery limit. */
+  private String overLimitDetail(QueuedMessage e) {
+    return "delivered " + e.returns() + " times, " + e.deliveryCount() + " of them failed: more than the delivery "
+        + "limit of " + features.deliveryLimit() + " (x-delivery-limit)";
+  }
+
+  /** A delivery came back: requeued (traced with {@code reason}), or retired when it passed the delivery limit. */
+  private void returned(QueueState.Returned r, String reason) {
+    if (r.overLimit()) {
+      retire(r.entry(), DeadLettering.Reason.DELIVERY_LIMIT, overLimitDetail(r.entry()));
+    } else {
+      broker.trace().record(new TraceEvent.Requeued(r.entry().message().msgId(), name(), reason));
+    }
   }
 
   // ---------------------------------------------------------------------------- messages in
@@ -216,11 +260,18 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     if (withFaults && broker.faults().watches(Boundary.ENQUEUED) && applyEnqueueFaults(m)) {
       return this;
     }
-    if (limits.rejectPublish()
-        && limits.wouldOverflow(state.readyCount(), state.readyBytes(), m.message().bodySize())) {
-      // x-overflow reject-publish (§5.4): refused, and nacked under confirms.
-      broker.trace().record(new TraceEvent.Discarded(m.message().msgId(), name(), "overflow",
-          "queue '" + name() + "' is full (x-overflow reject-publish)"));
+    if (refuses(m.message())) {
+      // x-overflow reject-publish (§5.4, §9.6): refused, and nacked under confirms.
+      if (limits.overflow() == QueueLimits.Overflow.REJECT_PUBLISH_DLX && limits.deadLetters()) {
+        retire(new QueuedMessage(m.message(), 0, Long.MAX_VALUE), DeadLettering.Reason.MAXLEN,
+            "queue '" + name() + "' is full (x-overflow reject-publish-dlx)");
+      } else {
+        broker.trace().record(new TraceEvent.Discarded(m.message().msgId(), name(), "overflow",
+            "queue '" + name() + "' is full (x-overflow " + (features.blockingRejectPublish()
+                ? "reject-publish: a quorum queue over its limit refuses publishes until it is under 80% of it)"
+                : limits.overflow() == QueueLimits.Overflow.REJECT_PUBLISH ? "reject-publish)"
+                : "reject-publish-dlx, no dead-letter exchange)")));
+      }
       if (m.confirmTo() != null) {
         m.confirmTo().tell(new ChannelActor.EnqueueResult(m.seq(), false));
       }
@@ -240,14 +291,27 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
   }
 
   /**
-   * Default overflow is drop-head: the oldest ready messages make room (dead-lettered as maxlen). It applies
-   * after a requeue too, which counts toward the limit (RabbitMQ's maybe_drop_head); reject-publish queues
-   * only refuse new messages.
+   * The length limit after messages came in: by default (drop-head) the oldest ready messages make room
+   * (dead-lettered as maxlen), after a requeue too, which counts toward the limit (RabbitMQ's maybe_drop_head);
+   * a quorum queue with reject-publish takes the message that passes its limit and refuses the following ones
+   * (§9.6); other reject-publish queues only refuse new messages.
    */
   private void enforceLength() {
-    while (!limits.rejectPublish() && limits.overLimit(state.readyCount(), state.readyBytes())) {
-      retire(state.dropHead(), DeadLettering.Reason.MAXLEN, "x-max-length reached (drop-head)");
+    if (features.blockingRejectPublish()) {
+      refusingPublishes |= limits.overLimit(state.lengthForLimit(), state.bytesForLimit());
+    } else if (!limits.rejectPublish()) {
+      while (limits.overLimit(state.readyCount(), state.readyBytes())) {
+        retire(state.dropHead(), DeadLettering.Reason.MAXLEN, "x-max-length reached (drop-head)");
+      }
     }
+  }
+
+  /** True when a length limit refuses {@code m} (x-overflow reject-publish or reject-publish-dlx). */
+  private boolean refuses(Message m) {
+    if (features.blockingRejectPublish()) {
+      return refusingPublishes;
+    }
+    return limits.rejectPublish() && limits.wouldOverflow(state.readyCount(), state.readyBytes(), m.bodySize());
   }
 
   /** Fault rules at enqueued. Returns true if they took the message (dropped or delayed). */
@@ -281,10 +345,10 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
       switch (m.kind()) {
         case ACK -> state.ack(id);
         case REQUEUE -> {
-          QueuedMessage e = state.requeue(id);
-          if (e != null) {
-            requeued = true;
-            broker.trace().record(new TraceEvent.Requeued(e.message().msgId(), name(), m.reason()));
+          QueueState.Returned r = state.giveBack(id, m.why());
+          if (r != null) {
+            requeued |= !r.overLimit();
+            returned(r, m.reason());
           }
         }
         case DISCARD -> {
@@ -298,6 +362,8 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     if (requeued) {
       enforceLength();
     }
+    // Settling deliveries a consumer timeout took back lets the consumer have messages again (§10.3).
+    state.settledAfterTimeout(m.channelId(), m.deliveryIds());
     dispatch();
     return this;
   }
@@ -321,11 +387,16 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
           : state.deliverReady(now, e -> retire(e, DeadLettering.Reason.EXPIRED, "expired"))) {
         QueueConsumer<ActorRef<ChannelActor.Command>> c = d.consumer();
         c.handle().tell(new ChannelActor.Deliver(name(), getContext().getSelf(), c.tag(), d.deliveryId(),
-            d.entry().message(), d.redelivered(), c.noAck()));
+            features.deliveryHeaders().annotate(d.entry().message(), d.entry(), c.noAck()), d.redelivered(),
+            c.noAck()));
       }
     }
     expire(now);
     armExpiryTimer(now);
+    armTimeoutTimer(now);
+    if (refusingPublishes && limits.belowSoftLimit(state.lengthForLimit(), state.bytesForLimit())) {
+      refusingPublishes = false;
+    }
     reportReadiness();
   }
 
@@ -356,6 +427,41 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     }
   }
 
+  /** Arms the consumer timeout of the earliest overdue delivery (RabbitMQ 4.3 quorum queues, §10.3). */
+  private void armTimeoutTimer(long now) {
+    long due = state.nextDeadline();
+    if (due == timeoutTimerAt) {
+      return;
+    }
+    timeoutTimerAt = due;
+    if (due == Long.MAX_VALUE) {
+      timers.cancel(TimeoutTick.INSTANCE);
+    } else {
+      timers.startSingleTimer(TimeoutTick.INSTANCE, TimeoutTick.INSTANCE, Duration.ofNanos(Math.max(0, due - now)));
+    }
+  }
+
+  /**
+   * Consumer timeouts are due: the queue takes the overdue deliveries back and tells their channels, which
+   * cancel the consumer or close (§10.3).
+   */
+  private Behavior<Command> onTimeoutTick() {
+    timeoutTimerAt = Long.MAX_VALUE;
+    for (QueueState.TimedOut<ActorRef<ChannelActor.Command>> t : state.timeOut(broker.now())) {
+      for (QueueState.Returned r : t.returned()) {
+        returned(r, "consumer-timeout");
+      }
+      QueueConsumer<ActorRef<ChannelActor.Command>> c = t.consumer();
+      ActorRef<ChannelActor.Command> channel = c != null ? c.handle() : getChannels.get(t.channelId());
+      if (channel != null) {
+        channel.tell(new ChannelActor.ConsumerTimedOut(name(), getContext().getSelf(), c == null ? null : c.tag(),
+            t.deliveryIds()));
+      }
+    }
+    dispatch();
+    return this;
+  }
+
   private Behavior<Command> onExpiryTick() {
     expiryTimerAt = Long.MAX_VALUE;
     dispatch();
@@ -384,19 +490,28 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
 
   private void addConsumer(VhostActor.ChannelRequest r, ClientMethod.BasicConsume c) {
     renewLease();
-    if (state.hasExclusiveConsumer() || (c.exclusive() && state.consumerCount() > 0)) {
-      fail(r, broker.profile().exclusiveConsumerConflict(name(), broker.vhost()));
-      return;
-    }
-    String channelId = r.info().channelId();
-    int prefetch = r.info().prefetch();
-    AmqpError badArgs = QueueArguments.validateConsume(broker.profile(), name(), broker.vhost(), c.arguments());
+    BrokerProfile profile = broker.profile();
+    boolean sharedPrefetch = profile.globalQos() == BrokerProfile.GlobalQos.SHARED_PER_CHANNEL
+        && r.info().credit().limit() > 0;
+    AmqpError badArgs = QueueTypes.consumeError(profile, features.type(), name(), broker.vhost(), c.arguments(),
+        sharedPrefetch);
     if (badArgs != null) {
       fail(r, badArgs);
       return;
     }
-    state.addConsumer(new QueueConsumer<>(r.channel(), channelId, c.consumerTag(), c.noAck(), c.exclusive(), prefetch,
-        r.info().credit(), broker.profile().globalQosBlocksNoAck(), QueueArguments.consumerPriority(c.arguments())));
+    boolean exclusive = c.exclusive() && features.exclusiveConsumeEnforced();
+    if (QueueTypes.exclusiveConsumeRefused(features, exclusive, state.hasConsumers(), state.hasExclusiveConsumer())) {
+      fail(r, profile.exclusiveConsumerConflict(name(), broker.vhost()));
+      return;
+    }
+    String channelId = r.info().channelId();
+    int prefetch = r.info().prefetch();
+    long timeoutMillis = ConsumerTimeouts.evaluation(profile, features.type()) == ConsumerTimeouts.Evaluation.QUEUE
+        ? ConsumerTimeouts.queueTimeoutMillis(profile, spec.arguments(), c.arguments(), broker.consumerTimeouts())
+        : -1;
+    state.addConsumer(new QueueConsumer<>(r.channel(), channelId, c.consumerTag(), c.noAck(), exclusive, prefetch,
+        r.info().credit(), profile.globalQosBlocksNoAck(), QueueArguments.consumerPriority(c.arguments()),
+        timeoutMillis));
     broker.trace().record(new TraceEvent.ConsumerAdded(name(), channelId, c.consumerTag(), c.noAck(), prefetch));
     r.channel().tell(new ChannelActor.ConsumerAttached(c.consumerTag(), name(), getContext().getSelf(), c.noAck(),
         c.noWait()));
@@ -435,8 +550,9 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
   }
 
   private Behavior<Command> onChannelGone(ChannelGone m) {
-    for (QueuedMessage e : state.requeueChannel(m.channelId())) {
-      broker.trace().record(new TraceEvent.Requeued(e.message().msgId(), name(), m.reason()));
+    getChannels.remove(m.channelId());
+    for (QueueState.Returned r : state.giveBackChannel(m.channelId())) {
+      returned(r, m.reason());
     }
     enforceLength();
     List<QueueConsumer<ActorRef<ChannelActor.Command>>> gone = state.removeConsumersOf(m.channelId());
@@ -456,7 +572,7 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
 
   /** An auto-delete queue goes when its last consumer does (§2.3); otherwise the others get the messages. */
   private Behavior<Command> afterConsumerLeft() {
-    if (spec.autoDelete() && state.everHadConsumer() && state.consumerCount() == 0) {
+    if (spec.autoDelete() && state.everHadConsumer() && !state.hasConsumers()) {
       return deleteNow("auto-delete");
     }
     dispatch();
@@ -520,7 +636,8 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
           ? broker.profile().exclusiveLocked(MethodRef.QUEUE_DECLARE, name(), broker.vhost())
           : broker.profile().notAnExclusiveQueue(name(), broker.vhost());
     }
-    return spec.firstDifference(wantDurable, d.autoDelete(), d.arguments())
+    return spec.firstDifference(wantDurable, d.autoDelete(), d.arguments(), broker.profile().isRabbitMq(),
+            broker.profile().rabbitMajor() >= 4)
         .map(diff -> broker.profile().inequivalentQueue(name(), broker.vhost(), diff.argument(), diff.received(),
             diff.current()))
         .orElse(null);
@@ -528,13 +645,23 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
 
   private void get(VhostActor.ChannelRequest r, ClientMethod.BasicGet g) {
     renewLease();
-    expire(broker.now());
-    QueueState.Delivery<ActorRef<ChannelActor.Command>> d = state.get(r.info().channelId(), g.noAck());
+    if (features.singleActiveConsumer() && !features.basicGetWithSingleActive()) {
+      fail(r, QueueTypes.basicGetWithSingleActiveConsumer(broker.profile(), name(), broker.vhost()));
+      return;
+    }
+    long now = broker.now();
+    expire(now);
+    QueueState.Delivery<ActorRef<ChannelActor.Command>> d = state.get(r.info().channelId(), g.noAck(), now,
+        features.consumerTimeoutMillis());
     if (d == null) {
       reply(r, new Outbound.BasicGetEmpty());
     } else {
+      if (!g.noAck()) {
+        getChannels.put(r.info().channelId(), r.channel());
+      }
       r.channel().tell(new ChannelActor.GetResult(name(), getContext().getSelf(), d.deliveryId(),
-          d.entry().message(), d.redelivered(), g.noAck(), state.readyCount()));
+          features.deliveryHeaders().annotate(d.entry().message(), d.entry(), g.noAck()), d.redelivered(), g.noAck(),
+          state.readyCount()));
     }
     dispatch();
   }
@@ -544,12 +671,19 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     for (QueuedMessage e : purged) {
       broker.trace().record(new TraceEvent.Discarded(e.message().msgId(), name(), "purged", "queue.purge"));
     }
+    if (features.purgeDropsPendingDeadLetters()) {
+      // RabbitMQ 4.3: a purge also drops the at-least-once dead letters waiting for a route (§9.5).
+      for (QueueState.PendingDeadLetter d : state.takePendingDeadLetters()) {
+        broker.trace().record(new TraceEvent.Discarded(d.entry().message().msgId(), name(), "purged",
+            "queue.purge of a dead letter held for at-least-once dead-lettering"));
+      }
+    }
     reply(r, p.noWait() ? null : new Outbound.QueuePurgeOk(purged.size()));
-    armExpiryTimer(broker.now());
+    dispatch();
   }
 
   private Behavior<Command> delete(VhostActor.ChannelRequest r, ClientMethod.QueueDelete d) {
-    if (d.ifUnused() && state.consumerCount() > 0) {
+    if (d.ifUnused() && state.hasConsumers()) {
       fail(r, broker.profile().queueInUse(name(), broker.vhost()));
       return this;
     }
@@ -581,6 +715,9 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     }
     for (QueueState.Unacked<ActorRef<ChannelActor.Command>> u : state.unacked().values()) {
       live.add(u.entry().message().msgId() + "@" + name());
+    }
+    for (QueueState.PendingDeadLetter d : state.pendingDeadLetters()) {
+      live.add(d.entry().message().msgId() + "@" + name());
     }
     m.callback().accept(live);
     return this;

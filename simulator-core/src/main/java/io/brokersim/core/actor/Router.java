@@ -68,19 +68,15 @@ final class Router {
     }
   }
 
-  /**
-   * Routes a dead-lettered message (semantics §5.4): through its dead-letter exchange like a publish without
-   * a publisher, skipping queues where it would die again without a rejection (a cycle); a missing
-   * exchange drops it, which the brokers do silently and the trace records.
-   */
-  static void deadLetter(Vhost vhost, Message dead) {
-    BrokerContext broker = vhost.broker();
+  /** Where a dead letter would go now: its target queues (cycles cut), or why there is none. */
+  private record DeadLetterRoute(RoutingSnapshot.ExchangeNode<ExchangeHandle> exchange,
+      List<RoutingSnapshot.QueueNode<QueueHandle>> targets, String unroutable) {}
+
+  private static DeadLetterRoute route(Vhost vhost, Message dead) {
     RoutingSnapshot<ExchangeHandle, QueueHandle> s = vhost.topology().current();
     RoutingSnapshot.ExchangeNode<ExchangeHandle> x = s.exchange(dead.exchange());
     if (x == null) {
-      broker.trace().record(new TraceEvent.Discarded(dead.msgId(), null, "unroutable",
-          "dead-letter exchange '" + dead.exchange() + "' does not exist"));
-      return;
+      return new DeadLetterRoute(null, List.of(), "dead-letter exchange '" + dead.exchange() + "' does not exist");
     }
     List<RoutingSnapshot.QueueNode<QueueHandle>> routed = s.route(x, dead.routingKeys(), dead.properties().headers());
     List<RoutingSnapshot.QueueNode<QueueHandle>> targets = new ArrayList<>(routed.size());
@@ -89,17 +85,41 @@ final class Router {
         targets.add(q);
       }
     }
-    List<String> names = names(targets);
+    String unroutable = !targets.isEmpty() ? null : routed.isEmpty()
+        ? "no binding of exchange '" + dead.exchange() + "' matched routing key '" + dead.routingKey() + "'"
+        : "dead-letter cycle: the message already died in every target queue without a rejection";
+    return new DeadLetterRoute(x, targets, unroutable);
+  }
+
+  /**
+   * Why a dead letter could not be routed now (the exchange is missing, no binding matches, or every target is a
+   * cycle), or null when some queue would take it: what at-least-once dead-lettering waits on (§9.5).
+   */
+  static String whyUnroutable(Vhost vhost, Message dead) {
+    return route(vhost, dead).unroutable();
+  }
+
+  /**
+   * Routes a dead-lettered message (semantics §5.4): through its dead-letter exchange like a publish without
+   * a publisher, skipping queues where it would die again without a rejection (a cycle); a missing
+   * exchange drops it, which the brokers do silently and the trace records.
+   */
+  static void deadLetter(Vhost vhost, Message dead) {
+    BrokerContext broker = vhost.broker();
+    DeadLetterRoute r = route(vhost, dead);
+    if (r.exchange() == null) {
+      broker.trace().record(new TraceEvent.Discarded(dead.msgId(), null, "unroutable", r.unroutable()));
+      return;
+    }
+    List<String> names = names(r.targets());
     broker.trace().record(new TraceEvent.Routed(dead.msgId(), dead.exchange(), dead.routingKey(), names));
-    if (targets.isEmpty()) {
-      broker.trace().record(new TraceEvent.Discarded(dead.msgId(), null, "unroutable", routed.isEmpty()
-          ? "no binding of exchange '" + dead.exchange() + "' matched routing key '" + dead.routingKey() + "'"
-          : "dead-letter cycle: the message already died in every target queue without a rejection"));
+    if (r.targets().isEmpty()) {
+      broker.trace().record(new TraceEvent.Discarded(dead.msgId(), null, "unroutable", r.unroutable()));
       return;
     }
     FaultDecision d = FaultPoints.decide(broker, Boundary.ROUTED, dead, names.get(0), null, null, null, null);
     FaultPoints.recordAndApplyElsewhere(vhost, d,
-        new FaultDecision.Site("exchange:" + x.name(), null, null, names.get(0)), dead.msgId());
-    deliver(d, x, targets, names, dead, 0, null);
+        new FaultDecision.Site("exchange:" + r.exchange().name(), null, null, names.get(0)), dead.msgId());
+    deliver(d, r.exchange(), r.targets(), names, dead, 0, null);
   }
 }

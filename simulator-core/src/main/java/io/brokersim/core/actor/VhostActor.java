@@ -13,6 +13,7 @@ import io.brokersim.core.model.ReservedNames;
 import io.brokersim.core.model.RoutingSnapshot;
 import io.brokersim.core.profile.BrokerProfile;
 import io.brokersim.core.profile.QueueArguments;
+import io.brokersim.core.profile.QueueTypes;
 import io.brokersim.core.profile.TopologyRules;
 import io.brokersim.core.trace.TraceEvent;
 import java.util.ArrayList;
@@ -327,13 +328,11 @@ public final class VhostActor extends AbstractBehavior<VhostActor.Command> {
       fail(r, profile.reservedPrefix(MethodRef.QUEUE_DECLARE, "queue", name));
       return;
     }
-    AmqpError argError = QueueArguments.validate(profile, name, broker.vhost(), d.arguments());
-    if (argError != null) {
-      fail(r, argError);
-      return;
-    }
-    if (profile.refusesTransientNonExclusiveQueues() && !d.durable() && !d.exclusive()) {
-      fail(r, profile.transientNonExclusiveRefused());
+    // Arguments, queue type and the properties it allows, in the broker's order (semantics §9.2).
+    AmqpError declareError = QueueTypes.declareError(profile, broker.vhost(), name, d.durable(), d.exclusive(),
+        d.autoDelete(), d.arguments());
+    if (declareError != null) {
+      fail(r, declareError);
       return;
     }
     if (name.isEmpty()) {

@@ -18,6 +18,9 @@ public final class QueueConsumer<H> {
   private final int priority;
   /** The channel's shared credit was full when this consumer last tried; it waits to be told it has room. */
   private boolean waitingForCredit;
+  private final long timeoutMillis;
+  /** Deliveries the queue took back after a consumer timeout and the client has not settled yet (§10.3). */
+  private final java.util.Set<Long> timedOut = new java.util.LinkedHashSet<>();
 
   public QueueConsumer(H handle, String channelId, String tag, boolean noAck, boolean exclusive, int prefetch) {
     this(handle, channelId, tag, noAck, exclusive, prefetch, null);
@@ -41,6 +44,16 @@ public final class QueueConsumer<H> {
   /** As above, with a consumer priority ({@code x-priority}, default 0; higher is served first). */
   public QueueConsumer(H handle, String channelId, String tag, boolean noAck, boolean exclusive, int prefetch,
       ChannelCredit credit, boolean creditBlocksNoAck, int priority) {
+    this(handle, channelId, tag, noAck, exclusive, prefetch, credit, creditBlocksNoAck, priority, -1);
+  }
+
+  /**
+   * As above, with the consumer timeout its queue evaluates for it ({@code timeoutMillis}, -1 for none; RabbitMQ
+   * 4.3 quorum queues, semantics §10.3).
+   */
+  public QueueConsumer(H handle, String channelId, String tag, boolean noAck, boolean exclusive, int prefetch,
+      ChannelCredit credit, boolean creditBlocksNoAck, int priority, long timeoutMillis) {
+    this.timeoutMillis = timeoutMillis;
     this.credit = credit;
     this.creditBlocksNoAck = creditBlocksNoAck;
     this.priority = priority;
@@ -77,6 +90,16 @@ public final class QueueConsumer<H> {
     return priority;
   }
 
+  /** The consumer timeout its queue evaluates for its deliveries, in ms; -1 for none. */
+  public long timeoutMillis() {
+    return timeoutMillis;
+  }
+
+  /** True while deliveries taken back by a consumer timeout wait for the client to settle them. */
+  public boolean timedOut() {
+    return !timedOut.isEmpty();
+  }
+
   public int prefetch() {
     return prefetch;
   }
@@ -91,7 +114,7 @@ public final class QueueConsumer<H> {
 
   /** True if this consumer may receive one more message now (shared credit is only checked, not taken). */
   public boolean hasCapacity() {
-    if (blocked || waitingForCredit) {
+    if (blocked || waitingForCredit || !timedOut.isEmpty()) {
       return false;
     }
     if (noAck) {
@@ -105,7 +128,7 @@ public final class QueueConsumer<H> {
    * shared credit in the same step as its check. False (nothing taken) when the consumer is full.
    */
   boolean tryTake() {
-    if (blocked || waitingForCredit) {
+    if (blocked || waitingForCredit || !timedOut.isEmpty()) {
       return false;
     }
     if (noAck) {
@@ -140,6 +163,15 @@ public final class QueueConsumer<H> {
   /** The channel says its shared credit has room again. */
   void creditAvailable() {
     waitingForCredit = false;
+  }
+
+  void timedOut(long deliveryId) {
+    timedOut.add(deliveryId);
+  }
+
+  /** The client settled deliveries the queue had taken back: true if the consumer is no longer timed out. */
+  boolean untimeout(long deliveryId) {
+    return timedOut.remove(deliveryId) && timedOut.isEmpty();
   }
 
   void settled() {

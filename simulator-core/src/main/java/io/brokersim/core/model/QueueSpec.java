@@ -14,7 +14,8 @@ public record QueueSpec(String name, boolean durable, boolean exclusive, boolean
   /** Arguments whose values must match on redeclare; others are kept but not compared. */
   public static final List<String> COMPARED_ARGUMENTS = List.of(
       "x-message-ttl", "x-expires", "x-dead-letter-exchange", "x-dead-letter-routing-key", "x-max-length",
-      "x-max-length-bytes", "x-overflow", "x-max-priority", "x-queue-type", "x-single-active-consumer");
+      "x-max-length-bytes", "x-overflow", "x-max-priority", "x-queue-type", "x-single-active-consumer",
+      "x-delivery-limit", "x-dead-letter-strategy", "x-consumer-timeout");
 
   public QueueSpec {
     arguments = arguments == null ? Map.of() : arguments;
@@ -29,24 +30,35 @@ public record QueueSpec(String name, boolean durable, boolean exclusive, boolean
      * integers, say) as {@code '5'}; otherwise with their types, or {@code none} when absent.
      */
     public static Difference ofArgument(String key, Object received, Object current) {
-      boolean plain = received != null && current != null
-          && typeClass(FieldTables.rabbitTypeName(received)).equals(typeClass(FieldTables.rabbitTypeName(current)));
-      return plain
+      // rabbit_misc:assert_args_equivalence1: with both present the bare values are compared and printed
+      // ('other'); with one absent, the typed one is ("the value 'x' of type 'longstr'") and the other is "none".
+      return received != null && current != null
           ? new Difference(key, "'" + received + "'", "'" + current + "'")
           : new Difference(key, describe(received), describe(current));
-    }
-
-    private static String typeClass(String rabbitType) {
-      return switch (rabbitType) {
-        case "byte", "short", "signedint", "long" -> "int";
-        case "decimal", "float", "double" -> "float";
-        default -> rabbitType;
-      };
     }
   }
 
   /** The first inequivalence between this (existing) queue and a redeclare, if any (exclusive excluded). */
   public Optional<Difference> firstDifference(boolean newDurable, boolean newAutoDelete, Map<String, Object> newArgs) {
+    return firstDifference(newDurable, newAutoDelete, newArgs, false);
+  }
+
+  /**
+   * As above; with {@code absentTypeIsClassic} an absent {@code x-queue-type} equals {@code classic} (RabbitMQ's
+   * {@code assert_field_equivalence}, semantics §9.2).
+   */
+  public Optional<Difference> firstDifference(boolean newDurable, boolean newAutoDelete, Map<String, Object> newArgs,
+      boolean absentTypeIsClassic) {
+    return firstDifference(newDurable, newAutoDelete, newArgs, absentTypeIsClassic, false);
+  }
+
+  /**
+   * As above; with {@code defaultTypeInjected} a redeclare without {@code x-queue-type} carries the default type
+   * {@code classic}, in the comparison and in the text (RabbitMQ 4's {@code augment_declare_args}): "received
+   * 'classic' but current is 'quorum'". Without it the absent value reads "none" (3.13).
+   */
+  public Optional<Difference> firstDifference(boolean newDurable, boolean newAutoDelete, Map<String, Object> newArgs,
+      boolean absentTypeIsClassic, boolean defaultTypeInjected) {
     if (durable != newDurable) {
       return Optional.of(new Difference("durable", quoted(newDurable), quoted(durable)));
     }
@@ -57,6 +69,15 @@ public record QueueSpec(String name, boolean durable, boolean exclusive, boolean
     for (String key : COMPARED_ARGUMENTS) {
       Object mine = arguments.get(key);
       Object theirs = other.get(key);
+      if (key.equals("x-queue-type") && (absentTypeIsClassic || defaultTypeInjected)) {
+        theirs = theirs == null && defaultTypeInjected ? "classic" : theirs;
+        Object mineAsType = mine == null ? "classic" : mine;
+        Object theirsAsType = theirs == null ? "classic" : theirs;
+        if (!sameValue(mineAsType, theirsAsType)) {
+          return Optional.of(Difference.ofArgument(key, theirs, mine));
+        }
+        continue;
+      }
       if (!sameValue(mine, theirs)) {
         return Optional.of(Difference.ofArgument(key, theirs, mine));
       }

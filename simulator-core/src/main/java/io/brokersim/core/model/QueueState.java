@@ -1,23 +1,28 @@
 package io.brokersim.core.model;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The messages and consumers of one queue, as pure rules:
  *
  * <ul>
- *   <li>ready messages are served in publish order; a requeued message goes back to its original
- *       position with {@code redelivered=true} (requeued messages always precede never-delivered ones,
- *       because delivery takes from the head: semantics §4.1);</li>
- *   <li>consumers are served round robin, skipping those at their prefetch limit (§4.5);</li>
- *   <li>every delivery that needs an ack is tracked by a queue-local delivery id until it is settled;</li>
+ *   <li>ready messages are served in publish order, by priority level when the queue has message priorities
+ *       (semantics §12); a message that comes back goes to its original position with {@code redelivered=true}
+ *       (requeued messages precede never-delivered ones of their level, because delivery takes from the head:
+ *       §4.1), or, in a quorum queue, to a returns queue served before everything else (§9.7);</li>
+ *   <li>consumers are served round robin, skipping those at their prefetch limit (§4.5), highest consumer
+ *       priority first (§4.6); with single active consumer only the active one is served (§11);</li>
+ *   <li>every delivery that needs an ack is tracked by a queue-local delivery id until it is settled; returns are
+ *       counted, and a message over the delivery limit is taken out instead of requeued (§9.4);</li>
+ *   <li>a consumer timeout evaluated by the queue takes a consumer's overdue deliveries back (§10.3);</li>
  *   <li>expiry happens only at the head of the queue (§5.1).</li>
  * </ul>
  *
@@ -28,69 +33,110 @@ public final class QueueState<H> {
   /** A message handed to a consumer (or to {@code basic.get} when {@code consumer} is null). */
   public record Delivery<H>(QueueConsumer<H> consumer, QueuedMessage entry, long deliveryId, boolean redelivered) {}
 
-  /** A delivery awaiting its ack. */
-  public record Unacked<H>(QueuedMessage entry, QueueConsumer<H> consumer, String channelId) {}
+  /** A delivery awaiting its ack; {@code deadlineNanos} is when its consumer timeout passes (MAX_VALUE: never). */
+  public record Unacked<H>(QueuedMessage entry, QueueConsumer<H> consumer, String channelId, long deadlineNanos) {}
 
-  private final ArrayDeque<QueuedMessage> fresh = new ArrayDeque<>();
-  private final PriorityQueue<QueuedMessage> requeued =
-      new PriorityQueue<>(Comparator.comparingLong(QueuedMessage::position));
-  private final List<QueueConsumer<H>> consumers = new ArrayList<>();
+  /**
+   * A delivery that came back: requeued, or ({@code overLimit}) taken out of the queue because it passed the
+   * delivery limit, to be dead-lettered or dropped by the owner.
+   */
+  public record Returned(QueuedMessage entry, boolean overLimit) {}
+
+  /**
+   * What a consumer timeout took back from one consumer, or from one channel's {@code basic.get}s when
+   * {@code consumer} is null: the delivery ids the channel still holds tags for, and what became of each.
+   */
+  public record TimedOut<H>(QueueConsumer<H> consumer, String channelId, List<Long> deliveryIds,
+      List<Returned> returned) {}
+
+  /** A dead letter kept by the queue until it can be routed (at-least-once dead-lettering, §9.5). */
+  public record PendingDeadLetter(QueuedMessage entry, String reason) {}
+
+  private final QueueFeatures features;
+  private final ReadyMessages ready;
+  private final QueueConsumers<H> consumers;
   private final Map<Long, Unacked<H>> unacked = new LinkedHashMap<>();
+  /** Deadlines of unacked deliveries as {deadline, deliveryId}; entries of settled deliveries are skipped. */
+  private final PriorityQueue<long[]> deadlines = new PriorityQueue<>(Comparator.<long[]>comparingLong(d -> d[0])
+      .thenComparingLong(d -> d[1]));
+  private final List<PendingDeadLetter> pendingDeadLetters = new ArrayList<>();
+  private long pendingBytes;
   private long nextPosition = 1;
   private long nextDeliveryId = 1;
-  private int roundRobin;
-  /** Round-robin positions within each consumer priority, used once any consumer has a priority != 0. */
-  private final java.util.TreeMap<Integer, Integer> priorityCursors = new java.util.TreeMap<>();
-  private boolean prioritised;
-  private long readyBytes;
-  private boolean everHadConsumer;
 
-  /** Appends a message; returns its entry. */
+  /** A classic queue without message priorities. */
+  public QueueState() {
+    this(QueueFeatures.CLASSIC);
+  }
+
+  /** A queue that behaves as {@code features} say. */
+  public QueueState(QueueFeatures features) {
+    this.features = features;
+    this.ready = new ReadyMessages(features.maxPriority(), features.requeue() == QueueFeatures.Requeue.RETURNS_FIRST);
+    this.consumers = new QueueConsumers<>(features.singleActive());
+  }
+
+  public QueueFeatures features() {
+    return features;
+  }
+
+  /** Appends a message, at the priority level its {@code priority} property asks for; returns its entry. */
   public QueuedMessage enqueue(Message message, long expiresAtNanos) {
-    QueuedMessage entry = new QueuedMessage(message, nextPosition++, expiresAtNanos);
-    fresh.addLast(entry);
-    readyBytes += message.bodySize();
+    QueuedMessage entry = new QueuedMessage(message, nextPosition++, expiresAtNanos,
+        features.levelOf(message.properties().priority()));
+    ready.add(entry);
     return entry;
   }
 
   /** Number of ready messages (what {@code declare-ok.message_count} reports: unacked excluded, §2.6). */
   public int readyCount() {
-    return fresh.size() + requeued.size();
+    return ready.size();
   }
 
   public long readyBytes() {
-    return readyBytes;
+    return ready.bytes();
   }
 
   public int unackedCount() {
     return unacked.size();
   }
 
+  /**
+   * The consumers {@code declare-ok.consumer_count} reports: all of them, or on a quorum queue with single active
+   * consumer only the active one (§11.3).
+   */
   public int consumerCount() {
+    if (features.singleActiveConsumer() && !features.countsWaitingConsumers()) {
+      return consumers.active() == null ? 0 : 1;
+    }
     return consumers.size();
   }
 
+  /** True while any consumer is attached, active or waiting (what auto-delete and {@code x-expires} look at). */
+  public boolean hasConsumers() {
+    return !consumers.isEmpty();
+  }
+
   public boolean everHadConsumer() {
-    return everHadConsumer;
+    return consumers.everHadConsumer();
   }
 
   public List<QueueConsumer<H>> consumers() {
-    return List.copyOf(consumers);
+    return consumers.list();
+  }
+
+  /** The single active consumer, or null (none attached, or the queue has no single active consumer). */
+  public QueueConsumer<H> activeConsumer() {
+    return consumers.active();
   }
 
   /** The next ready message without removing it, or null. */
   public QueuedMessage peek() {
-    QueuedMessage r = requeued.peek();
-    return r != null ? r : fresh.peekFirst();
+    return ready.peek();
   }
 
   private QueuedMessage poll() {
-    QueuedMessage r = requeued.poll();
-    QueuedMessage m = r != null ? r : fresh.pollFirst();
-    if (m != null) {
-      readyBytes -= m.message().bodySize();
-    }
-    return m;
+    return ready.poll();
   }
 
   /** Removes and returns expired messages at the head of the queue (never from behind a live head). */
@@ -110,71 +156,36 @@ public final class QueueState<H> {
     return poll();
   }
 
-  /** Adds a consumer. */
+  // ------------------------------------------------------------------------------------------ consumers
+
+  /** Adds a consumer; on a single-active-consumer queue it becomes active if none is, or takes over (§11). */
   public void addConsumer(QueueConsumer<H> consumer) {
     consumers.add(consumer);
-    everHadConsumer = true;
-    prioritised |= consumer.priority() != 0;
   }
 
   /** Removes the consumer with this channel and tag; returns it or null. Its unacked stay unacked. */
   public QueueConsumer<H> removeConsumer(String channelId, String tag) {
-    for (Iterator<QueueConsumer<H>> it = consumers.iterator(); it.hasNext(); ) {
-      QueueConsumer<H> c = it.next();
-      if (c.is(channelId, tag)) {
-        it.remove();
-        if (roundRobin > consumers.size()) {
-          roundRobin = 0;
-        }
-        return c;
-      }
-    }
-    return null;
+    return consumers.remove(channelId, tag);
   }
 
   /** Removes every consumer of a channel; returns them in attach order. */
   public List<QueueConsumer<H>> removeConsumersOf(String channelId) {
-    List<QueueConsumer<H>> removed = new ArrayList<>();
-    for (Iterator<QueueConsumer<H>> it = consumers.iterator(); it.hasNext(); ) {
-      QueueConsumer<H> c = it.next();
-      if (c.channelId().equals(channelId)) {
-        it.remove();
-        removed.add(c);
-      }
-    }
-    if (roundRobin > consumers.size()) {
-      roundRobin = 0;
-    }
-    return removed;
+    return consumers.removeOf(channelId);
   }
 
   /** True if some consumer holds the queue exclusively. */
   public boolean hasExclusiveConsumer() {
-    for (QueueConsumer<H> c : consumers) {
-      if (c.exclusive()) {
-        return true;
-      }
-    }
-    return false;
+    return consumers.hasExclusive();
   }
 
   /** True if some consumer could take a message right now (LavinMQ's immediate check, §3.2). */
   public boolean hasReadyConsumer() {
-    for (QueueConsumer<H> c : consumers) {
-      if (c.hasCapacity()) {
-        return true;
-      }
-    }
-    return false;
+    return consumers.hasReady();
   }
 
   /** Blocks or unblocks deliveries to every consumer of a channel (backpressure from a slow client). */
   public void setBlockedOf(String channelId, boolean blocked) {
-    for (QueueConsumer<H> c : consumers) {
-      if (c.channelId().equals(channelId)) {
-        c.setBlocked(blocked);
-      }
-    }
+    consumers.setBlockedOf(channelId, blocked);
   }
 
   /**
@@ -183,25 +194,19 @@ public final class QueueState<H> {
    * blocked queues in turn).
    */
   public void creditAvailable(String channelId) {
-    for (QueueConsumer<H> c : consumers) {
-      if (c.channelId().equals(channelId)) {
-        c.creditAvailable();
-      }
-    }
+    consumers.creditAvailableOf(channelId);
   }
 
   /** Changes the prefetch of every consumer of a channel (LavinMQ's basic.qos on existing consumers). */
   public void setPrefetchOf(String channelId, int prefetch) {
-    for (QueueConsumer<H> c : consumers) {
-      if (c.channelId().equals(channelId)) {
-        c.setPrefetch(prefetch);
-      }
-    }
+    consumers.setPrefetchOf(channelId, prefetch);
   }
+
+  // ------------------------------------------------------------------------------------------ deliveries
 
   /**
    * Hands ready messages to consumers round robin until no message or no consumer with capacity is
-   * left, without looking at expiry.
+   * left, without looking at expiry or consumer timeouts.
    */
   public List<Delivery<H>> deliverReady() {
     return deliverReady(Long.MIN_VALUE, e -> { });
@@ -214,7 +219,7 @@ public final class QueueState<H> {
    * (semantics §5.1). One due exactly now is still delivered ({@code expiration = "0"} reaches a ready
    * consumer).
    */
-  public List<Delivery<H>> deliverReady(long nowNanos, java.util.function.Consumer<QueuedMessage> expired) {
+  public List<Delivery<H>> deliverReady(long nowNanos, Consumer<QueuedMessage> expired) {
     List<Delivery<H>> out = null;
     while (!consumers.isEmpty()) {
       QueuedMessage head = peek();
@@ -225,83 +230,47 @@ public final class QueueState<H> {
         expired.accept(poll());
         continue;
       }
-      QueueConsumer<H> c = nextConsumerWithCapacity();
+      QueueConsumer<H> c = consumers.next();
       if (c == null) {
         break;
       }
       if (out == null) {
         out = new ArrayList<>(4);
       }
-      out.add(handOut(poll(), c));
+      out.add(handOut(poll(), c, c.channelId(), nowNanos, c.timeoutMillis(), c.noAck()));
     }
     return out == null ? List.of() : out;
   }
 
-  /**
-   * The next consumer that took capacity for one message now, or null: among the consumers of the highest
-   * priority that have capacity (consumer priorities, {@code x-priority}), the next in round-robin order.
-   */
-  private QueueConsumer<H> nextConsumerWithCapacity() {
-    if (prioritised) {
-      return nextByPriority();
-    }
-    int n = consumers.size();
-    for (int i = 0; i < n; i++) {
-      int idx = (roundRobin + i) % n;
-      QueueConsumer<H> c = consumers.get(idx);
-      if (c.tryTake()) {
-        roundRobin = (idx + 1) % n;
-        return c;
-      }
-    }
-    return null;
-  }
-
-  private QueueConsumer<H> nextByPriority() {
-    java.util.TreeSet<Integer> levels = new java.util.TreeSet<>(java.util.Comparator.reverseOrder());
-    for (QueueConsumer<H> c : consumers) {
-      levels.add(c.priority());
-    }
-    for (int level : levels) {
-      List<QueueConsumer<H>> group = new ArrayList<>();
-      for (QueueConsumer<H> c : consumers) {
-        if (c.priority() == level) {
-          group.add(c);
-        }
-      }
-      int start = priorityCursors.getOrDefault(level, 0);
-      for (int i = 0; i < group.size(); i++) {
-        int idx = (start + i) % group.size();
-        if (group.get(idx).tryTake()) {
-          priorityCursors.put(level, (idx + 1) % group.size());
-          return group.get(idx);
-        }
-      }
-    }
-    return null;
-  }
-
-  private Delivery<H> handOut(QueuedMessage entry, QueueConsumer<H> consumer) {
+  private Delivery<H> handOut(QueuedMessage entry, QueueConsumer<H> consumer, String channelId, long nowNanos,
+      long timeoutMillis, boolean noAck) {
     boolean redelivered = entry.redelivered();
     long id = nextDeliveryId++;
-    if (consumer == null || !consumer.noAck()) {
-      unacked.put(id, new Unacked<>(entry, consumer, consumer == null ? null : consumer.channelId()));
+    if (!noAck) {
+      long deadline = timeoutMillis < 0 ? Long.MAX_VALUE : nowNanos + timeoutMillis * 1_000_000L;
+      unacked.put(id, new Unacked<>(entry, consumer, channelId, deadline));
+      if (deadline != Long.MAX_VALUE) {
+        deadlines.add(new long[] {deadline, id});
+      }
     }
     return new Delivery<>(consumer, entry, id, redelivered);
   }
 
   /** {@code basic.get}: the next ready message for a channel, tracked as unacked unless {@code noAck}; or null. */
   public Delivery<H> get(String channelId, boolean noAck) {
+    return get(channelId, noAck, Long.MIN_VALUE, -1);
+  }
+
+  /**
+   * {@code basic.get} at {@code nowNanos}, on a queue that takes the delivery back after {@code timeoutMillis}
+   * unless it is acknowledged first (-1: never).
+   */
+  public Delivery<H> get(String channelId, boolean noAck, long nowNanos, long timeoutMillis) {
     QueuedMessage entry = poll();
     if (entry == null) {
       return null;
     }
-    boolean redelivered = entry.redelivered();
-    long id = nextDeliveryId++;
-    if (!noAck) {
-      unacked.put(id, new Unacked<>(entry, null, channelId));
-    }
-    return new Delivery<>(null, entry, id, redelivered);
+    return handOut(entry, null, channelId, nowNanos, timeoutMillis, noAck);
   }
 
   /** Acknowledges a delivery; returns its entry or null if unknown. */
@@ -313,55 +282,143 @@ public final class QueueState<H> {
     if (u.consumer() != null) {
       u.consumer().settled();
     }
+    consumers.settled();
     return u.entry();
   }
 
-  /** Puts a delivery back at its original position with {@code redelivered=true}; returns it or null. */
-  public QueuedMessage requeue(long deliveryId) {
+  /**
+   * Takes a delivery back for the reason {@code why}: counts the return (§9.4) and puts the message back, as the
+   * queue's type says, with {@code redelivered=true}; or, if the count passed the delivery limit, takes it out.
+   * Returns null if the delivery is unknown.
+   */
+  public Returned giveBack(long deliveryId, Return why) {
     QueuedMessage entry = ack(deliveryId);
-    if (entry != null) {
-      entry.markRedelivered();
-      requeued.add(entry);
-      readyBytes += entry.message().bodySize();
+    if (entry == null) {
+      return null;
     }
-    return entry;
+    boolean failed = features.counts(why);
+    entry.countReturn(failed);
+    if (failed && features.deliveryLimit() >= 0 && entry.deliveryCount() > features.deliveryLimit()) {
+      return new Returned(entry, true);
+    }
+    entry.markRedelivered();
+    ready.putBack(entry);
+    return new Returned(entry, false);
   }
 
   /**
-   * Requeues every unacked delivery made to a channel (its consumers' and its {@code basic.get}s), in
-   * delivery order; returns the requeued entries. Used when the channel closes: deliveries still in
-   * flight to it are included, so none can be stranded.
+   * Takes back every unacked delivery made to a channel (its consumers' and its {@code basic.get}s), in
+   * delivery order, as {@link Return#CHANNEL_GONE}. Used when the channel closes: deliveries still in flight to
+   * it are included, so none can be stranded.
    */
-  public List<QueuedMessage> requeueChannel(String channelId) {
+  public List<Returned> giveBackChannel(String channelId) {
     List<Long> ids = new ArrayList<>();
     for (Map.Entry<Long, Unacked<H>> e : unacked.entrySet()) {
       if (channelId.equals(e.getValue().channelId())) {
         ids.add(e.getKey());
       }
     }
-    List<QueuedMessage> out = new ArrayList<>(ids.size());
+    List<Returned> out = new ArrayList<>(ids.size());
     for (long id : ids) {
-      out.add(requeue(id));
+      out.add(giveBack(id, Return.CHANNEL_GONE));
     }
     return out;
   }
 
-  /** Removes the ready messages that match (e.g. transient ones at a broker restart), in queue order. */
-  public List<QueuedMessage> removeReady(java.util.function.Predicate<QueuedMessage> which) {
-    List<QueuedMessage> all = purge();
-    List<QueuedMessage> removed = new ArrayList<>();
-    for (QueuedMessage m : all) {
-      if (which.test(m)) {
-        removed.add(m);
-      } else if (m.redelivered()) {
-        requeued.add(m);
-        readyBytes += m.message().bodySize();
-      } else {
-        fresh.addLast(m);
-        readyBytes += m.message().bodySize();
+  // ------------------------------------------------------------------------------------------ timeouts
+
+  /** When the earliest consumer timeout of an unacked delivery passes, or {@link Long#MAX_VALUE}. */
+  public long nextDeadline() {
+    for (long[] d = deadlines.peek(); d != null; d = deadlines.peek()) {
+      Unacked<H> u = unacked.get(d[1]);
+      if (u != null && u.deadlineNanos() == d[0]) {
+        return d[0];
+      }
+      deadlines.poll();
+    }
+    return Long.MAX_VALUE;
+  }
+
+  /**
+   * Takes back every delivery whose consumer timeout has passed at {@code nowNanos} ({@link Return#TIMEOUT}),
+   * per consumer (and per channel for {@code basic.get}s), in delivery order. A consumer that timed out gets no
+   * new message until its client settles every delivery taken back; on a single-active-consumer queue it gives
+   * way to a waiting consumer when it holds nothing else (§10.3).
+   */
+  public List<TimedOut<H>> timeOut(long nowNanos) {
+    Map<Object, List<Long>> overdue = new LinkedHashMap<>();
+    for (Map.Entry<Long, Unacked<H>> e : unacked.entrySet()) {
+      Unacked<H> u = e.getValue();
+      if (u.deadlineNanos() <= nowNanos) {
+        Object key = u.consumer() != null ? u.consumer() : u.channelId();
+        overdue.computeIfAbsent(key, k -> new ArrayList<>()).add(e.getKey());
       }
     }
-    return removed;
+    if (overdue.isEmpty()) {
+      return List.of();
+    }
+    List<TimedOut<H>> out = new ArrayList<>(overdue.size());
+    for (List<Long> ids : overdue.values()) {
+      Unacked<H> first = unacked.get(ids.get(0));
+      QueueConsumer<H> c = first.consumer();
+      List<Returned> back = new ArrayList<>(ids.size());
+      for (long id : ids) {
+        back.add(giveBack(id, Return.TIMEOUT));
+        if (c != null) {
+          c.timedOut(id);
+        }
+      }
+      out.add(new TimedOut<>(c, first.channelId(), List.copyOf(ids), back));
+      if (c != null) {
+        consumers.timedOut(c);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A channel settled deliveries of its consumer that a timeout had taken back: once all are settled the
+   * consumer gets messages again (§10.3). Unknown ids are ignored.
+   */
+  public void settledAfterTimeout(String channelId, long[] deliveryIds) {
+    consumers.settledAfterTimeout(channelId, deliveryIds);
+  }
+
+  // ------------------------------------------------------------------------------------------ dead letters
+
+  /** Keeps a dead letter that could not be routed yet (at-least-once, §9.5). */
+  public void holdDeadLetter(QueuedMessage entry, String reason) {
+    pendingDeadLetters.add(new PendingDeadLetter(entry, reason));
+    pendingBytes += entry.message().bodySize();
+  }
+
+  /** Removes and returns the held dead letters, oldest first, for another attempt. */
+  public List<PendingDeadLetter> takePendingDeadLetters() {
+    List<PendingDeadLetter> out = List.copyOf(pendingDeadLetters);
+    pendingDeadLetters.clear();
+    pendingBytes = 0;
+    return out;
+  }
+
+  public int pendingDeadLetterCount() {
+    return pendingDeadLetters.size();
+  }
+
+  /** Messages a length limit counts: ready ones and held dead letters (RabbitMQ's quorum queues, §9.6). */
+  public int lengthForLimit() {
+    return ready.size() + pendingDeadLetters.size();
+  }
+
+  /** Bytes a length limit counts: ready messages and held dead letters. */
+  public long bytesForLimit() {
+    return ready.bytes() + pendingBytes;
+  }
+
+  // ------------------------------------------------------------------------------------------ bulk
+
+  /** Removes the ready messages that match (e.g. transient ones at a broker restart), in queue order. */
+  public List<QueuedMessage> removeReady(Predicate<QueuedMessage> which) {
+    return ready.removeIf(which);
   }
 
   /** Removes all ready messages (purge); returns them in queue order. */
@@ -373,27 +430,33 @@ public final class QueueState<H> {
     return out;
   }
 
-  /** Removes everything, ready then unacked (queue deletion); returns the entries. */
+  /** Removes everything, ready, unacked and held dead letters (queue deletion); returns the entries. */
   public List<QueuedMessage> clear() {
     List<QueuedMessage> out = purge();
     for (Unacked<H> u : unacked.values()) {
       out.add(u.entry());
     }
+    for (PendingDeadLetter p : takePendingDeadLetters()) {
+      out.add(p.entry());
+    }
     unacked.clear();
+    deadlines.clear();
     consumers.clear();
     return out;
   }
 
   /** The unacked deliveries, in delivery order. */
   public Map<Long, Unacked<H>> unacked() {
-    return java.util.Collections.unmodifiableMap(unacked);
+    return Collections.unmodifiableMap(unacked);
+  }
+
+  /** The held dead letters, oldest first. */
+  public List<PendingDeadLetter> pendingDeadLetters() {
+    return List.copyOf(pendingDeadLetters);
   }
 
   /** Ready entries in serving order, without removing them (for snapshots and tests). */
   public List<QueuedMessage> readySnapshot() {
-    List<QueuedMessage> r = new ArrayList<>(requeued);
-    r.sort(Comparator.comparingLong(QueuedMessage::position));
-    r.addAll(fresh);
-    return r;
+    return ready.snapshot();
   }
 }

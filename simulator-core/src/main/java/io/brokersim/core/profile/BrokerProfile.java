@@ -75,6 +75,11 @@ public final class BrokerProfile {
     return family == Family.RABBITMQ;
   }
 
+  /** The RabbitMQ major version the profile models (3 or 4); 0 for LavinMQ. */
+  public int rabbitMajor() {
+    return rabbitMajor;
+  }
+
   // ---- publishing (§3) ----
 
   public ImmediateHandling immediateHandling() {

@@ -18,7 +18,7 @@ public final class DeadLettering {
 
   /** Why a message was dead-lettered, as written in {@code x-death.reason}. */
   public enum Reason {
-    REJECTED("rejected"), EXPIRED("expired"), MAXLEN("maxlen");
+    REJECTED("rejected"), EXPIRED("expired"), MAXLEN("maxlen"), DELIVERY_LIMIT("delivery_limit");
 
     private final String wire;
 
@@ -28,6 +28,16 @@ public final class DeadLettering {
 
     public String wire() {
       return wire;
+    }
+
+    /** The reason whose {@link #wire()} is {@code wire}. */
+    public static Reason fromWire(String wire) {
+      for (Reason r : values()) {
+        if (r.wire.equals(wire)) {
+          return r;
+        }
+      }
+      throw new IllegalArgumentException("no dead-letter reason '" + wire + "'");
     }
   }
 

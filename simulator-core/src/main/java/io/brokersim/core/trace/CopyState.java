@@ -10,11 +10,13 @@ public enum CopyState {
   LIVE_READY,
   /** Delivered to a consumer that has not acknowledged it yet. */
   LIVE_UNACKED,
+  /** Held by its queue as an at-least-once dead letter that could not be routed yet (not deliverable). */
+  DEAD_LETTER_HELD,
   /** Ended with exactly one {@link Fate}. */
   SETTLED;
 
-  /** Whether the broker's queue holds the copy (ready or unacked). */
+  /** Whether the broker's queue holds the copy (ready, unacked, or as a dead letter waiting for a route). */
   public boolean heldByQueue() {
-    return this == LIVE_READY || this == LIVE_UNACKED;
+    return this == LIVE_READY || this == LIVE_UNACKED || this == DEAD_LETTER_HELD;
   }
 }

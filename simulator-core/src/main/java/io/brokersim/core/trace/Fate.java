@@ -35,6 +35,8 @@ public record Fate(Kind kind, long seq, long virtualNanos, String channel, int c
     DISCARDED_REJECTED,
     /** {@code Discarded(overflow)}: a length limit; detail = the policy that applied. */
     DROPPED_OVERFLOW,
+    /** {@code Discarded(delivery-limit)}: it passed the queue's delivery limit, no dead-letter exchange. */
+    DROPPED_DELIVERY_LIMIT,
     /** {@code ReplyDropped}: the requester is gone; channel = requester's channel if known, detail = reason. */
     REPLY_DROPPED,
     /** {@code Discarded(consumer-gone)}: a no-ack delivery reached a closed channel; detail = what happened. */

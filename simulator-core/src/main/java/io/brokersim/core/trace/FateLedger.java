@@ -4,6 +4,7 @@ import io.brokersim.core.trace.TraceEvent.Acked;
 import io.brokersim.core.trace.TraceEvent.ChannelClosed;
 import io.brokersim.core.trace.TraceEvent.ConnectionClosed;
 import io.brokersim.core.trace.TraceEvent.ConsumerCancelled;
+import io.brokersim.core.trace.TraceEvent.DeadLetterHeld;
 import io.brokersim.core.trace.TraceEvent.DeadLettered;
 import io.brokersim.core.trace.TraceEvent.Delivered;
 import io.brokersim.core.trace.TraceEvent.Discarded;
@@ -133,6 +134,8 @@ public final class FateLedger extends GuardedSink implements EventSink {
       onExpired(x);
     } else if (e instanceof DeadLettered x) {
       onDeadLettered(x);
+    } else if (e instanceof DeadLetterHeld x) {
+      onDeadLetterHeld(x);
     } else if (e instanceof Discarded x) {
       onDiscarded(x);
     } else if (e instanceof ReplyRouted x) {
@@ -224,6 +227,8 @@ public final class FateLedger extends GuardedSink implements EventSink {
       anomaly(c.key() + " was delivered again while " + describeState(c) + " on " + c.channel);
     } else if (c.state == CopyState.IN_FLIGHT && !reply) {
       anomaly(c.key() + " was delivered without an Enqueued event");
+    } else if (c.state == CopyState.DEAD_LETTER_HELD) {
+      anomaly(c.key() + " was delivered while held as a dead letter");
     }
     c.deliveries++;
     c.channel = x.channel();
@@ -325,6 +330,18 @@ public final class FateLedger extends GuardedSink implements EventSink {
     dead.exchange = x.deadLetterExchange();
   }
 
+  private void onDeadLetterHeld(DeadLetterHeld x) {
+    LedgerCopy c = copy(x.msgId(), x.queue(), false);
+    if (c == null || rejectIfSettled(c, false)) {
+      return;
+    }
+    if (c.state != CopyState.LIVE_READY && c.state != CopyState.LIVE_UNACKED) {
+      anomaly(c.key() + " was held as a dead letter while " + describeState(c));
+    }
+    c.state = CopyState.DEAD_LETTER_HELD;
+    c.deadLetterHeld = nowRecord();
+  }
+
   private void onDiscarded(Discarded x) {
     Fate.Kind kind;
     switch (x.cause()) {
@@ -336,6 +353,7 @@ public final class FateLedger extends GuardedSink implements EventSink {
       case Discarded.CAUSE_QUEUE_DELETED -> kind = Fate.Kind.DELETED_WITH_QUEUE;
       case Discarded.CAUSE_CONSUMER_GONE -> kind = Fate.Kind.DROPPED_CONSUMER_GONE;
       case Discarded.CAUSE_ROLLED_BACK -> kind = Fate.Kind.ROLLED_BACK;
+      case Discarded.CAUSE_DELIVERY_LIMIT -> kind = Fate.Kind.DROPPED_DELIVERY_LIMIT;
       default -> {
         anomaly(x.msgId() + " was discarded with unknown cause '" + x.cause() + "'");
         return;

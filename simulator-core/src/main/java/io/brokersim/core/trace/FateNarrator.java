@@ -3,6 +3,7 @@ package io.brokersim.core.trace;
 import io.brokersim.core.trace.TraceEvent.ChannelClosed;
 import io.brokersim.core.trace.TraceEvent.ConnectionClosed;
 import io.brokersim.core.trace.TraceEvent.ConsumerCancelled;
+import io.brokersim.core.trace.TraceEvent.DeadLetterHeld;
 import io.brokersim.core.trace.TraceEvent.FaultInjected;
 import io.brokersim.core.trace.TraceEvent.QueueDeleted;
 import io.brokersim.core.trace.TraceEvent.Rejected;
@@ -152,6 +153,12 @@ final class FateNarrator {
         }
         return b.append(')').toString();
       }
+      case DEAD_LETTER_HELD: {
+        DeadLetterHeld h = (DeadLetterHeld) c.deadLetterHeld.event();
+        return "is held by queue '" + c.queue + "' as a dead letter (reason " + h.reason() + ", x-dead-letter-strategy "
+            + "at-least-once) since " + time(c.deadLetterHeld.virtualNanos()) + ": " + h.detail()
+            + "; the queue tries again until it can be routed";
+      }
       case LIVE_UNACKED: {
         StringBuilder b = new StringBuilder("is still unacknowledged: delivered to ").append(consumer(c))
             .append(" on channel ").append(c.channel).append(" at ").append(time(c.deliveredNanos))
@@ -174,7 +181,7 @@ final class FateNarrator {
     switch (f.kind()) {
       case ACKNOWLEDGED:
         return "was acknowledged on channel " + f.channel() + " at " + at + " (delivery tag " + c.deliveryTag
-            + ", " + consumer(c) + (c.deliveries > 1 ? ", after " + deliveries(c) : "") + ")";
+            + ", " + consumer(c) + (c.deliveries > 1 ? ", after " + deliveries(c) + lastRequeue(c) : "") + ")";
       case AUTO_ACKED:
         return "was delivered with automatic acknowledgement to " + consumer(c) + " on channel " + f.channel()
             + " at " + at + ", which settles it";
@@ -196,7 +203,8 @@ final class FateNarrator {
       case DEAD_LETTERED: {
         LedgerMessage dead = ledger.messages.get(f.detail());
         String reason = dead == null ? "?" : dead.origin.reason();
-        String phrase = "was dead-lettered at " + at + " (reason " + reason + ") to "
+        String phrase = "was dead-lettered at " + at + " (reason " + reason
+            + ("delivery_limit".equals(reason) ? ", after " + deliveries(c) : "") + ") to "
             + (dead == null ? "?" : exchange(dead.exchange)) + " as message " + f.detail();
         if (dead != null && depth < MAX_EXPLAIN_DEPTH) {
           List<String> parts = new ArrayList<>();
@@ -215,6 +223,9 @@ final class FateNarrator {
         return "was rejected with " + (f.detail() == null ? "a reject" : f.detail()) + " (requeue=false)"
             + (f.channel() == null ? "" : " on channel " + f.channel()) + " and discarded at " + at
             + ", as queue '" + c.queue + "' has no dead-letter exchange";
+      case DROPPED_DELIVERY_LIMIT:
+        return "was dropped at " + at + " because it passed the delivery limit of queue '" + c.queue + "', which has no "
+            + "dead-letter exchange (" + f.detail() + ")";
       case DROPPED_OVERFLOW:
         return "was dropped at " + at + " because queue '" + c.queue + "' was full"
             + (f.detail() == null ? "" : " (" + f.detail() + ")");
@@ -291,6 +302,15 @@ final class FateNarrator {
 
   private static String route(LedgerMessage m) {
     return "routing key '" + m.routingKey + "' on " + exchange(m.exchange);
+  }
+
+  /** "; last requeued at t=… (reason)" when the copy went back to its queue before, else "". */
+  private static String lastRequeue(LedgerCopy c) {
+    if (c.requeued == null) {
+      return "";
+    }
+    return "; last requeued at " + time(c.requeued.virtualNanos()) + " (" + ((Requeued) c.requeued.event()).reason()
+        + ")";
   }
 
   private static String consumer(LedgerCopy c) {

@@ -21,6 +21,8 @@ final class LedgerCopy {
   long deliveredNanos;
   TraceRecord requeued;
   TraceRecord rejected;
+  /** The DeadLetterHeld record while the queue holds this copy as an at-least-once dead letter. */
+  TraceRecord deadLetterHeld;
 
   Fate.Kind fateKind;
   long fateSeq;

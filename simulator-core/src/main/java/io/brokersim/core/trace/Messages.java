@@ -35,7 +35,8 @@ public final class Messages implements Iterable<MessageFate> {
   /** Copy fates that end a message without any consumer having it or a dead letter carrying it on. */
   private static final Set<Fate.Kind> DROPPED = EnumSet.of(Fate.Kind.DROPPED_UNROUTABLE, Fate.Kind.DROPPED_BY_FAULT,
       Fate.Kind.EXPIRED, Fate.Kind.PURGED, Fate.Kind.DELETED_WITH_QUEUE, Fate.Kind.DISCARDED_REJECTED,
-      Fate.Kind.DROPPED_OVERFLOW, Fate.Kind.REPLY_DROPPED, Fate.Kind.DROPPED_CONSUMER_GONE, Fate.Kind.ROLLED_BACK);
+      Fate.Kind.DROPPED_OVERFLOW, Fate.Kind.REPLY_DROPPED, Fate.Kind.DROPPED_CONSUMER_GONE, Fate.Kind.ROLLED_BACK,
+      Fate.Kind.DROPPED_DELIVERY_LIMIT);
 
   /** Copy fates of a message a consumer got for good. */
   private static final Set<Fate.Kind> CONSUMED = EnumSet.of(Fate.Kind.ACKNOWLEDGED, Fate.Kind.AUTO_ACKED,

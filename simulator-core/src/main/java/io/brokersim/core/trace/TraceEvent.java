@@ -215,7 +215,10 @@ public sealed interface TraceEvent {
     }
   }
 
-  /** A copy went back to ready; reason "nack", "reject", "channel-closed", "recover", ... */
+  /**
+   * A copy went back to ready; reason "basic.nack", "basic.reject", "channel-closed", "basic.recover",
+   * "consumer-timeout" (its consumer held it past the consumer timeout), ...
+   */
   record Requeued(String msgId, String queue, String reason) implements MessageEvent {
     @Override
     public String kind() {
@@ -273,10 +276,27 @@ public sealed interface TraceEvent {
     public static final String CAUSE_CONSUMER_GONE = "consumer-gone";
     /** Published in a transaction that was rolled back (or never committed). */
     public static final String CAUSE_ROLLED_BACK = "rolled-back";
+    /**
+     * It passed its queue's delivery limit ({@code x-delivery-limit}) and the queue has no dead-letter exchange;
+     * detail says how often it was delivered.
+     */
+    public static final String CAUSE_DELIVERY_LIMIT = "delivery-limit";
 
     @Override
     public String kind() {
       return "discarded";
+    }
+  }
+
+  /**
+   * A copy its queue must dead-letter at least once ({@code x-dead-letter-strategy = at-least-once}, reason as in
+   * {@link DeadLettered}) could not be routed yet: the queue keeps it, out of reach of consumers, and tries again
+   * later; a {@link DeadLettered} follows when it could be routed. {@code detail} says why it could not.
+   */
+  record DeadLetterHeld(String msgId, String queue, String reason, String detail) implements MessageEvent {
+    @Override
+    public String kind() {
+      return "dead_letter_held";
     }
   }
 

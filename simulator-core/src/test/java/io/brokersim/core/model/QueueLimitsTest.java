@@ -23,7 +23,7 @@ class QueueLimitsTest {
     QueueLimits l = QueueLimits.of(Map.of("x-message-ttl", 100, "x-expires", 5000L, "x-max-length", (short) 3,
         "x-max-length-bytes", (byte) 9, "x-overflow", "reject-publish", "x-dead-letter-exchange", "dlx",
         "x-dead-letter-routing-key", "dead"));
-    assertEquals(new QueueLimits(100, 5000, 3, 9, true, "dlx", "dead"), l);
+    assertEquals(new QueueLimits(100, 5000, 3, 9, QueueLimits.Overflow.REJECT_PUBLISH, "dlx", "dead"), l);
     assertTrue(l.deadLetters());
   }
 
@@ -47,7 +47,7 @@ class QueueLimitsTest {
   })
   void lengthLimits(long maxLength, long maxBytes, int ready, long readyBytes, int body, boolean wouldOverflow,
       boolean overLimit) {
-    QueueLimits l = new QueueLimits(-1, -1, maxLength, maxBytes, false, null, null);
+    QueueLimits l = new QueueLimits(-1, -1, maxLength, maxBytes, QueueLimits.Overflow.DROP_HEAD, null, null);
     assertEquals(wouldOverflow, l.wouldOverflow(ready, readyBytes, body));
     assertEquals(overLimit, l.overLimit(ready, readyBytes));
   }

@@ -66,8 +66,8 @@ class QueueStateTest {
     }
     QueueState.Delivery<String> d1 = q.get("ch", false);
     QueueState.Delivery<String> d2 = q.get("ch", false);
-    q.requeue(d2.deliveryId());
-    q.requeue(d1.deliveryId());
+    q.giveBack(d2.deliveryId(), Return.NACK);
+    q.giveBack(d1.deliveryId(), Return.NACK);
     QueueState.Delivery<String> again = q.get("ch", true);
     assertEquals("m1", again.entry().message().msgId());
     assertTrue(again.redelivered());
@@ -86,8 +86,8 @@ class QueueStateTest {
     q.get("ch-1", false);
     q.get("ch-2", false);
     q.get("ch-1", false);
-    List<QueuedMessage> back = q.requeueChannel("ch-1");
-    assertEquals(List.of("m1", "m3"), back.stream().map(e -> e.message().msgId()).toList());
+    List<QueueState.Returned> back = q.giveBackChannel("ch-1");
+    assertEquals(List.of("m1", "m3"), back.stream().map(r -> r.entry().message().msgId()).toList());
     assertEquals(2, q.readyCount());
     assertEquals(1, q.unackedCount());
   }

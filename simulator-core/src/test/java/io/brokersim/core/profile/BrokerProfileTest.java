@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.brokersim.core.model.AmqpError;
 import io.brokersim.core.model.BasicProperties;
 import io.brokersim.core.model.MethodRef;
+import io.brokersim.core.model.QueueType;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -85,15 +86,15 @@ class BrokerProfileTest {
 
   @Test
   void queueArguments_expiresZero_rabbitValueZero() {
-    AmqpError e = QueueArguments.validate(BrokerProfile.RABBITMQ_3, "q", "/", Map.of("x-expires", 0));
+    AmqpError e = QueueArguments.validateDeclare(BrokerProfile.RABBITMQ_3, QueueType.CLASSIC, "q", "/", Map.of("x-expires", 0));
     assertEquals("PRECONDITION_FAILED - invalid arg 'x-expires' for queue 'q' in vhost '/': {value_zero,0}", e.text());
-    AmqpError l = QueueArguments.validate(BrokerProfile.LAVINMQ, "q", "/", Map.of("x-expires", 0));
+    AmqpError l = QueueArguments.validateDeclare(BrokerProfile.LAVINMQ, QueueType.CLASSIC, "q", "/", Map.of("x-expires", 0));
     assertEquals("PRECONDITION_FAILED - x-expires header less than minimum value 1", l.text());
   }
 
   @Test
   void queueArguments_dlrkWithoutDlx_406() {
-    AmqpError e = QueueArguments.validate(BrokerProfile.LAVINMQ, "q", "/", Map.of("x-dead-letter-routing-key", "k"));
+    AmqpError e = QueueArguments.validateDeclare(BrokerProfile.LAVINMQ, QueueType.CLASSIC, "q", "/", Map.of("x-dead-letter-routing-key", "k"));
     assertEquals(406, e.replyCode());
   }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.brokersim.core.trace.TraceEvent.Acked;
 import io.brokersim.core.trace.TraceEvent.ChannelClosed;
 import io.brokersim.core.trace.TraceEvent.ConsumerAdded;
+import io.brokersim.core.trace.TraceEvent.DeadLetterHeld;
 import io.brokersim.core.trace.TraceEvent.DeadLettered;
 import io.brokersim.core.trace.TraceEvent.Delivered;
 import io.brokersim.core.trace.TraceEvent.Discarded;
@@ -329,6 +330,46 @@ class FateLedgerTest {
         + "as message m1~dl1, which in queue 'parking' is still ready"), ledger.explain("m1"));
     assertTrue(ledger.explain("m1~dl1").contains("It is the dead letter of m1 from queue 'work' (reason rejected)"));
     ledger.assertNothingLostSilently(Set.of("m1~dl1@parking"));
+  }
+
+  @Test
+  void fate_passedTheDeliveryLimitWithoutDlx_isDroppedDeliveryLimit_explained() {
+    enqueue("m1", "q").at(10).deliver("m1", "q", 1).at(20)
+        .r(new Rejected("m1", "q", C, 1, true, "basic.reject"),
+            new Discarded("m1", "q", Discarded.CAUSE_DELIVERY_LIMIT, "delivered 1 times, 1 of them failed"));
+    assertEquals(Fate.Kind.DROPPED_DELIVERY_LIMIT, fate("m1", "q").kind());
+    assertTrue(ledger.explain("m1").contains("passed the delivery limit of queue 'q'"), ledger.explain("m1"));
+    ledger.assertNothingLostSilently(Set.of());
+  }
+
+  @Test
+  void deadLetterHeld_isHeldByItsQueue_thenDeadLettered_withTheDeliveryCount() {
+    enqueue("m1", "q").at(10).deliver("m1", "q", 1).at(20)
+        .r(new Rejected("m1", "q", C, 1, false, "basic.reject"),
+            new DeadLetterHeld("m1", "q", "rejected", "dead-letter exchange 'dlx' does not exist"));
+    MessageFate held = ledger.fateOf("m1").orElseThrow();
+    assertEquals(CopyState.DEAD_LETTER_HELD, held.onlyCopy().state());
+    assertTrue(ledger.explain("m1").contains("is held by queue 'q' as a dead letter (reason rejected"),
+        ledger.explain("m1"));
+    ledger.assertNothingLostSilently(Set.of("m1@q"));
+    assertThrows(LostMessageException.class, () -> ledger.assertNothingLostSilently(Set.of()));
+
+    at(180_020).r(new DeadLettered("m1", "q", "rejected", "m1~dl1", "dlx"),
+        new Routed("m1~dl1", "dlx", "k", List.of("dead")), new Enqueued("m1~dl1", "dead", 1));
+    assertEquals(Fate.Kind.DEAD_LETTERED, fate("m1", "q").kind());
+    ledger.assertNothingLostSilently(Set.of("m1~dl1@dead"));
+  }
+
+  @Test
+  void deadLetteredForDeliveryLimit_saysAfterHowManyDeliveries_andAckNamesTheLastRequeue() {
+    enqueue("m1", "q").at(10).deliver("m1", "q", 1).r(new Requeued("m1", "q", "consumer-timeout"))
+        .at(20).r(new Delivered("m1", "q", C, "ctag-1", 2, true, false), new Acked("m1", "q", C, 2));
+    assertTrue(ledger.explain("m1").contains("after 2 deliveries; last requeued at t=0.010s (consumer-timeout)"),
+        ledger.explain("m1"));
+    enqueue("m2", "q").deliver("m2", "q", 3).r(new Requeued("m2", "q", "basic.reject")).deliver("m2", "q", 4)
+        .r(new DeadLettered("m2", "q", "delivery_limit", "m2~dl1", "dlx"), new Routed("m2~dl1", "dlx", "k", List.of()),
+            new Discarded("m2~dl1", null, Discarded.CAUSE_UNROUTABLE, "no binding"));
+    assertTrue(ledger.explain("m2").contains("(reason delivery_limit, after 2 deliveries)"), ledger.explain("m2"));
   }
 
   @Test

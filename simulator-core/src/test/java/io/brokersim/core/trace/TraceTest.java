@@ -228,7 +228,7 @@ class TraceTest {
     for (Class<?> type : TraceEvent.MessageEvent.class.getPermittedSubclasses()) {
       kinds.add(kindOf(type));
     }
-    assertEquals(28, kinds.size(), kinds.toString());
+    assertEquals(29, kinds.size(), kinds.toString());
     assertTrue(kinds.stream().allMatch(k -> k.matches("[a-z]+(_[a-z]+)*")), kinds.toString());
   }
 
