@@ -176,7 +176,7 @@ public final class AmqpServer implements AutoCloseable {
       CompletionStage<Tcp.ServerBinding> bound = Tcp.get(system)
           .bind(settings.host(), settings.port(), settings.backlog(), List.of(), false, Optional.empty())
           .toMat(Sink.foreach(connection -> connection.handleWith(
-              Flow.fromGraph(new ConnectionStage(context, connection.remoteAddress())), materializer)), Keep.left())
+              Flow.fromGraph(new ConnectionStage(context, connection.remoteAddress(), connection.localAddress())), materializer)), Keep.left())
           .run(materializer);
       Tcp.ServerBinding binding;
       try {
