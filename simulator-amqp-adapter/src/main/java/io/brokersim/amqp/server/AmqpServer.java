@@ -70,6 +70,11 @@ public final class AmqpServer implements AutoCloseable {
     return binding.localAddress();
   }
 
+  /** The brokersim version this server reports to clients (connection.start's {@code version} property). */
+  public static String version() {
+    return Handshake.VERSION;
+  }
+
   public ServerSettings settings() {
     return context.settings;
   }
