@@ -19,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -285,10 +284,6 @@ class ServeCommandIT {
   }
 
   private static ProcessBuilder command(String... args) {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "io.brokersim.scenarios.cli.Brokersim"));
-    command.addAll(List.of(args));
-    return new ProcessBuilder(command);
+    return CliProcess.command(args);
   }
 }

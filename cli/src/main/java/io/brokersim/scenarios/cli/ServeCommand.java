@@ -129,6 +129,7 @@ final class ServeCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--http-port must be 0..65535, was " + httpPort);
     }
     Config merged = configuration();
+    boolean ledger = setting(merged, "brokersim.serve.ledger", merged::getBoolean);
     int settledKept = settledMessagesKept(merged);
     logToStderr();
 
@@ -142,8 +143,8 @@ final class ServeCommand implements Callable<Integer> {
         return 2;
       }
     }
-    LiveBroker.Builder builder = LiveBroker.builder().profile(p).seed(seed).settledMessagesKept(settledKept)
-        .faults(plan).config(merged);
+    LiveBroker.Builder builder = LiveBroker.builder().profile(p).seed(seed).ledger(ledger)
+        .settledMessagesKept(settledKept).faults(plan).config(merged);
     if (traceFile != null) {
       builder.sink(traceFile);
     }
@@ -209,8 +210,10 @@ final class ServeCommand implements Callable<Integer> {
         err.println("brokersim: cannot finish --trace " + trace + ": " + e.getMessage());
       }
     }
-    for (String line : broker.ledger().summary().lines()) {
-      log.info(line);
+    if (broker.ledger() != null) {
+      for (String line : broker.ledger().summary().lines()) {
+        log.info(line);
+      }
     }
     err.println("brokersim: stopped");
     err.flush();
@@ -252,17 +255,21 @@ final class ServeCommand implements Callable<Integer> {
    */
   private int settledMessagesKept(Config merged) {
     String path = "brokersim.serve.settled-messages-kept";
-    int n;
-    try {
-      n = merged.getInt(path);
-    } catch (ConfigException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), path + ": " + e.getMessage());
-    }
+    int n = setting(merged, path, merged::getInt);
     if (n < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(), path + " must be at least 1, was " + n
           + describeOrigin(merged, path));
     }
     return n;
+  }
+
+  /** A setting read with {@code read}; a value of the wrong type is a usage error naming it and its line. */
+  private <T> T setting(Config merged, String path, java.util.function.Function<String, T> read) {
+    try {
+      return read.apply(path);
+    } catch (ConfigException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), path + ": " + e.getMessage());
+    }
   }
 
   private static String describeOrigin(Config merged, String path) {

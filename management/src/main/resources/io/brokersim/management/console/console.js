@@ -204,6 +204,7 @@
         return;
       }
       arrow(g, q, resp, y0 + 32, 'deliver');
+      el('text', { x: Math.min(q, resp) + 6, y: y0 + 28, class: 'label' }, g, 'delivered');
       if (!c.reply_id) {
         el('text', { x: resp - 10, y: y0 + 50, class: 'label', 'text-anchor': 'end' }, g, 'no reply yet');
         return;
@@ -370,13 +371,16 @@
     renderGraph(v);
   }
 
-  /** Exchanges that route somewhere (the default one left out) on the left, queues on the right, bindings between. */
+  /**
+   * Exchanges that route somewhere on the left (the default exchange as "(default)", its implicit binding to each
+   * queue under the queue's name), queues with their counts on the right, a line per binding between.
+   */
   function renderGraph(v) {
     const svg = $('graph');
     while (svg.firstChild) {
       svg.removeChild(svg.firstChild);
     }
-    const bindings = v.bindings.filter((b) => b.source !== '');
+    const bindings = v.bindings;
     const sources = [...new Set(bindings.map((b) => b.source))];
     const queues = v.queues.map((q) => q.name);
     const rows = Math.max(sources.length, queues.length);
@@ -385,33 +389,37 @@
       return;
     }
     const w = svg.clientWidth || 600;
-    const rowH = 30;
-    svg.setAttribute('height', rows * rowH + 10);
+    const rowH = 40;
+    const qw = 250;
+    svg.setAttribute('height', rows * rowH + 6);
     const xy = {};
-    sources.forEach((s, i) => { xy['x:' + s] = [10, 6 + i * rowH]; });
-    queues.forEach((q, i) => { xy['q:' + q] = [w - 230, 6 + i * rowH]; });
+    sources.forEach((s, i) => { xy['x:' + s] = [4, 4 + i * rowH]; });
+    queues.forEach((q, i) => { xy['q:' + q] = [w - qw - 4, 4 + i * rowH]; });
     bindings.forEach((b) => {
       const from = xy['x:' + b.source];
       const to = xy[(b.destination_type === 'queue' ? 'q:' : 'x:') + b.destination];
       if (!from || !to) {
         return;
       }
-      el('path', { d: `M${from[0] + 170},${from[1] + 11} C${w / 2},${from[1] + 11} ${w / 2},${to[1] + 11} ${to[0]},`
-        + `${to[1] + 11}`, class: 'edge' }, svg);
-      el('text', { x: w / 2 - 20, y: (from[1] + to[1]) / 2 + 10, class: 'label' }, svg, b.routing_key || '""');
+      const y1 = from[1] + 16;
+      const y2 = to[1] + 16;
+      el('path', { d: `M${from[0] + 150},${y1} C${w / 2},${y1} ${w / 2},${y2} ${to[0]},${y2}`, class: 'edge' }, svg);
+      el('text', { x: to[0] - 6, y: y2 - 4, class: 'label', 'text-anchor': 'end' }, svg,
+        b.routing_key === '' ? '""' : b.routing_key);
     });
     sources.forEach((s) => {
       const [x0, y0] = xy['x:' + s];
       const g = el('g', { class: 'node exchange' }, svg);
-      el('rect', { x: x0, y: y0, width: 170, height: 22, rx: 4 }, g);
-      el('text', { x: x0 + 6, y: y0 + 15 }, g, s);
+      el('rect', { x: x0, y: y0, width: 150, height: 32, rx: 4 }, g);
+      el('text', { x: x0 + 6, y: y0 + 20, class: 'name' }, g, s === '' ? '(default)' : s);
     });
     v.queues.forEach((q) => {
       const [x0, y0] = xy['q:' + q.name];
       const g = el('g', { class: 'node queue', 'data-queue': q.name }, svg);
-      el('rect', { x: x0, y: y0, width: 220, height: 22, rx: 4 }, g);
-      el('text', { x: x0 + 6, y: y0 + 15 }, g, q.name + '  ' + q.messages_ready + ' ready, '
-        + q.messages_unacknowledged + ' unacked, ' + q.consumers + ' consumer' + (q.consumers === 1 ? '' : 's'));
+      el('rect', { x: x0, y: y0, width: qw, height: 32, rx: 4 }, g);
+      el('text', { x: x0 + 6, y: y0 + 13, class: 'name' }, g, q.name);
+      el('text', { x: x0 + 6, y: y0 + 27, class: 'counts' }, g, q.messages_ready + ' ready · '
+        + q.messages_unacknowledged + ' unacked · ' + q.consumers + ' consumer' + (q.consumers === 1 ? '' : 's'));
     });
   }
 
