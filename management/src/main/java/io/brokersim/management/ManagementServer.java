@@ -91,7 +91,6 @@ public final class ManagementServer implements AutoCloseable {
     }
     closed = true;
     events.close();
-    broker.trace().flush();
     try {
       binding.terminate(java.time.Duration.ofSeconds(5)).toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

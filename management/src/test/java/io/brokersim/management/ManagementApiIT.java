@@ -125,6 +125,8 @@ class ManagementApiIT {
     assertTrue(c.get("channel_details").get("connection_name").asText().contains(" -> 127.0.0.1:"),
         c.toString());
 
+    assertTrue(m.broker.inspect().queues().stream().anyMatch(x -> x.name().equals("api-q") && x.messages() == 3),
+        "the same view from Java");
     JsonNode list = json(m.get("/api/queues/%2F"));
     assertTrue(list.isArray());
     JsonNode consumers = json(m.get("/api/consumers"));
