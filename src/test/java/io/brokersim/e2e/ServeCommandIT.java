@@ -12,10 +12,13 @@ import com.rabbitmq.client.ShutdownSignalException;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -161,6 +164,59 @@ class ServeCommandIT {
     }
   }
 
+  /**
+   * Issue 15's serve: with --http-port, --trace and a fault file, the management API answers, each fault that fires
+   * is one log line naming rule, boundary, message and correlation_id, the trace file holds the run, and the stop
+   * logs how every message ended.
+   */
+  @Test
+  void serve_withHttpPortTraceAndFaults_logsEachFaultWritesTheTrace_andSummarisesFatesOnStop(@TempDir Path dir)
+      throws Exception {
+    Path traceFile = dir.resolve("trace.jsonl");
+    Path stderr = dir.resolve("stderr.txt");
+    Process p = brokersim(stderr, "serve", "--port", "0", "--http-port", "0", "--trace", traceFile.toString(),
+        "--faults", repoFile("examples/faults/dead-reply-channel.conf").toString());
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      ConnectionFactory f = announced(out, "lavinmq");
+      Matcher http = Pattern.compile("^brokersim management on (http://127\\.0\\.0\\.1:\\d+/) \\(console and HTTP API\\)$")
+          .matcher(String.valueOf(out.readLine()));
+      assertTrue(http.matches(), http.toString());
+      HttpResponse<String> overview = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create(http.group(1) + "api/overview")).header("Authorization", "Basic Z3Vlc3Q6Z3Vlc3Q=").build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, overview.statusCode(), overview.body());
+      assertTrue(overview.body().contains("\"fault_rules\":1"), overview.body());
+
+      Connection c = f.newConnection("requester");
+      CompletableFuture<ShutdownSignalException> channelClosed = new CompletableFuture<>();
+      Channel ch = c.createChannel();
+      ch.addShutdownListener(channelClosed::complete);
+      ch.queueDeclare("rpc_queue", false, false, false, null);
+      ch.basicPublish("", "nowhere", null, new byte[] {0});
+      ch.basicConsume("amq.rabbitmq.reply-to", true, (tag, d) -> { }, tag -> { });
+      ch.basicPublish("", "rpc_queue", new AMQP.BasicProperties.Builder().replyTo("amq.rabbitmq.reply-to")
+          .correlationId("call-7").build(), new byte[] {1});
+      AMQP.Channel.Close close = (AMQP.Channel.Close) channelClosed.get(30, TimeUnit.SECONDS).getReason();
+      assertEquals("PRECONDITION_FAILED - requester died", close.getReplyText());
+
+      p.toHandle().destroy();
+      assertTrue(p.waitFor(30, TimeUnit.SECONDS), "serve did not stop");
+      assertEquals(0, p.exitValue());
+      String log = Files.readString(stderr);
+      assertTrue(log.contains("fault rule 'dead-reply-channel' fired at routed (dead-reply-channel: close-channel 406)"
+          + " on conn-1/ch-1, message conn-1/ch-1#2, correlation_id 'call-7'"), log);
+      assertTrue(log.contains("fates of 2 messages: 1 still live"), log);
+      assertTrue(log.contains("  1 dropped as unroutable (no queue bound, not mandatory)"), log);
+      List<String> trace = Files.readAllLines(traceFile);
+      assertTrue(trace.stream().anyMatch(l -> l.contains("\"kind\":\"fault_injected\"")), String.join("\n", trace));
+      assertTrue(trace.get(0).startsWith("{\"seq\":1,"), trace.get(0));
+      c.abort();
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
   @Test
   void serve_withABadFaultsFile_exits2NamingFieldAndLine(@TempDir Path dir) throws Exception {
     Path bad = dir.resolve("bad.conf");
@@ -238,10 +294,6 @@ class ServeCommandIT {
   }
 
   private static ProcessBuilder command(String... args) {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "io.brokersim.scenarios.cli.Brokersim"));
-    command.addAll(List.of(args));
-    return new ProcessBuilder(command);
+    return CliProcess.command(args);
   }
 }

@@ -10,6 +10,7 @@ import io.brokersim.core.fault.FaultPlan;
 import io.brokersim.core.profile.BrokerProfile;
 import io.brokersim.core.profile.ConsumerTimeouts;
 import io.brokersim.core.runtime.Runtime;
+import io.brokersim.core.trace.FateLedger;
 import io.brokersim.core.trace.Trace;
 import io.brokersim.core.trace.TraceSink;
 import java.time.Duration;
@@ -34,6 +35,7 @@ public abstract class BrokerBuilder<B extends BrokerBuilder<B>> {
   FaultPlan faults = FaultPlan.NONE;
   Config config = ConfigFactory.empty();
   boolean ledger = true;
+  int settledMessagesKept;
   final List<TraceSink> sinks = new ArrayList<>();
   /** Set by {@link #consumerTimeout}; null: {@code brokersim.consumer-timeout} from the configuration. */
   private Long consumerTimeoutMillis;
@@ -87,6 +89,27 @@ public abstract class BrokerBuilder<B extends BrokerBuilder<B>> {
   public B consumerTimeout(Duration value) {
     consumerTimeoutMillis = value == null ? -1 : value.toMillis();
     return self();
+  }
+
+  /**
+   * Bounds the fate ledger's memory for a long run: messages with a live copy are always kept, settled ones
+   * only the {@code n} most recent to settle (0, the default, keeps every message). Forgotten messages are no
+   * longer explained, but still counted in {@code ledger().summary()}.
+   */
+  public B settledMessagesKept(int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("settled messages kept must be 0 (all) or more, was " + n);
+    }
+    settledMessagesKept = n;
+    return self();
+  }
+
+  /** The fate ledger these options ask for, or null. */
+  FateLedger newLedger() {
+    if (!ledger) {
+      return null;
+    }
+    return settledMessagesKept == 0 ? FateLedger.create() : FateLedger.keepingSettled(settledMessagesKept);
   }
 
   /** Extra Pekko/brokersim configuration over the defaults. */

@@ -1,5 +1,6 @@
 package io.brokersim.core;
 
+import io.brokersim.core.actor.BrokerView;
 import io.brokersim.core.actor.VhostActor;
 import io.brokersim.core.client.Driver;
 import io.brokersim.core.client.SimConnection;
@@ -19,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
  * The same broker actors as {@link Simulation}, on real threads and the real clock, for serving real
@@ -39,7 +41,7 @@ public final class LiveBroker implements AutoCloseable, Driver {
   private LiveBroker(Builder b) {
     this.profile = b.profile;
     this.seed = b.seed;
-    this.ledger = b.ledger ? FateLedger.create() : null;
+    this.ledger = b.newLedger();
     List<TraceSink> sinks = new ArrayList<>(b.sinks);
     if (ledger != null) {
       sinks.add(ledger);
@@ -73,6 +75,17 @@ public final class LiveBroker implements AutoCloseable, Driver {
   /** The actor system, e.g. to materialize the wire adapter's streams on it. */
   public ActorSystem<VhostActor.Command> system() {
     return runtime.system();
+  }
+
+  /**
+   * What the broker holds now: exchanges, bindings, queues with their counts and consumers, connections and
+   * channels, as their actors report them (see {@link BrokerView}). Actors that do not answer within five
+   * seconds are left out.
+   */
+  public BrokerView inspect() {
+    Duration timeout = Duration.ofSeconds(5);
+    return await(AskPattern.ask(vhost(), (ActorRef<BrokerView> replyTo) -> new VhostActor.Inspect(timeout, replyTo),
+        timeout.plusSeconds(1), runtime.system().scheduler()));
   }
 
   public Trace trace() {

@@ -1,5 +1,6 @@
 package io.brokersim.core;
 
+import io.brokersim.core.actor.BrokerView;
 import io.brokersim.core.actor.VhostActor;
 import io.brokersim.core.client.Driver;
 import io.brokersim.core.client.SimConnection;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
  * A deterministic, in-memory broker: one seed, one thread, virtual time. Connect in-process clients,
@@ -48,7 +50,7 @@ public final class Simulation implements AutoCloseable, Driver {
     this.profile = b.profile;
     this.memory = b.keepEvents ? new MemorySink() : null;
     this.hash = b.traceHash ? new HashingSink() : null;
-    this.ledger = b.ledger ? FateLedger.create() : null;
+    this.ledger = b.newLedger();
     List<TraceSink> sinks = new ArrayList<>();
     if (hash != null) {
       sinks.add(hash);
@@ -130,6 +132,17 @@ public final class Simulation implements AutoCloseable, Driver {
   /** Like {@link #await(CompletionStage)}, failing after {@code timeout} of virtual time. */
   public <T> T await(CompletionStage<T> stage, Duration timeout) {
     return runtime.await(stage, timeout);
+  }
+
+  /**
+   * What the broker holds now: exchanges, bindings, queues with their counts and consumers, connections and
+   * channels, as their actors report them (see {@link BrokerView}). Actors that do not answer within five
+   * seconds of virtual time are left out.
+   */
+  public BrokerView inspect() {
+    Duration timeout = Duration.ofSeconds(5);
+    return await(AskPattern.ask(vhost(), (ActorRef<BrokerView> replyTo) -> new VhostActor.Inspect(timeout, replyTo),
+        timeout.plusSeconds(1), runtime.system().scheduler()));
   }
 
   public Trace trace() {

@@ -73,7 +73,7 @@ final class MemoryBenchmarks {
       DeterministicBenchmarks.check(ch.queueDeclarePassive("mem").messageCount() == n, "queue does not hold " + n);
       long after = usedHeapAfterGc();
       rows.add(Measurement.cost(name, "LiveBroker", (after - before) / (double) n, "bytes/message",
-          "the same in a LiveBroker with ledger(false), as a long-running server"));
+          "the same in a LiveBroker with ledger(false)"));
     }
     return rows;
   }

@@ -14,6 +14,8 @@ import io.brokersim.core.LiveBroker;
 import io.brokersim.core.fault.FaultFile;
 import io.brokersim.core.fault.FaultPlan;
 import io.brokersim.core.profile.BrokerProfile;
+import io.brokersim.core.trace.JsonLinesSink;
+import io.brokersim.management.ManagementServer;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -25,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,16 +35,23 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code brokersim serve}: the simulated broker over AMQP 0-9-1 TCP, for real clients. Prints one line,
- * {@code brokersim listening on amqp://HOST:PORT (profile P)}, once it accepts connections; SIGINT or
- * SIGTERM closes every connection (320 CONNECTION_FORCED) and stops.
+ * {@code brokersim listening on amqp://HOST:PORT (profile P)}, once it accepts connections (and with
+ * {@code --http-port} a second one, {@code brokersim management on http://HOST:PORT/}); SIGINT or SIGTERM closes
+ * every connection (320 CONNECTION_FORCED) and stops. It keeps a fate ledger with a window of settled messages
+ * ({@code brokersim.serve.settled-messages-kept}), logs each fault that fires, can write the trace
+ * ({@code --trace}) and logs a summary of fates when it stops.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = {"Serve the simulated broker over AMQP 0-9-1 TCP to real clients (RabbitMQ Java client, pika,"
         + " PerfTest).",
-        "Prints 'brokersim listening on amqp://HOST:PORT (profile P)' when ready; logs go to stderr.",
+        "Prints 'brokersim listening on amqp://HOST:PORT (profile P)' when ready (with --http-port, then"
+            + " 'brokersim management on http://HOST:PORT/'); logs go to stderr: one line per fault fired, and a"
+            + " summary of every message's fate when it stops.",
         "Stop it with Ctrl-C or SIGTERM (a second one stops it at once). Exit status: 0 after a clean stop,"
             + " 1 if the port cannot be bound, 2 for bad usage."})
 final class ServeCommand implements Callable<Integer> {
+
+  private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
 
   /**
    * Defaults for a long-running server, under the reference configuration and any --config file: Pekko
@@ -89,6 +99,15 @@ final class ServeCommand implements Callable<Integer> {
       description = "Fault rules (HOCON, see docs/faults.md and examples/faults/) applied to every client.")
   Path faults;
 
+  @Option(names = "--http-port", paramLabel = "PORT",
+      description = "Also serve the management HTTP API (a RabbitMQ-compatible subset and brokersim's own"
+          + " endpoints) and the web console on this port; 0 picks a free one (see docs/management.md).")
+  Integer httpPort;
+
+  @Option(names = "--trace", paramLabel = "FILE",
+      description = "Write the trace as JSON Lines to FILE (docs/trace.md); 'brokersim trace-hash FILE' hashes it.")
+  Path trace;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
@@ -106,16 +125,37 @@ final class ServeCommand implements Callable<Integer> {
     if (port < 0 || port > 0xFFFF) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--port must be 0..65535, was " + port);
     }
+    if (httpPort != null && (httpPort < 0 || httpPort > 0xFFFF)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--http-port must be 0..65535, was " + httpPort);
+    }
     Config merged = configuration();
+    boolean ledger = setting(merged, "brokersim.serve.ledger", merged::getBoolean);
+    int settledKept = settledMessagesKept(merged);
     logToStderr();
 
+    JsonLinesSink traceFile = null;
+    if (trace != null) {
+      try {
+        traceFile = JsonLinesSink.to(trace);
+      } catch (java.io.UncheckedIOException e) {
+        err.println("brokersim: cannot write --trace " + trace + ": " + e.getCause().getMessage());
+        err.flush();
+        return 2;
+      }
+    }
+    LiveBroker.Builder builder = LiveBroker.builder().profile(p).seed(seed).ledger(ledger)
+        .settledMessagesKept(settledKept).faults(plan).config(merged);
+    if (traceFile != null) {
+      builder.sink(traceFile);
+    }
     LiveBroker broker;
     try {
-      broker = LiveBroker.builder().profile(p).seed(seed).ledger(false).faults(plan).config(merged).build();
+      broker = builder.build();
     } catch (IllegalArgumentException e) {
       // A broker setting from --config that cannot take effect (it names the setting and its line).
       throw new CommandLine.ParameterException(spec.commandLine(), "--config " + config + ": " + e.getMessage());
     }
+    broker.trace().addSink(new FaultLog(broker.faults(), broker.ledger()));
     if (!plan.isEmpty()) {
       err.println("brokersim: " + plan.rules().size() + " fault rule(s) from " + faults + ": "
           + String.join(", ", plan.rules().stream().map(r -> r.name() + " at " + r.at().configName()).toList()));
@@ -130,11 +170,27 @@ final class ServeCommand implements Callable<Integer> {
       err.flush();
       return 1;
     }
+    ManagementServer management = null;
+    if (httpPort != null) {
+      try {
+        management = ManagementServer.builder(broker).amqp(server).config(merged).port(httpPort).start();
+      } catch (RuntimeException e) {
+        server.close();
+        broker.close();
+        err.println("brokersim: " + httpBindFailure(e, merged));
+        err.flush();
+        return 1;
+      }
+    }
+    ManagementServer http = management;
     // Coordinated shutdown (run by Pekko's JVM shutdown hook on SIGINT/SIGTERM, and by ours below)
     // closes the server while the actor system is still up, then terminates the system.
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(broker.system());
     shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "close-amqp-server",
         () -> CompletableFuture.supplyAsync(() -> {
+          if (http != null) {
+            http.close();
+          }
           server.close();
           return Done.done();
         }));
@@ -145,10 +201,26 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.println("brokersim listening on amqp://" + address.getHostString() + ":" + address.getPort() + " (profile "
         + p.name() + ")");
+    if (http != null) {
+      out.println("brokersim management on http://" + http.address().getHostString() + ":" + http.address().getPort()
+          + "/ (console and HTTP API)");
+    }
     out.flush();
 
     broker.system().getWhenTerminated().toCompletableFuture().join();
     broker.close();
+    if (traceFile != null) {
+      try {
+        traceFile.close();
+      } catch (java.io.IOException e) {
+        err.println("brokersim: cannot finish --trace " + trace + ": " + e.getMessage());
+      }
+    }
+    if (broker.ledger() != null) {
+      for (String line : broker.ledger().summary().lines()) {
+        log.info(line);
+      }
+    }
     err.println("brokersim: stopped");
     err.flush();
     return 0;
@@ -181,6 +253,45 @@ final class ServeCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--config " + config + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * {@code brokersim.serve.settled-messages-kept}, at least 1 (the fate ledger of a server always keeps a window);
+   * anything else is a usage error naming the setting.
+   */
+  private int settledMessagesKept(Config merged) {
+    String path = "brokersim.serve.settled-messages-kept";
+    int n = setting(merged, path, merged::getInt);
+    if (n < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), path + " must be at least 1, was " + n
+          + describeOrigin(merged, path));
+    }
+    return n;
+  }
+
+  /** A setting read with {@code read}; a value of the wrong type is a usage error naming it and its line. */
+  private <T> T setting(Config merged, String path, java.util.function.Function<String, T> read) {
+    try {
+      return read.apply(path);
+    } catch (ConfigException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), path + ": " + e.getMessage());
+    }
+  }
+
+  private static String describeOrigin(Config merged, String path) {
+    var origin = merged.getValue(path).origin();
+    return origin.lineNumber() > 0 ? " (" + origin.description() + ")" : "";
+  }
+
+  /** The management port could not be bound: which one, in one line. */
+  private String httpBindFailure(RuntimeException e, Config config) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.BindException) {
+        return "cannot listen on " + config.getString("brokersim.management.host") + ":" + httpPort
+            + " for the management API: the address is in use (--http-port 0 picks a free port)";
+      }
+    }
+    return e.getMessage();
   }
 
   /** One line for a server that could not start: the port and why, without the bind exception's wrapping. */

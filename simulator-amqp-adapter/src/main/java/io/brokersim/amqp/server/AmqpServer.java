@@ -70,6 +70,11 @@ public final class AmqpServer implements AutoCloseable {
     return binding.localAddress();
   }
 
+  /** The brokersim version this server reports to clients (connection.start's {@code version} property). */
+  public static String version() {
+    return Handshake.VERSION;
+  }
+
   public ServerSettings settings() {
     return context.settings;
   }
@@ -176,7 +181,7 @@ public final class AmqpServer implements AutoCloseable {
       CompletionStage<Tcp.ServerBinding> bound = Tcp.get(system)
           .bind(settings.host(), settings.port(), settings.backlog(), List.of(), false, Optional.empty())
           .toMat(Sink.foreach(connection -> connection.handleWith(
-              Flow.fromGraph(new ConnectionStage(context, connection.remoteAddress())), materializer)), Keep.left())
+              Flow.fromGraph(new ConnectionStage(context, connection.remoteAddress(), connection.localAddress())), materializer)), Keep.left())
           .run(materializer);
       Tcp.ServerBinding binding;
       try {

@@ -8,6 +8,7 @@ import io.brokersim.amqp.codec.ProtocolHeader;
 import io.brokersim.core.actor.VhostActor;
 import io.brokersim.core.actor.ChannelActor;
 import io.brokersim.core.actor.ClientMethod;
+import io.brokersim.core.actor.ClientOrigin;
 import io.brokersim.core.actor.ClientSink;
 import io.brokersim.core.actor.ConnectionActor;
 import io.brokersim.core.actor.Outbound;
@@ -75,10 +76,17 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
   private final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
   private final ServerContext server;
   private final InetSocketAddress remote;
+  /** The server's end of the socket, for the management view (null when not known). */
+  private final InetSocketAddress local;
 
   ConnectionStage(ServerContext server, InetSocketAddress remote) {
+    this(server, remote, null);
+  }
+
+  ConnectionStage(ServerContext server, InetSocketAddress remote, InetSocketAddress local) {
     this.server = server;
     this.remote = remote;
+    this.local = local;
   }
 
   @Override
@@ -148,6 +156,8 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
     private String connectionId;
     private String user;
     private String clientName;
+    private Map<String, Object> clientProperties = Map.of();
+    private String authMechanism;
     private boolean cancelNotify;
     private boolean blockedCapable;
     private boolean authFailureClose;
@@ -407,6 +417,8 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
 
     private void onStartOk(AmqpMethod.ConnectionStartOk s) {
       Map<String, Object> props = s.clientProperties() == null ? Map.of() : s.clientProperties();
+      clientProperties = props;
+      authMechanism = s.mechanism();
       Object caps = props.get("capabilities");
       if (caps instanceof Map<?, ?> c) {
         cancelNotify = Boolean.TRUE.equals(c.get("consumer_cancel_notify"));
@@ -467,7 +479,15 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
       }
       phase = Phase.CONNECTING;
       sink = new WireSink(writer, queue, events::invoke);
-      server.broker.vhost().tell(new VhostActor.Connect(clientName, user, cancelNotify, sink));
+      server.broker.vhost().tell(new VhostActor.Connect(clientName, user, cancelNotify, sink, origin()));
+    }
+
+    /** Where this client comes from and what it negotiated, for the broker's management view. */
+    private ClientOrigin origin() {
+      InetSocketAddress here = local != null ? local : new InetSocketAddress(settings.host(), settings.port());
+      return new ClientOrigin(remote.getAddress().getHostAddress(), remote.getPort(),
+          here.getAddress() != null ? here.getAddress().getHostAddress() : here.getHostString(), here.getPort(),
+          "AMQP 0-9-1", clientProperties, authMechanism, writer.frameMaxBytes(), channelMax, heartbeatSeconds);
     }
 
     private void onConnectionOpened(ConnectionEvent.ConnectionOpened o) {

@@ -100,6 +100,12 @@ public final class ChannelActor {
   /** The connection is closing: clean up without telling the client. */
   public record Shutdown(String reason) implements Command {}
 
+  /** Asks the channel to describe itself, for a {@link BrokerView}. */
+  public record Inspect(ActorRef<Inspected> replyTo) implements Command {}
+
+  /** A channel's answer to {@link Inspect}. */
+  public record Inspected(ActorRef<Command> channel, BrokerView.Channel view) {}
+
   record DelayedRoute(Message message, boolean mandatory, boolean immediate, long seq) implements Command {}
 
   record DelayedReply(Message message, boolean mandatory, long seq) implements Command {}
@@ -242,7 +248,15 @@ public final class ChannelActor {
         })
         .onMessage(Shutdown.class, this::onShutdown)
         .onMessage(Released.class, r -> Behaviors.same())
+        .onMessage(Inspect.class, this::onInspect)
         .build();
+  }
+
+  private Behavior<Command> onInspect(Inspect m) {
+    m.replyTo().tell(new Inspected(ctx.getSelf(), new BrokerView.Channel(channelId, connectionId, number,
+        owner.user(), deliveries.consumerCount(), deliveries.unackedCount(), deliveries.info().prefetch(),
+        publisher.confirming(), publisher.transaction() != null, phase == closing)));
+    return Behaviors.same();
   }
 
   private Behavior<Command> closingBehavior() {
@@ -299,6 +313,7 @@ public final class ChannelActor {
           return maybeStop();
         })
         .onMessage(Released.class, this::onReleased)
+        .onMessage(Inspect.class, this::onInspect)
         .onAnyMessage(m -> Behaviors.same()) // replies, confirms, cancels: nobody to tell
         .build();
   }

@@ -5,10 +5,13 @@ import io.brokersim.core.model.MethodRef;
 import io.brokersim.core.model.ReplyCode;
 import io.brokersim.core.profile.BrokerProfile;
 import io.brokersim.core.trace.TraceEvent;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -51,6 +54,13 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
   /** A channel finished closing. */
   public record ChannelTerminated(int number, ActorRef<ChannelActor.Command> ref) implements Command {}
 
+  /** Asks the connection to describe itself and name its open channels, for a {@link BrokerView}. */
+  public record Inspect(ActorRef<Inspected> replyTo) implements Command {}
+
+  /** A connection's answer to {@link Inspect}: itself, and its open channels in number order. */
+  public record Inspected(ActorRef<Command> connection, BrokerView.Connection view,
+      List<ActorRef<ChannelActor.Command>> channels) {}
+
   private final Vhost vhost;
   private final BrokerContext broker;
   private final String id;
@@ -63,18 +73,24 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
   private long channelActors;
   /** How many times each channel number was opened: a reopened number is a new channel with its own id. */
   private final Map<Integer, Integer> incarnations = new LinkedHashMap<>();
+  /** Where a network client comes from (null in process), and when it connected; for {@link Inspect} only. */
+  private final ClientOrigin origin;
+  private final long connectedAtMillis;
 
-  static Behavior<Command> create(Vhost vhost, ConnectionInfo info, ClientSink sink) {
-    return Behaviors.setup(ctx -> new ConnectionActor(ctx, vhost, info, sink));
+  static Behavior<Command> create(Vhost vhost, ConnectionInfo info, ClientSink sink, ClientOrigin origin) {
+    return Behaviors.setup(ctx -> new ConnectionActor(ctx, vhost, info, sink, origin));
   }
 
-  private ConnectionActor(ActorContext<Command> ctx, Vhost vhost, ConnectionInfo info, ClientSink sink) {
+  private ConnectionActor(ActorContext<Command> ctx, Vhost vhost, ConnectionInfo info, ClientSink sink,
+      ClientOrigin origin) {
     super(ctx);
     this.info = info;
     this.vhost = vhost;
     this.broker = vhost.broker();
     this.id = info.id();
     this.sink = sink;
+    this.origin = origin;
+    this.connectedAtMillis = broker.wallClock().getAsLong();
   }
 
   @Override
@@ -88,7 +104,16 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         .onMessage(ChannelError.class, m -> serverClose(m.error(), "server"))
         .onMessage(ChannelTerminated.class, this::onChannelTerminated)
         .onMessage(NumberFree.class, this::onNumberFree)
+        .onMessage(Inspect.class, m -> inspect(m, false))
         .build();
+  }
+
+  private Behavior<Command> inspect(Inspect m, boolean closing) {
+    List<ActorRef<ChannelActor.Command>> open = new ArrayList<>();
+    new TreeMap<>(channels).forEach((number, ref) -> open.add(ref));
+    m.replyTo().tell(new Inspected(getContext().getSelf(), new BrokerView.Connection(id, info.clientName(),
+        info.user(), origin, connectedAtMillis, open.size(), closing), open));
+    return Behaviors.same();
   }
 
   private Behavior<Command> onOpenChannel(OpenChannel m) {
@@ -195,6 +220,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
           onNumberFree(m);
           return Behaviors.same();
         })
+        .onMessage(Inspect.class, m -> inspect(m, true))
         .onAnyMessage(m -> Behaviors.same()) // opens, closes and errors after the close: nothing to do
         .build();
   }

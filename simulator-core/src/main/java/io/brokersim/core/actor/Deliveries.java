@@ -81,6 +81,16 @@ final class Deliveries {
     return replyName;
   }
 
+  /** Consumers of this channel: queue consumers and the direct reply-to one. */
+  int consumerCount() {
+    return consumers.size() + replyConsumers.size();
+  }
+
+  /** Deliveries waiting for the client's ack. */
+  int unackedCount() {
+    return tags.outstandingCount();
+  }
+
   /** What a queue needs to know about this channel to attach a consumer. */
   VhostActor.ChannelInfo info() {
     int p = prefetch != null ? prefetch : profile.defaultConsumerPrefetch();

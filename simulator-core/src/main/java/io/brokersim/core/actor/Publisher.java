@@ -67,6 +67,11 @@ final class Publisher {
     return true;
   }
 
+  /** Whether the channel is in confirm mode. */
+  boolean confirming() {
+    return confirms != null;
+  }
+
   /** The open transaction, or null when the channel is not transactional. */
   Transaction transaction() {
     return tx;

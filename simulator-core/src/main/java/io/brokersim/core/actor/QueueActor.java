@@ -116,6 +116,21 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
   /** Sent by the vhost once the queue has left the routing snapshot. */
   public enum Stop implements Command { INSTANCE }
 
+  /** Asks the queue to describe itself (counts, consumers) for a {@link BrokerView}. */
+  public record Inspect(ActorRef<Inspected> replyTo) implements Command {}
+
+  /** A queue's answer to {@link Inspect}. */
+  public record Inspected(ActorRef<Command> queue, BrokerView.Queue view) {}
+
+  /**
+   * Purges the ready messages on behalf of an operator (the management API's
+   * {@code DELETE /api/queues/vhost/name/contents}), not a client: no channel, no exclusivity check.
+   */
+  public record Purge(String reason, ActorRef<Purged> replyTo) implements Command {}
+
+  /** The answer to {@link Purge}: how many messages went, or {@code found = false} if the queue was deleted. */
+  public record Purged(String queue, boolean found, int messages) {}
+
   private enum ExpiryTick implements Command { INSTANCE }
 
   private enum LeaseExpired implements Command { INSTANCE }
@@ -190,6 +205,8 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
         })
         .onMessage(DeleteInternal.class, m -> deleteNow(m.reason()))
         .onMessage(ReportLive.class, this::onReportLive)
+        .onMessage(Inspect.class, this::onInspect)
+        .onMessage(Purge.class, this::onPurge)
         .onMessageEquals(ExpiryTick.INSTANCE, this::onExpiryTick)
         .onMessageEquals(LeaseExpired.INSTANCE, this::onLeaseExpired)
         .onMessageEquals(TimeoutTick.INSTANCE, this::onTimeoutTick)
@@ -723,6 +740,28 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
     return this;
   }
 
+  private Behavior<Command> onInspect(Inspect m) {
+    List<BrokerView.Consumer> consumers = new ArrayList<>();
+    for (QueueConsumer<ActorRef<ChannelActor.Command>> c : state.consumers()) {
+      consumers.add(new BrokerView.Consumer(name(), c.channelId(), c.tag(), c.noAck(), c.exclusive(), c.prefetch(),
+          c.priority(), c.unacked()));
+    }
+    m.replyTo().tell(new Inspected(getContext().getSelf(), new BrokerView.Queue(name(), spec.durable(),
+        spec.exclusive(), spec.autoDelete(), spec.arguments(), spec.ownerConnection(), state.readyCount(),
+        state.unackedCount(), state.readyBytes(), paused, consumers)));
+    return this;
+  }
+
+  private Behavior<Command> onPurge(Purge m) {
+    List<QueuedMessage> purged = state.purge();
+    for (QueuedMessage e : purged) {
+      broker.trace().record(new TraceEvent.Discarded(e.message().msgId(), name(), "purged", m.reason()));
+    }
+    armExpiryTimer(broker.now());
+    m.replyTo().tell(new Purged(name(), true, purged.size()));
+    return this;
+  }
+
   // ---------------------------------------------------------------------------- deletion
 
   /**
@@ -782,6 +821,10 @@ public final class QueueActor extends AbstractBehavior<QueueActor.Command> {
         })
         .onMessage(ReportLive.class, m -> {
           m.callback().accept(List.of());
+          return Behaviors.same();
+        })
+        .onMessage(Purge.class, m -> {
+          m.replyTo().tell(new Purged(name(), false, 0));
           return Behaviors.same();
         })
         .onMessageEquals(Stop.INSTANCE, () -> delayed == 0 ? Behaviors.stopped() : deleted(true))

@@ -16,6 +16,7 @@ import io.brokersim.core.profile.QueueArguments;
 import io.brokersim.core.profile.QueueTypes;
 import io.brokersim.core.profile.TopologyRules;
 import io.brokersim.core.trace.TraceEvent;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,8 +43,17 @@ public final class VhostActor extends AbstractBehavior<VhostActor.Command> {
   /** Messages the virtual host understands. */
   public interface Command {}
 
-  /** Opens a connection; the sink learns the connection actor through {@link ClientSink#connectionOpened}. */
-  public record Connect(String clientName, String user, boolean cancelNotify, ClientSink sink) implements Command {}
+  /**
+   * Opens a connection; the sink learns the connection actor through {@link ClientSink#connectionOpened}.
+   * {@code origin} says where a network client comes from (null for an in-process one).
+   */
+  public record Connect(String clientName, String user, boolean cancelNotify, ClientSink sink, ClientOrigin origin)
+      implements Command {
+    /** An in-process connection. */
+    public Connect(String clientName, String user, boolean cancelNotify, ClientSink sink) {
+      this(clientName, user, cancelNotify, sink, null);
+    }
+  }
 
   /**
    * Who asks: the channel's trace id, its connection, the prefetch new consumers get, the channel's shared
@@ -78,6 +88,23 @@ public final class VhostActor extends AbstractBehavior<VhostActor.Command> {
   /** Collects the live copies of every queue ({@code msgId@queue}), for the fate-ledger check. */
   public record ReportLive(Consumer<List<String>> callback) implements Command {}
 
+  /**
+   * Asks for a {@link BrokerView} of this vhost: the routing snapshot's exchanges and bindings, and what every
+   * queue, connection and channel says about itself. Actors that have not answered after {@code timeout} (of the
+   * runtime's clock) are left out.
+   */
+  public record Inspect(Duration timeout, ActorRef<BrokerView> replyTo) implements Command {}
+
+  /** An operator purges queue {@code queue} (see {@link QueueActor.Purge}); a missing queue answers not found. */
+  public record PurgeQueue(String queue, String reason, ActorRef<QueueActor.Purged> replyTo) implements Command {}
+
+  /**
+   * An operator closes connection {@code connectionId} with {@code error} (a server-initiated
+   * {@code connection.close}); the answer says whether the connection existed.
+   */
+  public record CloseConnection(String connectionId, AmqpError error, String initiator, ActorRef<Boolean> replyTo)
+      implements Command {}
+
   private final Vhost vhost;
   private final BrokerContext broker;
   private final BrokerProfile profile;
@@ -88,6 +115,7 @@ public final class VhostActor extends AbstractBehavior<VhostActor.Command> {
   private long connectionCount;
   private long queueActors;
   private long exchangeActors;
+  private long inspectors;
 
   public static Behavior<Command> create(BrokerContext broker) {
     return Behaviors.setup(ctx -> new VhostActor(ctx, broker));
@@ -120,6 +148,9 @@ public final class VhostActor extends AbstractBehavior<VhostActor.Command> {
         .onMessage(ConnectionGone.class, this::onConnectionGone)
         .onMessage(Restart.class, this::onRestart)
         .onMessage(ReportLive.class, this::onReportLive)
+        .onMessage(Inspect.class, this::onInspect)
+        .onMessage(PurgeQueue.class, this::onPurgeQueue)
+        .onMessage(CloseConnection.class, this::onCloseConnection)
         .build();
   }
 
@@ -132,7 +163,8 @@ public final class VhostActor extends AbstractBehavior<VhostActor.Command> {
   private Behavior<Command> onConnect(Connect m) {
     String id = "conn-" + (++connectionCount);
     ActorRef<ConnectionActor.Command> ref = getContext().spawn(
-        ConnectionActor.create(vhost, new ConnectionInfo(id, m.clientName(), m.user(), m.cancelNotify()), m.sink()),
+        ConnectionActor.create(vhost, new ConnectionInfo(id, m.clientName(), m.user(), m.cancelNotify()), m.sink(),
+            m.origin()),
         id);
     connections.put(id, ref);
     broker.trace().record(new TraceEvent.ConnectionOpened(id, m.clientName(), m.user(), broker.vhost()));
@@ -223,6 +255,33 @@ public final class VhostActor extends AbstractBehavior<VhostActor.Command> {
         }
       }));
     }
+    return this;
+  }
+
+  // ---------------------------------------------------------------- operators
+
+  private Behavior<Command> onInspect(Inspect m) {
+    getContext().spawn(Inspector.create(broker.vhost(), snapshot(), List.copyOf(connections.values()), m.timeout(),
+        m.replyTo()), "inspector-" + (++inspectors));
+    return this;
+  }
+
+  private Behavior<Command> onPurgeQueue(PurgeQueue m) {
+    RoutingSnapshot.QueueNode<QueueHandle> q = snapshot().queue(m.queue());
+    if (q == null) {
+      m.replyTo().tell(new QueueActor.Purged(m.queue(), false, 0));
+    } else {
+      q.handle().ref().tell(new QueueActor.Purge(m.reason(), m.replyTo()));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onCloseConnection(CloseConnection m) {
+    ActorRef<ConnectionActor.Command> c = connections.get(m.connectionId());
+    if (c != null) {
+      c.tell(new ConnectionActor.ForceClose(m.error(), m.initiator()));
+    }
+    m.replyTo().tell(c != null);
     return this;
   }
 

@@ -21,11 +21,15 @@ import io.brokersim.core.trace.TraceEvent.Requeued;
 import io.brokersim.core.trace.TraceEvent.Returned;
 import io.brokersim.core.trace.TraceEvent.Routed;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -55,6 +59,13 @@ import java.util.TreeSet;
  * <p>Cheap per event: it takes events without a {@link TraceRecord} ({@link EventSink}), keeps a message as
  * two objects (the message and its copy), indexes messages without entry objects, and builds strings only
  * for anomalies and explanations.
+ *
+ * <p>By default it remembers every message of the run. A long-running broker keeps a window instead
+ * ({@link #keepingSettled(int)}): every message with a copy still live stays, and of the settled ones only the
+ * last {@code n} to settle; older ones are forgotten (queries no longer find them, {@link #summary()} still
+ * counts their fates), and an event for a forgotten message is not an anomaly, since the ledger can no longer
+ * tell it from one for a message never published. The per-name tables its explanations use (closed channels and
+ * connections, reply owners, deleted queues) keep their {@code n} most recent entries in that mode.
  */
 public final class FateLedger extends GuardedSink implements EventSink {
 
@@ -69,14 +80,25 @@ public final class FateLedger extends GuardedSink implements EventSink {
   private final Map<String, LedgerMessage> byCorrelation = new HashMap<>();
   /** Copies not yet settled (in flight, ready, unacked) per queue, in arrival order. */
   private final Map<String, LedgerCopy.OpenCopies> openByQueue = new HashMap<>();
+  /** Settled messages kept at most, or 0 to keep every message. */
+  private final int settledKept;
   /** {@code "reply:" + name} per reply name, so a direct reply's copy costs no string concatenation. */
-  private final Map<String, String> replyQueues = new HashMap<>();
-  final Map<String, Closure> channelClosed = new HashMap<>();
-  final Map<String, Closure> connectionClosed = new HashMap<>();
-  final Map<String, Closure> replyConsumerCancelled = new HashMap<>();
-  private final Map<String, TraceRecord> lastFaultByTarget = new HashMap<>();
-  final Map<String, String> replyOwner = new HashMap<>();
-  final Map<String, TraceRecord> queueDeleted = new HashMap<>();
+  private final Map<String, String> replyQueues;
+  final Map<String, Closure> channelClosed;
+  final Map<String, Closure> connectionClosed;
+  final Map<String, Closure> replyConsumerCancelled;
+  private final Map<String, TraceRecord> lastFaultByTarget;
+  final Map<String, String> replyOwner;
+  final Map<String, TraceRecord> queueDeleted;
+  /** Settled messages of a windowed ledger, oldest first, chained through {@link LedgerMessage#nextSettled}. */
+  private LedgerMessage settledFirst;
+  private LedgerMessage settledLast;
+  private int settledQueued;
+  private long forgotten;
+  /** Copies settled so far, per {@link Fate.Kind} ordinal; forgetting a message does not change them. */
+  private final long[] fateCounts = new long[Fate.Kind.values().length];
+  private final Map<String, Long> droppedByRule = new TreeMap<>();
+  private final Map<Integer, Long> returnedByCode = new TreeMap<>();
   /** Copies settled by a per-copy Discarded since the queue's last QueuePurged / QueueDeleted. */
   private final Map<String, Integer> explicitlyPurged = new HashMap<>();
   private final Map<String, Integer> explicitlyDeleted = new HashMap<>();
@@ -88,14 +110,52 @@ public final class FateLedger extends GuardedSink implements EventSink {
   private long nowNanos;
   private TraceEvent nowEvent;
 
-  /** An empty ledger; add it to a {@link Trace} before the first publish. */
+  private FateLedger(int settledKept) {
+    if (settledKept < 0) {
+      throw new IllegalArgumentException("settled messages kept must be 0 (all) or more, was " + settledKept);
+    }
+    this.settledKept = settledKept;
+    this.replyQueues = table(settledKept);
+    this.channelClosed = table(settledKept);
+    this.connectionClosed = table(settledKept);
+    this.replyConsumerCancelled = table(settledKept);
+    this.lastFaultByTarget = table(settledKept);
+    this.replyOwner = table(settledKept);
+    this.queueDeleted = table(settledKept);
+  }
+
+  /** A per-name table: unbounded, or keeping the {@code limit} most recently added names. */
+  private static <V> Map<String, V> table(int limit) {
+    if (limit == 0) {
+      return new HashMap<>();
+    }
+    return new LinkedHashMap<>() {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+        return size() > limit;
+      }
+    };
+  }
+
+  /** An empty ledger that remembers every message; add it to a {@link Trace} before the first publish. */
   public static FateLedger create() {
-    return new FateLedger();
+    return new FateLedger(0);
+  }
+
+  /**
+   * An empty ledger for a long-running broker: messages with a live copy are always kept, settled ones only
+   * the last {@code settledMessages} to settle (at least 1).
+   */
+  public static FateLedger keepingSettled(int settledMessages) {
+    if (settledMessages < 1) {
+      throw new IllegalArgumentException("settled messages kept must be at least 1, was " + settledMessages);
+    }
+    return new FateLedger(settledMessages);
   }
 
   /** A ledger built from recorded records, e.g. {@code MemorySink.records()}. */
   public static FateLedger replay(Iterable<TraceRecord> records) {
-    FateLedger ledger = new FateLedger();
+    FateLedger ledger = new FateLedger(0);
     for (TraceRecord r : records) {
       ledger.accept(r);
     }
@@ -435,6 +495,10 @@ public final class FateLedger extends GuardedSink implements EventSink {
       anomaly("queue '" + x.queue() + "' was deleted reporting " + x.messagesDiscarded()
           + " messages discarded, but the ledger held " + held + " live copies in it");
     }
+    if (settledKept > 0 && open != null && open.first == null) {
+      // Server-named queues come and go with their clients: a long run must not keep an entry for each.
+      openByQueue.remove(x.queue());
+    }
   }
 
   private void onQueuePurged(QueuePurged x) {
@@ -582,7 +646,7 @@ public final class FateLedger extends GuardedSink implements EventSink {
 
   private LedgerMessage known(String msgId) {
     LedgerMessage m = messages.get(msgId);
-    if (m == null) {
+    if (m == null && forgotten == 0) {
       anomaly("'" + nowEvent.kind() + "' for " + msgId + ", which was never published");
     }
     return m;
@@ -604,6 +668,63 @@ public final class FateLedger extends GuardedSink implements EventSink {
 
   private void settle(LedgerCopy c, Fate.Kind kind, String channel, int code, String detail) {
     c.settle(kind, nowSeq, nowNanos, channel, code, detail);
+    fateCounts[kind.ordinal()]++;
+    if (kind == Fate.Kind.DROPPED_BY_FAULT) {
+      droppedByRule.merge(String.valueOf(detail), 1L, Long::sum);
+    } else if (kind == Fate.Kind.RETURNED) {
+      returnedByCode.merge(code, 1L, Long::sum);
+    }
+    if (settledKept > 0 && !c.msg.inSettledQueue && !c.msg.live()) {
+      queueSettled(c.msg);
+    }
+  }
+
+  /** Queues a message that just settled; past the window the oldest settled message is forgotten. */
+  private void queueSettled(LedgerMessage m) {
+    m.inSettledQueue = true;
+    if (settledLast == null) {
+      settledFirst = m;
+    } else {
+      settledLast.nextSettled = m;
+    }
+    settledLast = m;
+    settledQueued++;
+    while (settledQueued > settledKept) {
+      LedgerMessage old = settledFirst;
+      settledFirst = old.nextSettled;
+      if (settledFirst == null) {
+        settledLast = null;
+      }
+      old.nextSettled = null;
+      old.inSettledQueue = false;
+      settledQueued--;
+      if (!old.live()) { // an anomaly may have given it a new copy since
+        forget(old);
+      }
+    }
+  }
+
+  private void forget(LedgerMessage m) {
+    messages.remove(m);
+    if (m.correlationId != null) {
+      LedgerMessage first = byCorrelation.get(m.correlationId);
+      if (first == m) {
+        if (m.nextSameCorrelation == null) {
+          byCorrelation.remove(m.correlationId);
+        } else {
+          byCorrelation.put(m.correlationId, m.nextSameCorrelation);
+        }
+      } else {
+        for (LedgerMessage p = first; p != null; p = p.nextSameCorrelation) {
+          if (p.nextSameCorrelation == m) {
+            p.nextSameCorrelation = m.nextSameCorrelation;
+            break;
+          }
+        }
+      }
+      m.nextSameCorrelation = null;
+    }
+    forgotten++;
   }
 
   private Closure closure(String initiator, String target) {
@@ -665,6 +786,58 @@ public final class FateLedger extends GuardedSink implements EventSink {
         }
       }
       return out;
+    }
+  }
+
+  /** The last {@code n} messages kept, in publish order (live ones and the most recent settled ones). */
+  public List<MessageFate> recent(int n) {
+    synchronized (lock) {
+      List<MessageFate> out = new ArrayList<>(Math.min(n, messages.size()));
+      for (LedgerMessage m = messages.last(); m != null && out.size() < n; m = m.previous) {
+        out.add(snapshot(m));
+      }
+      Collections.reverse(out);
+      return out;
+    }
+  }
+
+  /** The correlation_id of a message the ledger holds, or null (none, or the message is not kept). */
+  public String correlationIdOf(String msgId) {
+    synchronized (lock) {
+      LedgerMessage m = messages.get(msgId);
+      return m == null ? null : m.correlationId;
+    }
+  }
+
+  /** How many messages the ledger holds now (live, and the settled ones its window keeps). */
+  public int size() {
+    synchronized (lock) {
+      return messages.size();
+    }
+  }
+
+  /** Settled messages kept at most, or 0 when the ledger keeps every message. */
+  public int settledKept() {
+    return settledKept;
+  }
+
+  /** How many copies ended in each way so far, and how many messages are still live; forgotten ones included. */
+  public FateSummary summary() {
+    synchronized (lock) {
+      Map<Fate.Kind, Long> fates = new EnumMap<>(Fate.Kind.class);
+      for (Fate.Kind k : Fate.Kind.values()) {
+        if (fateCounts[k.ordinal()] > 0) {
+          fates.put(k, fateCounts[k.ordinal()]);
+        }
+      }
+      long live = 0;
+      for (LedgerMessage m = messages.first(); m != null; m = m.next) {
+        if (m.live()) {
+          live++;
+        }
+      }
+      return new FateSummary(messages.size() + forgotten, live, forgotten, fates, droppedByRule, returnedByCode,
+          anomalies.size() + anomaliesNotKept);
     }
   }
 

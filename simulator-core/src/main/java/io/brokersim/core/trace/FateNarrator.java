@@ -275,6 +275,9 @@ final class FateNarrator {
     if (faultRule != null) {
       return " (fault rule '" + faultRule + "')";
     }
+    if ("management".equals(initiator)) {
+      return " (through the management API)";
+    }
     return initiator == null ? "" : " (initiated by the " + initiator + ")";
   }
 

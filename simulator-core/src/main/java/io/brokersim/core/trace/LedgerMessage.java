@@ -35,6 +35,12 @@ final class LedgerMessage {
   private LedgerCopy lastCopy;
   /** The next message in publish order. */
   LedgerMessage next;
+  /** The previous message in publish order. */
+  LedgerMessage previous;
+  /** The next message to have settled after this one, while both wait in a windowed ledger's settled queue. */
+  LedgerMessage nextSettled;
+  /** Whether it waits in a windowed ledger's settled queue. */
+  boolean inSettledQueue;
   /** The next message with the same correlation_id. */
   LedgerMessage nextSameCorrelation;
 

@@ -3,8 +3,9 @@ package io.brokersim.core.trace;
 /**
  * The {@link FateLedger}'s messages by msgId, and in publish order: an open-addressing table (linear probing,
  * at most half full) with the keys' hash codes beside it, so a probe reads a message only when the hash
- * matches, and no entry objects; publish order is a chain through {@link LedgerMessage#next}. Messages are
- * never removed.
+ * matches, and no entry objects; publish order is a chain through {@link LedgerMessage#next} and
+ * {@link LedgerMessage#previous}. A ledger with a window of settled messages removes the oldest ones
+ * ({@link #remove}); an unbounded one never does.
  */
 final class MessageIndex {
 
@@ -53,6 +54,7 @@ final class MessageIndex {
     t[i] = m;
     hs[i] = h;
     size++;
+    m.previous = last;
     if (last == null) {
       first = m;
     } else {
@@ -62,9 +64,59 @@ final class MessageIndex {
     return null;
   }
 
+  /**
+   * Removes {@code m} (the instance the index holds) from the table and from publish order; false if it is not
+   * there. The entries after it in its probe run move back into the gap (backward-shift deletion), so lookups
+   * need no tombstones.
+   */
+  boolean remove(LedgerMessage m) {
+    LedgerMessage[] t = table;
+    int[] hs = hashes;
+    int mask = t.length - 1;
+    int i = slot(m.msgId.hashCode(), mask);
+    while (t[i] != m) {
+      if (t[i] == null) {
+        return false;
+      }
+      i = (i + 1) & mask;
+    }
+    int hole = i;
+    for (int j = (i + 1) & mask; t[j] != null; j = (j + 1) & mask) {
+      int home = slot(hs[j], mask);
+      // The entry at j may fill the hole unless its home slot lies cyclically in (hole, j].
+      boolean stays = hole <= j ? hole < home && home <= j : hole < home || home <= j;
+      if (!stays) {
+        t[hole] = t[j];
+        hs[hole] = hs[j];
+        hole = j;
+      }
+    }
+    t[hole] = null;
+    hs[hole] = 0;
+    size--;
+    if (m.previous == null) {
+      first = m.next;
+    } else {
+      m.previous.next = m.next;
+    }
+    if (m.next == null) {
+      last = m.previous;
+    } else {
+      m.next.previous = m.previous;
+    }
+    m.previous = null;
+    m.next = null;
+    return true;
+  }
+
   /** The first message in publish order; follow {@link LedgerMessage#next}. */
   LedgerMessage first() {
     return first;
+  }
+
+  /** The last message in publish order; follow {@link LedgerMessage#previous}. */
+  LedgerMessage last() {
+    return last;
   }
 
   int size() {

@@ -25,7 +25,7 @@ class DocsSnippetsTest {
   private static final Pattern JAVA_LINK = Pattern.compile("\\]\\(([^)\\s]+\\.java)\\)");
 
   @ParameterizedTest
-  @CsvSource({"README.md, 2", "docs/testing.md, 6"})
+  @CsvSource({"README.md, 2", "docs/testing.md, 6", "docs/management.md, 1"})
   void markdown_everyJavaSnippet_standsInTheTestItLinksTo(String markdown, int atLeast) throws IOException {
     Path root = Path.of("").toAbsolutePath().getParent();
     Path doc = root.resolve(markdown);
