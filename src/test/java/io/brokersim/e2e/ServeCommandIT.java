@@ -129,6 +129,22 @@ class ServeCommandIT {
   }
 
   @Test
+  void serve_withSeed_warnsThatGeneratedNamesArePredictable() throws Exception {
+    Process p = brokersim(true, "serve", "--port", "0", "--seed", "5");
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      List<String> before = new ArrayList<>();
+      for (String line = out.readLine(); line != null && !LISTENING.matcher(line).matches(); line = out.readLine()) {
+        before.add(line);
+      }
+      assertTrue(before.stream().anyMatch(l -> l.startsWith("brokersim: WARNING: --seed 5 makes server-generated names")
+          && l.contains("forge")), String.join("\n", before));
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  @Test
   void serve_onAPortInUse_exits1() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       Result r = run("serve", "--port", String.valueOf(taken.getLocalPort()));

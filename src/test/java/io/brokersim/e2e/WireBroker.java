@@ -30,7 +30,15 @@ final class WireBroker implements AutoCloseable {
 
   /** A server whose memory alarm reads {@code memoryGauge} (null: the JVM heap). */
   static WireBroker start(BrokerProfile profile, Config extra, LongSupplier memoryGauge) {
-    LiveBroker broker = LiveBroker.builder().profile(profile).seed(42).build();
+    return start(LiveBroker.builder().profile(profile).build(), extra, memoryGauge);
+  }
+
+  /** A server whose generated names come from {@code seed} (predictable, as {@code serve --seed}). */
+  static WireBroker startSeeded(BrokerProfile profile, long seed) {
+    return start(LiveBroker.builder().profile(profile).seed(seed).build(), ConfigFactory.empty(), null);
+  }
+
+  private static WireBroker start(LiveBroker broker, Config extra, LongSupplier memoryGauge) {
     try {
       Config config = extra.withFallback(ConfigFactory.parseString("brokersim.server { port = 0, host = \"127.0.0.1\" }"));
       AmqpServer.Builder server = AmqpServer.builder(broker).config(config);

@@ -6,6 +6,7 @@ import io.brokersim.core.actor.BrokerActor;
 import io.brokersim.core.actor.BrokerContext;
 import io.brokersim.core.fault.FaultInjector;
 import io.brokersim.core.fault.FaultPlan;
+import io.brokersim.core.model.RandomSource;
 import io.brokersim.core.profile.BrokerProfile;
 import io.brokersim.core.runtime.Runtime;
 import io.brokersim.core.trace.Trace;
@@ -28,6 +29,7 @@ public abstract class BrokerBuilder<B extends BrokerBuilder<B>> {
           + DEFAULTS.getString("profile") + "'; expected one of lavinmq, rabbitmq-3, rabbitmq-4"));
   String vhost = DEFAULTS.getString("vhost");
   long seed;
+  boolean seedGiven;
   FaultPlan faults = FaultPlan.NONE;
   Config config = ConfigFactory.empty();
   final List<TraceSink> sinks = new ArrayList<>();
@@ -44,9 +46,14 @@ public abstract class BrokerBuilder<B extends BrokerBuilder<B>> {
     return self();
   }
 
-  /** The seed of every server-generated name and seeded decision (fault probabilities). */
+  /**
+   * The seed of every seeded decision (fault probabilities). A {@link Simulation} also draws its
+   * server-generated names from it; a {@link LiveBroker} does only when a seed is given, which makes
+   * its reply names, {@code amq.gen-} and {@code amq.ctag-} names predictable (reproduction work only).
+   */
   public B seed(long value) {
     seed = value;
+    seedGiven = true;
     return self();
   }
 
@@ -70,13 +77,19 @@ public abstract class BrokerBuilder<B extends BrokerBuilder<B>> {
 
   /**
    * The vhost guardian for a runtime: creates the trace over {@code allSinks} (handed to
-   * {@code traceReady}) and the broker context with the fault injector, all seeded from the runtime.
+   * {@code traceReady}) and the broker context with the fault injector seeded from the runtime;
+   * server-generated names come from {@code names}.
    */
-  Behavior<BrokerActor.Command> guardian(Runtime rt, List<TraceSink> allSinks, Consumer<Trace> traceReady) {
+  Behavior<BrokerActor.Command> guardian(Runtime rt, List<TraceSink> allSinks, Consumer<Trace> traceReady,
+      RandomSource names) {
     Trace trace = Trace.create(rt::nowNanos, allSinks.toArray(new TraceSink[0]));
     traceReady.accept(trace);
     FaultInjector injector = new FaultInjector(faults.rules(), rt.entropy().fork("faults"));
-    return BrokerActor.create(new BrokerContext(profile, vhost, trace, rt::nowNanos, rt.entropy().fork("broker"),
-        injector));
+    return BrokerActor.create(new BrokerContext(profile, vhost, trace, rt::nowNanos, names, injector));
+  }
+
+  /** The run's seeded stream for names, as a {@link Simulation} (and a live broker given a seed) uses. */
+  static RandomSource seededNames(Runtime rt) {
+    return rt.entropy().fork("broker");
   }
 }

@@ -5,6 +5,7 @@ import io.brokersim.core.client.Driver;
 import io.brokersim.core.client.SimConnection;
 import io.brokersim.core.profile.BrokerProfile;
 import io.brokersim.core.runtime.LiveRuntime;
+import io.brokersim.core.runtime.SecureRandomSource;
 import io.brokersim.core.trace.FateLedger;
 import io.brokersim.core.trace.Trace;
 import io.brokersim.core.trace.TraceSink;
@@ -30,6 +31,7 @@ public final class LiveBroker implements AutoCloseable, Driver {
   private final LiveRuntime<BrokerActor.Command> runtime;
   private final Trace trace;
   private final FateLedger ledger;
+  private final boolean predictableNames;
   private boolean closed;
 
   private LiveBroker(Builder b) {
@@ -40,7 +42,12 @@ public final class LiveBroker implements AutoCloseable, Driver {
       sinks.add(ledger);
     }
     Trace[] holder = new Trace[1];
-    this.runtime = LiveRuntime.start(rt -> b.guardian(rt, sinks, t -> holder[0] = t), b.systemName, b.seed, b.config);
+    // Names that grant access (reply names, amq.gen-, amq.ctag-) come from a CSPRNG unless a seed was
+    // given explicitly; fault probabilities stay seeded either way.
+    this.predictableNames = b.seedGiven;
+    this.runtime = LiveRuntime.start(rt -> b.guardian(rt, sinks, t -> holder[0] = t,
+        predictableNames ? BrokerBuilder.seededNames(rt) : SecureRandomSource.create()),
+        b.systemName, b.seed, b.config);
     this.trace = holder[0];
   }
 
@@ -50,6 +57,14 @@ public final class LiveBroker implements AutoCloseable, Driver {
 
   public BrokerProfile profile() {
     return profile;
+  }
+
+  /**
+   * True when the builder was given a seed: server-generated names are then computable from it and
+   * can be forged by any client. Otherwise they come from a CSPRNG.
+   */
+  public boolean predictableNames() {
+    return predictableNames;
   }
 
   /** The virtual host actor: front ends send {@code BrokerActor.Connect} here. */

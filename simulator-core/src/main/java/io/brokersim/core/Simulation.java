@@ -52,7 +52,8 @@ public final class Simulation implements AutoCloseable, Driver {
     }
     sinks.addAll(b.sinks);
     Trace[] holder = new Trace[1];
-    this.runtime = DeterministicRuntime.start(rt -> b.guardian(rt, sinks, t -> holder[0] = t), "brokersim", seed,
+    this.runtime = DeterministicRuntime.start(
+        rt -> b.guardian(rt, sinks, t -> holder[0] = t, BrokerBuilder.seededNames(rt)), "brokersim", seed,
         b.config);
     this.trace = holder[0];
   }
