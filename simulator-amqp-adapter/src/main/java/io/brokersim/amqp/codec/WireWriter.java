@@ -3,7 +3,6 @@ package io.brokersim.amqp.codec;
 import io.brokersim.core.model.FieldTables;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -75,12 +74,12 @@ public final class WireWriter {
     return this;
   }
 
-  /** A short string; its UTF-8 form must fit in 255 octets. */
+  /** A short string; its octets ({@link WireText#encode}) must fit in 255. */
   public WireWriter shortstr(String value) {
     if (value == null) {
       throw new IllegalArgumentException("shortstr is null");
     }
-    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = WireText.encode(value);
     if (bytes.length > 0xFF) {
       throw new IllegalArgumentException(
           "shortstr is " + bytes.length + " octets, more than 255: "
@@ -173,7 +172,7 @@ public final class WireWriter {
       return decimal(v);
     }
     if (value instanceof String v) {
-      return octet('S').longstr(v.getBytes(StandardCharsets.UTF_8));
+      return octet('S').longstr(WireText.encode(v));
     }
     if (value instanceof byte[] v) {
       return octet('x').longstr(v);

@@ -15,6 +15,7 @@ import io.brokersim.core.model.AmqpError;
 import io.brokersim.core.model.MethodRef;
 import io.brokersim.core.model.ReplyCode;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -135,7 +136,7 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
     private final AsyncCallback<ConnectionEvent> events = createAsyncCallback(this::onEvent);
     private final Consumer<Boolean> alarmListener = on -> events.invoke(new ConnectionEvent.AlarmChanged(on));
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
-    private final FrameDecoder decoder = new FrameDecoder(server.profile.frameMaxMinimum());
+    private final FrameDecoder decoder = new FrameDecoder(server.profile.frameMaxMinimum(), server.rules.dialect());
     private final Map<Integer, ChannelSlot> channels = new HashMap<>();
     private final Map<Integer, Integer> closeOksToSwallow = new HashMap<>();
     private final ArrayDeque<Frame> connectingBuffer = new ArrayDeque<>();
@@ -300,19 +301,35 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
     }
 
     private void decode(ByteString chunk) {
-      if (decoder.state() == FrameDecoder.State.FAILED) {
-        return;
+      ByteBuffer bytes = chunk.asByteBuffer();
+      // Until tune-ok is handled, decode one frame at a time: frames pipelined behind it must be checked
+      // against the frame_max it negotiates, not against the handshake's 4096.
+      while (phase.ordinal() < Phase.OPEN.ordinal() && bytes.hasRemaining() && decodeSome(bytes, 1)) {
+        // next frame
       }
-      FrameDecoder.Result r = decoder.feed(chunk.asByteBuffer());
+      if (bytes.hasRemaining()) {
+        decodeSome(bytes, Integer.MAX_VALUE);
+      }
+    }
+
+    /** Decodes up to {@code maxFrames} frames from {@code bytes} and handles them; false to stop reading. */
+    private boolean decodeSome(ByteBuffer bytes, int maxFrames) {
+      if (decoder.state() == FrameDecoder.State.FAILED) {
+        bytes.position(bytes.limit());
+        return false;
+      }
+      FrameDecoder.Result r = decoder.feed(bytes, maxFrames);
       for (Frame f : r.frames()) {
         if (phase == Phase.FINISHING || isClosed(out)) {
-          return;
+          bytes.position(bytes.limit());
+          return false;
         }
         onFrame(f);
       }
       if (r.failed() && phase != Phase.FINISHING) {
         onCodecError(r.error());
       }
+      return !r.failed() && !r.frames().isEmpty();
     }
 
     private void onCodecError(CodecError e) {
@@ -506,8 +523,7 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
 
     private void connectionFrame(Frame f) {
       if (!(f instanceof Frame.Method m)) {
-        protocolError(AmqpError.of(ReplyCode.UNEXPECTED_FRAME, MethodRef.NONE,
-            "content frame of type " + f.type() + " on channel 0"));
+        apply(server.rules.contentOnChannelZero(f), null, 0);
         return;
       }
       AmqpMethod method = m.method();
@@ -517,9 +533,21 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
       } else if (method instanceof AmqpMethod.ConnectionUpdateSecret) {
         enqueue(0, writer.method(0, new AmqpMethod.ConnectionUpdateSecretOk()));
       } else if (!(method instanceof AmqpMethod.ConnectionCloseOk)) {
-        protocolError(new AmqpError(ReplyCode.COMMAND_INVALID,
-            ReplyCode.COMMAND_INVALID.text("unexpected method in connection state running"), method.classId(),
-            method.methodId(), true));
+        apply(server.rules.methodOnChannelZero(method), null, 0);
+      }
+    }
+
+    /** Carries out what the profile's {@link WireRules} decided for a frame on {@code channel}. */
+    private void apply(WireRules.Answer answer, ChannelSlot slot, int channel) {
+      if (answer instanceof WireRules.Close c) {
+        protocolError(c.error());
+      } else if (answer instanceof WireRules.Reply r) {
+        enqueue(channel, writer.method(channel, r.method()));
+      } else if (answer == WireRules.CloseChannelQuietly.INSTANCE && slot != null) {
+        log.info("{}: channel {} closed: the client sent channel.close-ok without a channel.close", describe(),
+            slot.number);
+        slot.state = ChannelState.ENDED;
+        closeBrokerChannelQuietly(slot, "the client sent channel.close-ok without a channel.close");
       }
     }
 
@@ -530,9 +558,8 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
       if (slot == null || slot.state == ChannelState.ENDED) {
         if (open) {
           openChannel(n, slot);
-        } else if (!(f instanceof Frame.Method m && m.method() instanceof AmqpMethod.ChannelCloseOk)) {
-          // A late close-ok for a channel that is already gone is harmless; anything else is not.
-          protocolError(channelError(f, "expected 'channel.open'"));
+        } else {
+          apply(server.rules.frameOnClosedChannel(f), null, n);
         }
         return;
       }
@@ -551,12 +578,6 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
         return;
       }
       dispatch(slot, f);
-    }
-
-    private AmqpError channelError(Frame f, String explanation) {
-      int classId = f instanceof Frame.Method m ? m.method().classId() : 0;
-      int methodId = f instanceof Frame.Method m ? m.method().methodId() : 0;
-      return new AmqpError(ReplyCode.CHANNEL_ERROR, ReplyCode.CHANNEL_ERROR.text(explanation), classId, methodId, true);
     }
 
     private void openChannel(int n, ChannelSlot ended) {
@@ -641,6 +662,9 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
       }
       if (step instanceof ContentAssembler.Command c) {
         command(slot, c);
+      } else if (step instanceof ContentAssembler.Dropped d) {
+        log.info("{}: channel {}: a message declared {} octets but its body frames carried {}; dropped, as"
+            + " LavinMQ never publishes it", describe(), slot.number, d.declaredBytes(), d.receivedBytes());
       } else if (alarmOn && slot.assembler.inContent()) {
         blockAfterChunk = true;
       }
@@ -648,6 +672,11 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
 
     private void command(ChannelSlot slot, ContentAssembler.Command c) {
       AmqpMethod method = c.method();
+      if (method instanceof AmqpMethod.ChannelCloseOk) {
+        // On an open channel nobody asked to close: the profile decides (503 or a quiet close).
+        apply(server.rules.unsolicitedCloseOk(method), slot, slot.number);
+        return;
+      }
       if (method instanceof AmqpMethod.BasicPublish p) {
         slot.ref.tell(new ClientMethod.BasicPublish(p.exchange(), p.routingKey(), p.mandatory(), p.immediate(),
             c.properties(), c.body()));
@@ -687,7 +716,7 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
       if (m.method() instanceof AmqpMethod.ChannelCloseOk) {
         slot.state = ChannelState.ENDED;
         if (slot.adapterClose) {
-          closeBrokerChannelQuietly(slot);
+          closeBrokerChannelQuietly(slot, "channel closed by the wire adapter");
         } else {
           slot.ref.tell(new ClientMethod.ChannelCloseOk());
         }
@@ -718,10 +747,10 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
       slot.ref.tell(new ChannelActor.Backpressure(true));
     }
 
-    private void closeBrokerChannelQuietly(ChannelSlot slot) {
+    /** Closes the broker's channel as a client close whose close-ok the client never sees. */
+    private void closeBrokerChannelQuietly(ChannelSlot slot, String reason) {
       closeOksToSwallow.merge(slot.number, 1, Integer::sum);
-      slot.ref.tell(new ClientMethod.ChannelClose(ReplyCode.PRECONDITION_FAILED.code(),
-          "channel closed by the wire adapter", 0, 0));
+      slot.ref.tell(new ClientMethod.ChannelClose(ReplyCode.PRECONDITION_FAILED.code(), reason, 0, 0));
     }
 
     // ------------------------------------------------------------------ closing

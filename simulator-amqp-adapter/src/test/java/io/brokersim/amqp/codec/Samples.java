@@ -10,8 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Sample methods, properties, tables and wire streams shared by the codec tests. */
-final class Samples {
+/** Sample methods, properties, tables and wire streams shared by the codec tests (and the server's rule tests). */
+public final class Samples {
 
   static final int FRAME_MAX = Frame.FRAME_MIN_SIZE;
 
@@ -22,7 +22,7 @@ final class Samples {
    * range of their wire type, non-ASCII strings, binary long strings, non-empty tables. Bits alternate,
    * starting with {@code firstBit}, so two calls cover both values of every bit.
    */
-  static AmqpMethod nonDefault(MethodSpec spec, boolean firstBit) {
+  public static AmqpMethod nonDefault(MethodSpec spec, boolean firstBit) {
     List<FieldSpec> fields = spec.fields();
     Object[] args = new Object[fields.size()];
     Class<?>[] types = new Class<?>[fields.size()];

@@ -64,20 +64,6 @@ class BadInputIT {
   }
 
   @Test
-  void truncatedArguments_502() throws Exception {
-    try (TestServer s = TestServer.start(BrokerProfile.RABBITMQ_3); RawClient c = s.client().handshake(0)) {
-      c.openChannel(1);
-      c.write(frame(1, 1, new byte[] {0, 60, 0, 10, 0, 0})); // basic.qos cut after two octets of prefetch-size
-      AmqpMethod.ConnectionClose close = c.expect(0, AmqpMethod.ConnectionClose.class);
-      assertEquals(502, close.replyCode());
-      assertTrue(close.replyText().startsWith("SYNTAX_ERROR - "), close.replyText());
-      assertEquals(60, close.failingClassId());
-      assertEquals(10, close.failingMethodId());
-      c.expectSocketClosed();
-    }
-  }
-
-  @Test
   void frameLargerThanFrameMax_501() throws Exception {
     try (TestServer s = TestServer.start(BrokerProfile.RABBITMQ_4); RawClient c = s.client().handshake(0)) {
       c.openChannel(1);
@@ -126,20 +112,6 @@ class BadInputIT {
           close.replyText());
       assertEquals(60, close.failingClassId());
       assertEquals(40, close.failingMethodId());
-    }
-  }
-
-  @Test
-  void bodyLongerThanDeclared_501() throws Exception {
-    try (TestServer s = TestServer.start(BrokerProfile.LAVINMQ); RawClient c = s.client().handshake(0)) {
-      c.openChannel(1);
-      c.send(1, new AmqpMethod.BasicPublish(0, "", "q", false, false));
-      c.write(c.encode(Frame.ContentHeader.basic(1, 5, PROPS)));
-      c.write(c.encode(new Frame.Body(1, ByteBuffer.wrap(new byte[10]))));
-      AmqpMethod.ConnectionClose close = c.expectConnectionClose();
-      assertEquals(501, close.replyCode());
-      assertEquals("FRAME_ERROR - content body on channel 1 is longer than the 5 octets its content header declared",
-          close.replyText());
     }
   }
 
