@@ -10,9 +10,11 @@ import java.util.Map;
 /**
  * Writes AMQP 0-9-1 data types (spec 4.2.5) into a growable array, big-endian.
  *
- * <p>Values out of range for their wire type, short strings over 255 octets, {@code null} strings and
- * field values of a Java type {@link FieldTables} does not list throw {@link IllegalArgumentException}:
- * they are bugs in the caller, not malformed input. A {@code null} table is written as an empty one.
+ * <p>Values out of range for their wire type, {@code null} strings and field values of a Java type
+ * {@link FieldTables} does not list throw {@link IllegalArgumentException}: they are bugs in the caller,
+ * not malformed input. Short strings over 255 octets throw its subclass {@link ShortstrTooLongException}
+ * (a value the broker composed may be too long, as in RabbitMQ). A {@code null} table is written as an
+ * empty one.
  */
 public final class WireWriter {
 
@@ -81,7 +83,7 @@ public final class WireWriter {
     }
     byte[] bytes = WireText.encode(value);
     if (bytes.length > 0xFF) {
-      throw new IllegalArgumentException(
+      throw new ShortstrTooLongException(
           "shortstr is " + bytes.length + " octets, more than 255: "
               + value.substring(0, Math.min(32, value.length())) + "...");
     }

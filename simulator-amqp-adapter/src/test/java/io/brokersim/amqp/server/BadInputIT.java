@@ -215,6 +215,38 @@ class BadInputIT {
     }
   }
 
+  /**
+   * A dead-letter routing key from a long-string argument can be longer than the short string a delivery
+   * carries it in: the receiving connection is closed with 541, as RabbitMQ 3.10.8 does
+   * (method_field_shortstr_overflow), and nothing else breaks.
+   */
+  @Test
+  void deliveryWithARoutingKeyLongerThanAShortString_541OnTheReceivingConnection() throws Exception {
+    try (TestServer s = TestServer.start(BrokerProfile.RABBITMQ_3); RawClient c = s.client().handshake(0)) {
+      var probe = s.probe();
+      probe.exchangeDeclare("dlx", "fanout");
+      probe.queueDeclare("dead", true, false, false, null);
+      probe.queueBind("dead", "dlx", "");
+      probe.queueDeclare("src", true, false, false,
+          Map.of("x-dead-letter-exchange", "dlx", "x-dead-letter-routing-key", "r".repeat(300)));
+      probe.basicPublish("", "src", "m");
+      c.openChannel(1);
+      c.send(1, new AmqpMethod.BasicGet(0, "src", false));
+      AmqpMethod.BasicGetOk ok = c.expect(1, AmqpMethod.BasicGetOk.class);
+      c.next();
+      c.next();
+      c.send(1, new AmqpMethod.BasicReject(ok.deliveryTag(), false));
+      TestServer.await("dead-lettered", () -> probe.queueDeclarePassive("dead").messageCount() == 1);
+      c.send(1, new AmqpMethod.BasicGet(0, "dead", true));
+      AmqpMethod.ConnectionClose close = c.expectConnectionClose();
+      assertEquals(541, close.replyCode());
+      assertTrue(close.replyText().contains("shortstr is 300 octets"), close.replyText());
+      probe.basicPublish("", "src", "after");
+      assertEquals("after", new String(probe.basicGet("src", true).body(), StandardCharsets.UTF_8),
+          "the broker carries on");
+    }
+  }
+
   /** Skips the synchronous replies already in flight (e.g. basic.qos-ok) up to the connection.close. */
   private static AmqpMethod.ConnectionClose closeSkippingReplies(RawClient c) throws Exception {
     while (true) {
