@@ -28,14 +28,22 @@ final class WireBroker implements AutoCloseable {
     return start(profile, extra, null);
   }
 
+  /** Pekko logs through slf4j, as under {@code serve}, so that {@link LogCapture} sees its errors too. */
+  private static final Config PEKKO_LOGS_TO_SLF4J = ConfigFactory.parseString("""
+      pekko.loggers = ["org.apache.pekko.event.slf4j.Slf4jLogger"]
+      pekko.logging-filter = "org.apache.pekko.event.slf4j.Slf4jLoggingFilter"
+      pekko.log-dead-letters-during-shutdown = off
+      """);
+
   /** A server whose memory alarm reads {@code memoryGauge} (null: the JVM heap). */
   static WireBroker start(BrokerProfile profile, Config extra, LongSupplier memoryGauge) {
-    return start(LiveBroker.builder().profile(profile).build(), extra, memoryGauge);
+    return start(LiveBroker.builder().profile(profile).config(PEKKO_LOGS_TO_SLF4J).build(), extra, memoryGauge);
   }
 
   /** A server whose generated names come from {@code seed} (predictable, as {@code serve --seed}). */
   static WireBroker startSeeded(BrokerProfile profile, long seed) {
-    return start(LiveBroker.builder().profile(profile).seed(seed).build(), ConfigFactory.empty(), null);
+    return start(LiveBroker.builder().profile(profile).seed(seed).config(PEKKO_LOGS_TO_SLF4J).build(),
+        ConfigFactory.empty(), null);
   }
 
   private static WireBroker start(LiveBroker broker, Config extra, LongSupplier memoryGauge) {

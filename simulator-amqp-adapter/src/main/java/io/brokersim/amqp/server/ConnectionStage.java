@@ -68,6 +68,12 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
   private static final String HANDSHAKE_TIMER = "handshake";
   private static final String CLOSE_TIMER = "close";
   private static final String HEARTBEAT_TIMER = "heartbeat";
+  private static final String PACING_TIMER = "pacing";
+  /**
+   * A handshake stops counting toward max-concurrent-handshakes after this long even if it has not
+   * finished, so that idle or slow clients can only slow new connections down, never stop them.
+   */
+  static final Duration PACING_HOLD = Duration.ofSeconds(1);
   /** After malformed input the server waits this long for the connection.close to go out, then closes. */
   private static final Duration CODEC_ERROR_CLOSE_DELAY = Duration.ofMillis(100);
 
@@ -76,10 +82,16 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
   private final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
   private final ServerContext server;
   private final InetSocketAddress remote;
+  private final CompletableFuture<Void> handshakeOver;
 
-  ConnectionStage(ServerContext server, InetSocketAddress remote) {
+  /**
+   * {@code handshakeOver} completes when connection.open-ok is sent, the connection ends or
+   * {@link #PACING_HOLD} has passed, whichever is first.
+   */
+  ConnectionStage(ServerContext server, InetSocketAddress remote, CompletableFuture<Void> handshakeOver) {
     this.server = server;
     this.remote = remote;
+    this.handshakeOver = handshakeOver;
   }
 
   @Override
@@ -204,11 +216,13 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
       server.register(this);
       alarmOn = server.alarm.subscribe(alarmListener);
       scheduleOnce(HANDSHAKE_TIMER, settings.handshakeTimeout());
+      scheduleOnce(PACING_TIMER, PACING_HOLD);
       pull(in);
     }
 
     @Override
     public void postStop() {
+      handshakeOver.complete(null);
       server.alarm.unsubscribe(alarmListener);
       server.unregister(this);
       if (sink != null) {
@@ -237,10 +251,25 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
       if (cutReason == null) {
         cutReason = reason;
       }
-      if (log.isDebugEnabled()) {
+      if (phase.ordinal() < Phase.RUNNING.ordinal()) {
+        log.info("{}: closed during the handshake (waiting for {}): {}", describe(), awaited(), reason);
+      } else if (phase == Phase.RUNNING) {
+        log.info("{}: connection lost (client '{}', user '{}'): {}", describe(), clientName, user, reason);
+      } else if (log.isDebugEnabled()) {
         log.debug("{} {}: {}", describe(), phase, reason);
       }
       completeStage();
+    }
+
+    /** What the handshake is waiting for, in the client's terms. */
+    private String awaited() {
+      return switch (phase) {
+        case HEADER -> "the protocol header";
+        case START_OK -> "connection.start-ok";
+        case TUNE_OK -> "connection.tune-ok";
+        case OPEN -> "connection.open";
+        default -> "the broker to open the connection";
+      };
     }
 
     /** Write what is queued, then close the socket; nothing more is read. */
@@ -497,6 +526,7 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
       connectionId = o.id();
       cancelTimer(HANDSHAKE_TIMER);
       phase = Phase.RUNNING;
+      handshakeOver.complete(null);
       enqueue(0, writer.method(0, new AmqpMethod.ConnectionOpenOk("")));
       if (log.isDebugEnabled()) {
         log.debug("{}: open, user '{}', client '{}', frame_max {}, channel_max {}, heartbeat {}s", describe(), user,
@@ -832,9 +862,11 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
     public void onTimer(Object key) {
       if (HEARTBEAT_TIMER.equals(key)) {
         heartbeatTick();
+      } else if (PACING_TIMER.equals(key)) {
+        handshakeOver.complete(null);
       } else if (HANDSHAKE_TIMER.equals(key)) {
         if (phase.ordinal() < Phase.RUNNING.ordinal()) {
-          transportGone("handshake not completed within " + settings.handshakeTimeout().toSeconds() + "s");
+          transportGone("handshake not completed within " + settings.handshakeTimeout().toMillis() + " ms");
         }
       } else if (CLOSE_TIMER.equals(key)) {
         // Give up on the close-ok: write what is queued (the connection.close), then close the socket;
