@@ -49,11 +49,12 @@ final class LogCapture implements AutoCloseable {
     return events().stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains(text)).toList();
   }
 
-  /** Fails listing every logged event that carries a stack trace. */
+  /** Fails listing every event of the server's loggers (brokersim's and Pekko's) that carries a stack trace. */
   void assertNoStackTrace() {
     List<String> traces = new ArrayList<>();
     for (ILoggingEvent e : events()) {
-      if (e.getThrowableProxy() != null) {
+      boolean server = e.getLoggerName().startsWith("io.brokersim") || e.getLoggerName().startsWith("org.apache.pekko");
+      if (server && e.getThrowableProxy() != null) {
         traces.add(e.getLevel() + " " + e.getLoggerName() + ": " + e.getFormattedMessage() + "\n"
             + ThrowableProxyUtil.asString(e.getThrowableProxy()));
       }

@@ -69,6 +69,7 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
   private static final String CLOSE_TIMER = "close";
   private static final String HEARTBEAT_TIMER = "heartbeat";
   private static final String PACING_TIMER = "pacing";
+  private static final String HELD_TIMER = "held";
   /**
    * A handshake stops counting toward max-concurrent-handshakes after this long even if it has not
    * finished, so that idle or slow clients can only slow new connections down, never stop them.
@@ -174,6 +175,8 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
     private boolean blockedSent;
     private boolean blockAfterChunk;
     private boolean readingSuspended;
+    private boolean peerFinished;
+    private boolean closeQueued;
     private String cutReason;
 
     Logic() {
@@ -186,9 +189,28 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
 
         @Override
         public void onUpstreamFinish() {
-          transportGone(decoder.bufferedBytes() > 0
+          String reason = decoder.bufferedBytes() > 0
               ? "client closed the socket in the middle of a frame (" + decoder.bufferedBytes() + " octets)"
-              : "client closed the socket");
+              : "client closed the socket";
+          if (phase == Phase.SERVER_CLOSING) {
+            // The client stopped writing right after input we refuse: our connection.close, which the
+            // broker may not have handed over yet, still goes out before the socket closes.
+            cutReason = reason;
+            peerFinished = true;
+            if (closeQueued) {
+              finishAfterFlush();
+            }
+            return;
+          }
+          if ((phase == Phase.RUNNING || phase == Phase.CONNECTING) && framesHeld()) {
+            // Everything the client wrote before closing reaches the broker first (a publish sent right
+            // after channel.open-ok must not vanish): the cut waits until the held frames are handed over.
+            cutReason = reason;
+            peerFinished = true;
+            scheduleOnce(HELD_TIMER, settings.closeTimeout());
+            return;
+          }
+          transportGone(reason);
         }
 
         @Override
@@ -539,6 +561,7 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
         onFrame(connectingBuffer.poll());
       }
       connectingBuffer.clear();
+      cutIfPeerFinished();
     }
 
     // ------------------------------------------------------------------ running
@@ -646,6 +669,28 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
       }
       while (!slot.pending.isEmpty() && phase == Phase.RUNNING && channels.get(slot.number) == slot) {
         channelFrame(slot.pending.poll());
+      }
+      cutIfPeerFinished();
+    }
+
+    /** Frames read but not handed to the broker yet: held for a connection or a channel still opening. */
+    private boolean framesHeld() {
+      if (!connectingBuffer.isEmpty()) {
+        return true;
+      }
+      for (ChannelSlot s : channels.values()) {
+        if (!s.pending.isEmpty()) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** The client closed its side while frames were held: once they are handed over, cut. */
+    private void cutIfPeerFinished() {
+      if (peerFinished && phase == Phase.RUNNING && !framesHeld()) {
+        cancelTimer(HELD_TIMER);
+        transportGone(cutReason);
       }
     }
 
@@ -799,6 +844,7 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
         if (log.isDebugEnabled()) {
           log.debug("{}: handshake refused: {}", describe(), error.text());
         }
+        closeQueued = true;
         enqueue(0, writer.method(0, FrameWriter.connectionClose(error)));
       }
       enterServerClosing();
@@ -864,6 +910,10 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
         heartbeatTick();
       } else if (PACING_TIMER.equals(key)) {
         handshakeOver.complete(null);
+      } else if (HELD_TIMER.equals(key)) {
+        if (phase == Phase.RUNNING || phase == Phase.CONNECTING) {
+          transportGone(cutReason + "; frames held for a channel still opening were dropped");
+        }
       } else if (HANDSHAKE_TIMER.equals(key)) {
         if (phase.ordinal() < Phase.RUNNING.ordinal()) {
           transportGone("handshake not completed within " + settings.handshakeTimeout().toMillis() + " ms");
@@ -988,8 +1038,11 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
           }
         }
         case CONNECTION_CLOSE -> {
+          closeQueued = true;
           if (phase == Phase.RUNNING || phase == Phase.CLIENT_CLOSING) {
             enterServerClosing();
+          } else if (peerFinished) {
+            finishWhenDrained = true;
           }
         }
         default -> { }
