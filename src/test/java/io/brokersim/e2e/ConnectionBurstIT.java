@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Timeout;
  * A burst of clients connecting at once: with the default listen backlog (4096) and handshake pacing,
  * every one of 1,000 Java clients completes its handshake, none is reset or closed during the handshake,
  * and the slowest takes well under the client's own 10 s handshake timeout. (With a backlog of 100,
- * 1,000 clients saw SYNs dropped and handshakes of up to 58 s.) Figures go to the test output; the
- * 5,000-client run is a manual one, see docs/reliability.md.
+ * clients connecting 1,000 at a time saw SYNs dropped and handshakes of up to 58 s.) Figures go to the test
+ * output; the 5,000-client run is a manual one, see docs/reliability.md.
  */
 @Timeout(180)
 class ConnectionBurstIT {
