@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -245,6 +246,22 @@ class ServeCommandIT {
       }
     }
     throw new AssertionError("cannot find " + relative + " above " + Path.of("").toAbsolutePath());
+  }
+
+  @Test
+  void serve_withSeed_warnsThatGeneratedNamesArePredictable() throws Exception {
+    Process p = brokersim(true, "serve", "--port", "0", "--seed", "5");
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      List<String> before = new ArrayList<>();
+      for (String line = out.readLine(); line != null && !LISTENING.matcher(line).matches(); line = out.readLine()) {
+        before.add(line);
+      }
+      assertTrue(before.stream().anyMatch(l -> l.startsWith("brokersim: WARNING: --seed 5 makes server-generated names")
+          && l.contains("forge")), String.join("\n", before));
+    } finally {
+      p.destroyForcibly();
+    }
   }
 
   @Test

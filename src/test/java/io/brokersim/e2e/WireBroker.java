@@ -28,18 +28,32 @@ final class WireBroker implements AutoCloseable {
     return start(profile, extra, null);
   }
 
+  /** Pekko logs through slf4j, as under {@code serve}, so that {@link LogCapture} sees its errors too. */
+  private static final Config PEKKO_LOGS_TO_SLF4J = ConfigFactory.parseString("""
+      pekko.loggers = ["org.apache.pekko.event.slf4j.Slf4jLogger"]
+      pekko.logging-filter = "org.apache.pekko.event.slf4j.Slf4jLoggingFilter"
+      pekko.log-dead-letters-during-shutdown = off
+      """);
+
   /** A server whose memory alarm reads {@code memoryGauge} (null: the JVM heap). */
   static WireBroker start(BrokerProfile profile, Config extra, LongSupplier memoryGauge) {
-    return start(profile, extra, memoryGauge, ConfigFactory.empty());
+    return start(LiveBroker.builder().profile(profile).config(PEKKO_LOGS_TO_SLF4J).build(), extra, memoryGauge);
   }
 
   /** A server over a broker configured with {@code brokerConfig} (e.g. {@code brokersim.consumer-timeout}). */
   static WireBroker withBrokerConfig(BrokerProfile profile, String brokerConfig) {
-    return start(profile, ConfigFactory.empty(), null, ConfigFactory.parseString(brokerConfig));
+    return start(LiveBroker.builder().profile(profile)
+        .config(ConfigFactory.parseString(brokerConfig).withFallback(PEKKO_LOGS_TO_SLF4J)).build(),
+        ConfigFactory.empty(), null);
   }
 
-  private static WireBroker start(BrokerProfile profile, Config extra, LongSupplier memoryGauge, Config brokerConfig) {
-    LiveBroker broker = LiveBroker.builder().profile(profile).seed(42).config(brokerConfig).build();
+  /** A server whose generated names come from {@code seed} (predictable, as {@code serve --seed}). */
+  static WireBroker startSeeded(BrokerProfile profile, long seed) {
+    return start(LiveBroker.builder().profile(profile).seed(seed).config(PEKKO_LOGS_TO_SLF4J).build(),
+        ConfigFactory.empty(), null);
+  }
+
+  private static WireBroker start(LiveBroker broker, Config extra, LongSupplier memoryGauge) {
     try {
       Config config = extra.withFallback(ConfigFactory.parseString("brokersim.server { port = 0, host = \"127.0.0.1\" }"));
       AmqpServer.Builder server = AmqpServer.builder(broker).config(config);

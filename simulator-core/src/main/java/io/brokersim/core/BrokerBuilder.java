@@ -7,6 +7,7 @@ import io.brokersim.core.actor.VhostActor;
 import io.brokersim.core.actor.BrokerContext;
 import io.brokersim.core.fault.FaultInjector;
 import io.brokersim.core.fault.FaultPlan;
+import io.brokersim.core.model.RandomSource;
 import io.brokersim.core.profile.BrokerProfile;
 import io.brokersim.core.profile.ConsumerTimeouts;
 import io.brokersim.core.runtime.Runtime;
@@ -32,6 +33,7 @@ public abstract class BrokerBuilder<B extends BrokerBuilder<B>> {
           + DEFAULTS.getString("profile") + "'; expected one of lavinmq, rabbitmq-3, rabbitmq-4"));
   String vhost = DEFAULTS.getString("vhost");
   long seed;
+  boolean seedGiven;
   FaultPlan faults = FaultPlan.NONE;
   Config config = ConfigFactory.empty();
   boolean ledger = true;
@@ -52,9 +54,14 @@ public abstract class BrokerBuilder<B extends BrokerBuilder<B>> {
     return self();
   }
 
-  /** The seed of every server-generated name and seeded decision (fault probabilities). */
+  /**
+   * The seed of every seeded decision (fault probabilities). A {@link Simulation} also draws its
+   * server-generated names from it; a {@link LiveBroker} does only when a seed is given, which makes
+   * its reply names, {@code amq.gen-} and {@code amq.ctag-} names predictable (reproduction work only).
+   */
   public B seed(long value) {
     seed = value;
+    seedGiven = true;
     return self();
   }
 
@@ -120,11 +127,11 @@ public abstract class BrokerBuilder<B extends BrokerBuilder<B>> {
 
   /**
    * The vhost guardian for a runtime: creates the trace over {@code allSinks} (handed to
-   * {@code traceReady}) and the broker context with the fault injector (handed to {@code faultsReady}), all
-   * seeded from the runtime.
+   * {@code traceReady}) and the broker context with the fault injector (handed to {@code faultsReady}) seeded
+   * from the runtime; server-generated names come from {@code names}.
    */
   Behavior<VhostActor.Command> guardian(Runtime rt, List<TraceSink> allSinks, Consumer<Trace> traceReady,
-      Consumer<FaultInjector> faultsReady) {
+      Consumer<FaultInjector> faultsReady, RandomSource names) {
     TraceSink[] sinks = allSinks.toArray(new TraceSink[0]);
     // The deterministic runtime runs every actor on its driver thread: its trace needs no lock.
     Trace trace = rt.isDeterministic() ? Trace.confined(rt::nowNanos, sinks) : Trace.create(rt::nowNanos, sinks);
@@ -132,7 +139,12 @@ public abstract class BrokerBuilder<B extends BrokerBuilder<B>> {
     FaultInjector injector = new FaultInjector(faults.rules(), rt.entropy().fork("faults"));
     faultsReady.accept(injector);
     return VhostActor.create(new BrokerContext(profile, vhost, trace, rt::nowNanos, rt::epochMillis,
-        rt.entropy().fork("broker"), injector, consumerTimeouts()));
+        names, injector, consumerTimeouts()));
+  }
+
+  /** The run's seeded stream for names, as a {@link Simulation} (and a live broker given a seed) uses. */
+  static RandomSource seededNames(Runtime rt) {
+    return rt.entropy().fork("broker");
   }
 
   /**

@@ -7,6 +7,7 @@ import io.brokersim.core.client.SimConnection;
 import io.brokersim.core.fault.FaultInjector;
 import io.brokersim.core.profile.BrokerProfile;
 import io.brokersim.core.runtime.LiveRuntime;
+import io.brokersim.core.runtime.SecureRandomSource;
 import io.brokersim.core.trace.FateLedger;
 import io.brokersim.core.trace.Messages;
 import io.brokersim.core.trace.Trace;
@@ -36,6 +37,7 @@ public final class LiveBroker implements AutoCloseable, Driver {
   private final Trace trace;
   private final FaultInjector faults;
   private final FateLedger ledger;
+  private final boolean predictableNames;
   private boolean closed;
 
   private LiveBroker(Builder b) {
@@ -48,8 +50,12 @@ public final class LiveBroker implements AutoCloseable, Driver {
     }
     Trace[] holder = new Trace[1];
     FaultInjector[] injector = new FaultInjector[1];
-    this.runtime = LiveRuntime.start(rt -> b.guardian(rt, sinks, t -> holder[0] = t, f -> injector[0] = f), b.systemName,
-        b.seed, b.config);
+    // Names that grant access (reply names, amq.gen-, amq.ctag-) come from a CSPRNG unless a seed was
+    // given explicitly; fault probabilities stay seeded either way.
+    this.predictableNames = b.seedGiven;
+    this.runtime = LiveRuntime.start(rt -> b.guardian(rt, sinks, t -> holder[0] = t, f -> injector[0] = f,
+        predictableNames ? BrokerBuilder.seededNames(rt) : SecureRandomSource.create()),
+        b.systemName, b.seed, b.config);
     this.trace = holder[0];
     this.faults = injector[0];
   }
@@ -62,9 +68,17 @@ public final class LiveBroker implements AutoCloseable, Driver {
     return profile;
   }
 
-  /** The seed of server-generated names and seeded fault decisions (the order of events is the threads'). */
+  /** The seed of seeded fault decisions, and of server-generated names when {@link #predictableNames()}. */
   public long seed() {
     return seed;
+  }
+
+  /**
+   * True when the builder was given a seed: server-generated names are then computable from it and
+   * can be forged by any client. Otherwise they come from a CSPRNG.
+   */
+  public boolean predictableNames() {
+    return predictableNames;
   }
 
   /** The virtual host actor: front ends send {@code VhostActor.Connect} here. */

@@ -64,7 +64,8 @@ public final class Simulation implements AutoCloseable, Driver {
     sinks.addAll(b.sinks);
     Trace[] holder = new Trace[1];
     FaultInjector[] injector = new FaultInjector[1];
-    this.runtime = DeterministicRuntime.start(rt -> b.guardian(rt, sinks, t -> holder[0] = t, f -> injector[0] = f),
+    this.runtime = DeterministicRuntime.start(
+        rt -> b.guardian(rt, sinks, t -> holder[0] = t, f -> injector[0] = f, BrokerBuilder.seededNames(rt)),
         "brokersim", seed, b.config);
     this.trace = holder[0];
     this.faults = injector[0];

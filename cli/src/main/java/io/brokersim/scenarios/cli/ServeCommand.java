@@ -86,9 +86,10 @@ final class ServeCommand implements Callable<Integer> {
   String profile;
 
   @Option(names = "--seed", paramLabel = "N",
-      description = "Seed of server-generated names such as amq.gen-... (default ${DEFAULT-VALUE}).",
-      defaultValue = "0")
-  long seed;
+      description = {"Draw server-generated names (direct reply-to names, amq.gen-..., amq.ctag-...) from seed N"
+          + " instead of a CSPRNG, for reproduction work only: any client can then compute them and forge replies"
+          + " (a warning is printed at start). Fault probabilities are seeded either way (N, default 0)."})
+  Long seed;
 
   @Option(names = "--config", paramLabel = "FILE",
       description = "HOCON file merged over the defaults, e.g. brokersim.server { users = [...], heartbeat = 10 }"
@@ -143,8 +144,15 @@ final class ServeCommand implements Callable<Integer> {
         return 2;
       }
     }
-    LiveBroker.Builder builder = LiveBroker.builder().profile(p).seed(seed).ledger(ledger)
-        .settledMessagesKept(settledKept).faults(plan).config(merged);
+    LiveBroker.Builder builder = LiveBroker.builder().profile(p).ledger(ledger).settledMessagesKept(settledKept)
+        .faults(plan).config(merged);
+    if (seed != null) {
+      builder.seed(seed);
+      err.println("brokersim: WARNING: --seed " + seed + " makes server-generated names (direct reply-to names,"
+          + " amq.gen-, amq.ctag-) predictable: any client can compute another's reply name and forge its reply."
+          + " Use it for reproduction work only.");
+      err.flush();
+    }
     if (traceFile != null) {
       builder.sink(traceFile);
     }

@@ -32,6 +32,8 @@ public final class ContentHeaderCodec {
   /** Octets before the property list. */
   public static final int FIXED_SIZE = 14;
 
+  private static final int INTERNAL_ERROR = 541;
+
   private static final List<FieldSpec> PROPERTIES = MethodTable.basicProperties();
   private static final MethodHandle[] GETTERS = new MethodHandle[PROPERTIES.size()];
   private static final MethodHandle CONSTRUCTOR = bind();
@@ -74,6 +76,24 @@ public final class ContentHeaderCodec {
    * define and malformed property values throw 502 SYNTAX_ERROR.
    */
   public static Frame.ContentHeader decode(int channel, ByteBuffer payload) {
+    return decode(channel, payload, Dialect.SPEC);
+  }
+
+  /** Decodes a content header payload, reporting malformed properties as {@code dialect} does. */
+  public static Frame.ContentHeader decode(int channel, ByteBuffer payload, Dialect dialect) {
+    try {
+      return decodeSpec(channel, payload);
+    } catch (CodecException e) {
+      throw switch (dialect) {
+        case SPEC -> e;
+        // RabbitMQ decodes the properties of every publish; a failure crashes the channel: 541, no text.
+        case RABBITMQ -> new CodecException(new CodecError(INTERNAL_ERROR, "INTERNAL_ERROR", 0, 0));
+        case LAVINMQ -> new CodecException(CodecError.frameError(e.error().explanation()));
+      };
+    }
+  }
+
+  private static Frame.ContentHeader decodeSpec(int channel, ByteBuffer payload) {
     WireReader in = new WireReader(payload);
     if (in.remaining() < FIXED_SIZE) {
       throw syntax("is " + in.remaining() + " octets, shorter than " + FIXED_SIZE);

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Incremental frame decoder for one connection: feed it chunks of any size, get back the frames they
@@ -23,7 +24,7 @@ import java.util.List;
  *       payload, an end octet other than 0xCE, a method payload under 4 octets or a content header under
  *       14 (as RabbitMQ, which rejects frames it cannot even split into their fixed parts);
  *   <li>502 SYNTAX_ERROR: method arguments or content properties that are truncated, overlong or hold an
- *       unknown field value type;
+ *       unknown field value type (or the broker's own code and text for them, see {@link Dialect});
  *   <li>540 NOT_IMPLEMENTED: a class or method id the protocol does not define.
  * </ul>
  * Frames completed before the bad one in the same chunk are still returned.
@@ -53,6 +54,7 @@ public final class FrameDecoder {
     }
   }
 
+  private final Dialect dialect;
   private int frameMaxBytes;
   private State state = State.READ_HEADER;
   private CodecError error;
@@ -64,7 +66,13 @@ public final class FrameDecoder {
 
   /** A decoder accepting frames of at most {@code frameMaxBytes} octets (header and end octet included). */
   public FrameDecoder(int frameMaxBytes) {
+    this(frameMaxBytes, Dialect.SPEC);
+  }
+
+  /** A decoder that reports malformed arguments and properties as {@code dialect} does. */
+  public FrameDecoder(int frameMaxBytes, Dialect dialect) {
     this.frameMaxBytes = checkFrameMax(frameMaxBytes);
+    this.dialect = Objects.requireNonNull(dialect, "dialect");
   }
 
   /** The current frame-max. */
@@ -102,8 +110,20 @@ public final class FrameDecoder {
    * the rest of the chunk, and every later chunk, is ignored.
    */
   public Result feed(ByteBuffer chunk) {
+    return feed(chunk, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Like {@link #feed(ByteBuffer)}, but stops after {@code maxFrames} complete frames and leaves the
+   * chunk's position at the first octet of the next one, so that the caller can act on a frame (a
+   * {@code tune-ok} that changes frame-max) before the next header is checked.
+   */
+  public Result feed(ByteBuffer chunk, int maxFrames) {
+    if (maxFrames < 1) {
+      throw new IllegalArgumentException("maxFrames must be positive, was " + maxFrames);
+    }
     List<Frame> frames = new ArrayList<>();
-    while (state != State.FAILED) {
+    while (state != State.FAILED && frames.size() < maxFrames) {
       if (state == State.READ_HEADER) {
         ByteBuffer header = take(chunk, Frame.HEADER_SIZE);
         if (header == null) {
@@ -165,14 +185,14 @@ public final class FrameDecoder {
                 + "-octet payload, too short for class and method ids"));
             return null;
           }
-          return new Frame.Method(channel, MethodCodec.decode(payload));
+          return new Frame.Method(channel, MethodCodec.decode(payload, dialect));
         case Frame.TYPE_HEADER:
           if (payloadSize < ContentHeaderCodec.FIXED_SIZE) {
             fail(CodecError.frameError("content header frame on channel " + channel + " has a "
                 + payloadSize + "-octet payload, shorter than " + ContentHeaderCodec.FIXED_SIZE));
             return null;
           }
-          return ContentHeaderCodec.decode(channel, payload);
+          return ContentHeaderCodec.decode(channel, payload, dialect);
         case Frame.TYPE_BODY:
           byte[] body = new byte[payloadSize];
           payload.get(body);

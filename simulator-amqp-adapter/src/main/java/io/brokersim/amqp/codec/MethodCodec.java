@@ -28,6 +28,12 @@ public final class MethodCodec {
 
   private static final Map<Class<?>, Binding> BINDINGS = bindAll();
 
+  /** RabbitMQ's answer to a short string argument that is not UTF-8 ({@code rabbit_binary_parser:assert_utf8}). */
+  private static final CodecError MALFORMED_UTF8 = CodecError.frameError("Malformed UTF-8 in shortstr");
+
+  /** Longest rendering of argument octets in a RabbitMQ "cannot decode" text; the reply text is cut anyway. */
+  private static final int ERLANG_BINARY_MAX_CHARS = 300;
+
   private MethodCodec() {}
 
   /** Appends class id, method id and arguments of {@code method}. */
@@ -76,21 +82,32 @@ public final class MethodCodec {
   }
 
   /**
-   * Decodes a method frame payload (ids and arguments). Unknown ids throw 540 NOT_IMPLEMENTED; short,
-   * malformed or overlong arguments throw 502 SYNTAX_ERROR; both carry the ids.
+   * Decodes a method frame payload (ids and arguments) as the spec reads it: unknown ids throw 540
+   * NOT_IMPLEMENTED; short, malformed or overlong arguments throw 502 SYNTAX_ERROR; both carry the ids.
    */
   public static AmqpMethod decode(ByteBuffer payload) {
+    return decode(payload, Dialect.SPEC);
+  }
+
+  /** Decodes a method frame payload, reporting bad arguments as {@code dialect} does (see {@link Dialect}). */
+  public static AmqpMethod decode(ByteBuffer payload, Dialect dialect) {
     WireReader in = new WireReader(payload);
     int classId = in.shortUnsigned();
     int methodId = in.shortUnsigned();
     MethodSpec spec = MethodTable.find(classId, methodId)
         .orElseThrow(() -> new CodecException(CodecError.notImplemented(
             "unknown method: class " + classId + ", method " + methodId, classId, methodId)));
-    return decodeArguments(spec, in);
+    try {
+      return decodeArguments(spec, in, dialect);
+    } catch (MalformedArguments e) {
+      throw new CodecException(malformed(spec, e.getMessage(), dialect, payload));
+    }
   }
 
   /** Decodes the arguments of {@code spec}'s method; the reader must hold exactly those octets. */
-  public static AmqpMethod decodeArguments(MethodSpec spec, WireReader in) {
+  private static AmqpMethod decodeArguments(MethodSpec spec, WireReader in, Dialect dialect) {
+    // RabbitMQ checks every short string argument of a method without content (not basic.publish).
+    boolean checkUtf8 = dialect == Dialect.RABBITMQ && !spec.hasContent();
     List<FieldSpec> fields = spec.fields();
     Object[] args = new Object[fields.size()];
     int bits = 0;
@@ -105,23 +122,63 @@ public final class MethodCodec {
           }
           args[i] = (bits & (1 << bitIndex)) != 0;
           bitIndex++;
+        } else if (field.type() == FieldType.SHORTSTR && checkUtf8) {
+          bitIndex = 8;
+          byte[] octets = in.shortstrOctets();
+          if (!WireText.isRabbitMqUtf8(octets)) {
+            throw new CodecException(MALFORMED_UTF8);
+          }
+          args[i] = WireText.decode(octets);
         } else {
           bitIndex = 8;
           args[i] = in.read(field.type());
         }
       } catch (CodecException e) {
-        throw syntax(spec, field.name() + ": " + e.error().explanation());
+        if (e.error() == MALFORMED_UTF8) {
+          throw e;
+        }
+        throw new MalformedArguments(field.name() + ": " + e.error().explanation());
       }
     }
     if (in.remaining() > 0) {
-      throw syntax(spec, in.remaining() + " octets after the last argument");
+      throw new MalformedArguments(in.remaining() + " octets after the last argument");
     }
     return BINDINGS.get(spec.javaType()).construct(args);
   }
 
-  private static CodecException syntax(MethodSpec spec, String explanation) {
-    return new CodecException(
-        CodecError.syntaxError(spec.name() + " " + explanation, spec.classId(), spec.methodId()));
+  /** The close for arguments that do not parse, in the dialect's words. */
+  private static CodecError malformed(MethodSpec spec, String explanation, Dialect dialect, ByteBuffer payload) {
+    return switch (dialect) {
+      case SPEC -> CodecError.syntaxError(spec.name() + " " + explanation, spec.classId(), spec.methodId());
+      case RABBITMQ -> new CodecError(CodecError.FRAME_ERROR, "FRAME_ERROR - cannot decode "
+          + erlangBinary(payload.slice(payload.position() + 4, payload.remaining() - 4)), spec.classId(),
+          spec.methodId());
+      case LAVINMQ -> CodecError.frameError(spec.name() + " " + explanation);
+    };
+  }
+
+  /**
+   * Octets as Erlang prints a binary with {@code ~w}: {@code <<0,0,5,97,98>>}. Long binaries are cut (the
+   * reply text is cut to 255 octets anyway).
+   */
+  static String erlangBinary(ByteBuffer octets) {
+    StringBuilder b = new StringBuilder("<<");
+    for (int i = octets.position(); i < octets.limit() && b.length() < ERLANG_BINARY_MAX_CHARS; i++) {
+      if (i > octets.position()) {
+        b.append(',');
+      }
+      b.append(octets.get(i) & 0xFF);
+    }
+    return b.append(">>").toString();
+  }
+
+  /** Arguments that do not parse; turned into the dialect's {@link CodecError} by {@link #decode}. */
+  private static final class MalformedArguments extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    MalformedArguments(String explanation) {
+      super(explanation, null, false, false);
+    }
   }
 
   /** Accessors and canonical constructor of one method record, in table order. */

@@ -4,7 +4,6 @@ import io.brokersim.core.model.FieldTables;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,10 +13,10 @@ import java.util.Map;
  * Reads AMQP 0-9-1 data types (spec 4.2.5) from a buffer, big-endian.
  *
  * <p>Field tables and arrays decode to the Java types documented on {@link FieldTables}; tables keep
- * wire order in a {@link LinkedHashMap}. Short strings and {@code S} values are decoded as UTF-8,
- * replacing malformed sequences, as the RabbitMQ Java client does. Running out of octets, an unknown
- * field value type or nesting deeper than {@value #MAX_NESTING} throws a {@link CodecException} with
- * 502 SYNTAX_ERROR.
+ * wire order in a {@link LinkedHashMap}. Short strings and {@code S} values are decoded by
+ * {@link WireText}, which keeps malformed octets (escaped) instead of replacing them, so a name decodes
+ * and encodes back to the same octets. Running out of octets, an unknown field value type or nesting
+ * deeper than {@value #MAX_NESTING} throws a {@link CodecException} with 502 SYNTAX_ERROR.
  */
 public final class WireReader {
 
@@ -66,10 +65,14 @@ public final class WireReader {
     return in.getLong();
   }
 
-  /** A short string: octet length, then up to 255 octets of UTF-8. */
+  /** A short string: octet length, then up to 255 octets of UTF-8 (see {@link WireText}). */
   public String shortstr() {
-    int length = octet();
-    return new String(octets(length), StandardCharsets.UTF_8);
+    return WireText.decode(shortstrOctets());
+  }
+
+  /** A short string's octets, undecoded. */
+  public byte[] shortstrOctets() {
+    return octets(octet());
   }
 
   /** A long string's octets: 32-bit length, then the octets. */
@@ -149,7 +152,7 @@ public final class WireReader {
         return BigDecimal.valueOf(in.getInt(), scale);
       }
       case 'S':
-        return new String(longstrBytes(), StandardCharsets.UTF_8);
+        return WireText.decode(longstrBytes());
       case 'x':
         return longstrBytes();
       case 'A':

@@ -3,7 +3,6 @@ package io.brokersim.amqp.codec;
 import io.brokersim.core.model.FieldTables;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -11,9 +10,11 @@ import java.util.Map;
 /**
  * Writes AMQP 0-9-1 data types (spec 4.2.5) into a growable array, big-endian.
  *
- * <p>Values out of range for their wire type, short strings over 255 octets, {@code null} strings and
- * field values of a Java type {@link FieldTables} does not list throw {@link IllegalArgumentException}:
- * they are bugs in the caller, not malformed input. A {@code null} table is written as an empty one.
+ * <p>Values out of range for their wire type, {@code null} strings and field values of a Java type
+ * {@link FieldTables} does not list throw {@link IllegalArgumentException}: they are bugs in the caller,
+ * not malformed input. Short strings over 255 octets throw its subclass {@link ShortstrTooLongException}
+ * (a value the broker composed may be too long, as in RabbitMQ). A {@code null} table is written as an
+ * empty one.
  */
 public final class WireWriter {
 
@@ -75,14 +76,14 @@ public final class WireWriter {
     return this;
   }
 
-  /** A short string; its UTF-8 form must fit in 255 octets. */
+  /** A short string; its octets ({@link WireText#encode}) must fit in 255. */
   public WireWriter shortstr(String value) {
     if (value == null) {
       throw new IllegalArgumentException("shortstr is null");
     }
-    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = WireText.encode(value);
     if (bytes.length > 0xFF) {
-      throw new IllegalArgumentException(
+      throw new ShortstrTooLongException(
           "shortstr is " + bytes.length + " octets, more than 255: "
               + value.substring(0, Math.min(32, value.length())) + "...");
     }
@@ -173,7 +174,7 @@ public final class WireWriter {
       return decimal(v);
     }
     if (value instanceof String v) {
-      return octet('S').longstr(v.getBytes(StandardCharsets.UTF_8));
+      return octet('S').longstr(WireText.encode(v));
     }
     if (value instanceof byte[] v) {
       return octet('x').longstr(v);

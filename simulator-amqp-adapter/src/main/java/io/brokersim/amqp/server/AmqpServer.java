@@ -133,12 +133,30 @@ public final class AmqpServer implements AutoCloseable {
     log.info("brokersim AMQP server on {} stopped", address());
   }
 
+  /**
+   * Runs one connection's stage; the result completes, never exceptionally, when its handshake is over
+   * (open-ok sent, or the connection gone).
+   */
+  private static CompletionStage<Void> handle(ServerContext context, Tcp.IncomingConnection connection,
+      Materializer materializer) {
+    CompletableFuture<Void> handshakeOver = new CompletableFuture<>();
+    try {
+      connection.handleWith(Flow.fromGraph(new ConnectionStage(context, connection.remoteAddress(),
+          connection.localAddress(), handshakeOver)),
+          materializer);
+    } catch (RuntimeException e) {
+      log.warn("cannot serve the connection from {}: {}", connection.remoteAddress(), e.toString());
+      handshakeOver.complete(null);
+    }
+    return handshakeOver;
+  }
+
   /** Options of a server. */
   public static final class Builder {
     private final LiveBroker broker;
     private Config config = ConfigFactory.empty();
     private Integer port;
-    private LongSupplier memoryUsedBytes = MemoryAlarm::heapUsedBytes;
+    private MemoryAlarm.Gauge memoryGauge = new MemoryAlarm.LiveHeap();
 
     private Builder(LiveBroker broker) {
       this.broker = Objects.requireNonNull(broker, "broker");
@@ -157,11 +175,12 @@ public final class AmqpServer implements AutoCloseable {
     }
 
     /**
-     * What the memory alarm measures, in octets (default: the JVM's used heap); it compares the value
-     * with {@code memory-high-watermark} x the maximum heap.
+     * What the memory alarm measures, in octets (default: the JVM heap in use after the latest full
+     * collection); it compares the value with {@code memory-high-watermark} x the maximum heap. A gauge
+     * given here is taken as it is: the server forces no collections for it.
      */
     public Builder memoryGauge(LongSupplier usedBytes) {
-      memoryUsedBytes = Objects.requireNonNull(usedBytes);
+      memoryGauge = MemoryAlarm.Gauge.of(Objects.requireNonNull(usedBytes));
       return this;
     }
 
@@ -175,13 +194,16 @@ public final class AmqpServer implements AutoCloseable {
       Materializer materializer = Materializer.matFromSystem(system);
       ActorRef<ChannelWatcher.Command> watcher = system.systemActorOf(ChannelWatcher.create(),
           "brokersim-channel-watcher-" + SERVERS.incrementAndGet(), Props.empty());
-      MemoryAlarm alarm = MemoryAlarm.start(system, memoryUsedBytes, settings.memoryHighWatermark(),
-          settings.memoryCheckInterval());
+      MemoryAlarm alarm = MemoryAlarm.start(system, memoryGauge, settings.memoryHighWatermark(),
+          settings.memoryCheckInterval(), settings.memoryGcInterval());
       ServerContext context = new ServerContext(broker, settings, alarm, watcher);
+      // Handshake pacing: a connection is accepted only while fewer than max-concurrent-handshakes are
+      // between accept and open-ok; the rest wait, already connected, in the listen backlog.
       CompletionStage<Tcp.ServerBinding> bound = Tcp.get(system)
           .bind(settings.host(), settings.port(), settings.backlog(), List.of(), false, Optional.empty())
-          .toMat(Sink.foreach(connection -> connection.handleWith(
-              Flow.fromGraph(new ConnectionStage(context, connection.remoteAddress(), connection.localAddress())), materializer)), Keep.left())
+          .mapAsyncUnordered(settings.maxConcurrentHandshakes(), connection -> handle(context, connection,
+              materializer))
+          .toMat(Sink.ignore(), Keep.left())
           .run(materializer);
       Tcp.ServerBinding binding;
       try {

@@ -16,6 +16,7 @@ import io.brokersim.core.model.AmqpError;
 import io.brokersim.core.model.MethodRef;
 import io.brokersim.core.model.ReplyCode;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -68,6 +69,13 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
   private static final String HANDSHAKE_TIMER = "handshake";
   private static final String CLOSE_TIMER = "close";
   private static final String HEARTBEAT_TIMER = "heartbeat";
+  private static final String PACING_TIMER = "pacing";
+  private static final String HELD_TIMER = "held";
+  /**
+   * A handshake stops counting toward max-concurrent-handshakes after this long even if it has not
+   * finished, so that idle or slow clients can only slow new connections down, never stop them.
+   */
+  static final Duration PACING_HOLD = Duration.ofSeconds(1);
   /** After malformed input the server waits this long for the connection.close to go out, then closes. */
   private static final Duration CODEC_ERROR_CLOSE_DELAY = Duration.ofMillis(100);
 
@@ -78,15 +86,18 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
   private final InetSocketAddress remote;
   /** The server's end of the socket, for the management view (null when not known). */
   private final InetSocketAddress local;
+  private final CompletableFuture<Void> handshakeOver;
 
-  ConnectionStage(ServerContext server, InetSocketAddress remote) {
-    this(server, remote, null);
-  }
-
-  ConnectionStage(ServerContext server, InetSocketAddress remote, InetSocketAddress local) {
+  /**
+   * {@code handshakeOver} completes when connection.open-ok is sent, the connection ends or
+   * {@link #PACING_HOLD} has passed, whichever is first.
+   */
+  ConnectionStage(ServerContext server, InetSocketAddress remote, InetSocketAddress local,
+      CompletableFuture<Void> handshakeOver) {
     this.server = server;
     this.remote = remote;
     this.local = local;
+    this.handshakeOver = handshakeOver;
   }
 
   @Override
@@ -143,7 +154,7 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
     private final AsyncCallback<ConnectionEvent> events = createAsyncCallback(this::onEvent);
     private final Consumer<Boolean> alarmListener = on -> events.invoke(new ConnectionEvent.AlarmChanged(on));
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
-    private final FrameDecoder decoder = new FrameDecoder(server.profile.frameMaxMinimum());
+    private final FrameDecoder decoder = new FrameDecoder(server.profile.frameMaxMinimum(), server.rules.dialect());
     private final Map<Integer, ChannelSlot> channels = new HashMap<>();
     private final Map<Integer, Integer> closeOksToSwallow = new HashMap<>();
     private final ArrayDeque<Frame> connectingBuffer = new ArrayDeque<>();
@@ -171,6 +182,8 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
     private boolean blockedSent;
     private boolean blockAfterChunk;
     private boolean readingSuspended;
+    private boolean peerFinished;
+    private boolean closeQueued;
     private String cutReason;
 
     Logic() {
@@ -183,9 +196,28 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
 
         @Override
         public void onUpstreamFinish() {
-          transportGone(decoder.bufferedBytes() > 0
+          String reason = decoder.bufferedBytes() > 0
               ? "client closed the socket in the middle of a frame (" + decoder.bufferedBytes() + " octets)"
-              : "client closed the socket");
+              : "client closed the socket";
+          if (phase == Phase.SERVER_CLOSING) {
+            // The client stopped writing right after input we refuse: our connection.close, which the
+            // broker may not have handed over yet, still goes out before the socket closes.
+            cutReason = reason;
+            peerFinished = true;
+            if (closeQueued) {
+              finishAfterFlush();
+            }
+            return;
+          }
+          if ((phase == Phase.RUNNING || phase == Phase.CONNECTING) && framesHeld()) {
+            // Everything the client wrote before closing reaches the broker first (a publish sent right
+            // after channel.open-ok must not vanish): the cut waits until the held frames are handed over.
+            cutReason = reason;
+            peerFinished = true;
+            scheduleOnce(HELD_TIMER, settings.closeTimeout());
+            return;
+          }
+          transportGone(reason);
         }
 
         @Override
@@ -213,11 +245,13 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
       server.register(this);
       alarmOn = server.alarm.subscribe(alarmListener);
       scheduleOnce(HANDSHAKE_TIMER, settings.handshakeTimeout());
+      scheduleOnce(PACING_TIMER, PACING_HOLD);
       pull(in);
     }
 
     @Override
     public void postStop() {
+      handshakeOver.complete(null);
       server.alarm.unsubscribe(alarmListener);
       server.unregister(this);
       if (sink != null) {
@@ -246,10 +280,25 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
       if (cutReason == null) {
         cutReason = reason;
       }
-      if (log.isDebugEnabled()) {
+      if (phase.ordinal() < Phase.RUNNING.ordinal()) {
+        log.info("{}: closed during the handshake (waiting for {}): {}", describe(), awaited(), reason);
+      } else if (phase == Phase.RUNNING) {
+        log.info("{}: connection lost (client '{}', user '{}'): {}", describe(), clientName, user, reason);
+      } else if (log.isDebugEnabled()) {
         log.debug("{} {}: {}", describe(), phase, reason);
       }
       completeStage();
+    }
+
+    /** What the handshake is waiting for, in the client's terms. */
+    private String awaited() {
+      return switch (phase) {
+        case HEADER -> "the protocol header";
+        case START_OK -> "connection.start-ok";
+        case TUNE_OK -> "connection.tune-ok";
+        case OPEN -> "connection.open";
+        default -> "the broker to open the connection";
+      };
     }
 
     /** Write what is queued, then close the socket; nothing more is read. */
@@ -310,19 +359,35 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
     }
 
     private void decode(ByteString chunk) {
-      if (decoder.state() == FrameDecoder.State.FAILED) {
-        return;
+      ByteBuffer bytes = chunk.asByteBuffer();
+      // Until tune-ok is handled, decode one frame at a time: frames pipelined behind it must be checked
+      // against the frame_max it negotiates, not against the handshake's 4096.
+      while (phase.ordinal() < Phase.OPEN.ordinal() && bytes.hasRemaining() && decodeSome(bytes, 1)) {
+        // next frame
       }
-      FrameDecoder.Result r = decoder.feed(chunk.asByteBuffer());
+      if (bytes.hasRemaining()) {
+        decodeSome(bytes, Integer.MAX_VALUE);
+      }
+    }
+
+    /** Decodes up to {@code maxFrames} frames from {@code bytes} and handles them; false to stop reading. */
+    private boolean decodeSome(ByteBuffer bytes, int maxFrames) {
+      if (decoder.state() == FrameDecoder.State.FAILED) {
+        bytes.position(bytes.limit());
+        return false;
+      }
+      FrameDecoder.Result r = decoder.feed(bytes, maxFrames);
       for (Frame f : r.frames()) {
         if (phase == Phase.FINISHING || isClosed(out)) {
-          return;
+          bytes.position(bytes.limit());
+          return false;
         }
         onFrame(f);
       }
       if (r.failed() && phase != Phase.FINISHING) {
         onCodecError(r.error());
       }
+      return !r.failed() && !r.frames().isEmpty();
     }
 
     private void onCodecError(CodecError e) {
@@ -500,6 +565,7 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
       connectionId = o.id();
       cancelTimer(HANDSHAKE_TIMER);
       phase = Phase.RUNNING;
+      handshakeOver.complete(null);
       enqueue(0, writer.method(0, new AmqpMethod.ConnectionOpenOk("")));
       if (log.isDebugEnabled()) {
         log.debug("{}: open, user '{}', client '{}', frame_max {}, channel_max {}, heartbeat {}s", describe(), user,
@@ -512,6 +578,7 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
         onFrame(connectingBuffer.poll());
       }
       connectingBuffer.clear();
+      cutIfPeerFinished();
     }
 
     // ------------------------------------------------------------------ running
@@ -526,8 +593,7 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
 
     private void connectionFrame(Frame f) {
       if (!(f instanceof Frame.Method m)) {
-        protocolError(AmqpError.of(ReplyCode.UNEXPECTED_FRAME, MethodRef.NONE,
-            "content frame of type " + f.type() + " on channel 0"));
+        apply(server.rules.contentOnChannelZero(f), null, 0);
         return;
       }
       AmqpMethod method = m.method();
@@ -537,9 +603,21 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
       } else if (method instanceof AmqpMethod.ConnectionUpdateSecret) {
         enqueue(0, writer.method(0, new AmqpMethod.ConnectionUpdateSecretOk()));
       } else if (!(method instanceof AmqpMethod.ConnectionCloseOk)) {
-        protocolError(new AmqpError(ReplyCode.COMMAND_INVALID,
-            ReplyCode.COMMAND_INVALID.text("unexpected method in connection state running"), method.classId(),
-            method.methodId(), true));
+        apply(server.rules.methodOnChannelZero(method), null, 0);
+      }
+    }
+
+    /** Carries out what the profile's {@link WireRules} decided for a frame on {@code channel}. */
+    private void apply(WireRules.Answer answer, ChannelSlot slot, int channel) {
+      if (answer instanceof WireRules.Close c) {
+        protocolError(c.error());
+      } else if (answer instanceof WireRules.Reply r) {
+        enqueue(channel, writer.method(channel, r.method()));
+      } else if (answer == WireRules.CloseChannelQuietly.INSTANCE && slot != null) {
+        log.info("{}: channel {} closed: the client sent channel.close-ok without a channel.close", describe(),
+            slot.number);
+        slot.state = ChannelState.ENDED;
+        closeBrokerChannelQuietly(slot, "the client sent channel.close-ok without a channel.close");
       }
     }
 
@@ -550,9 +628,8 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
       if (slot == null || slot.state == ChannelState.ENDED) {
         if (open) {
           openChannel(n, slot);
-        } else if (!(f instanceof Frame.Method m && m.method() instanceof AmqpMethod.ChannelCloseOk)) {
-          // A late close-ok for a channel that is already gone is harmless; anything else is not.
-          protocolError(channelError(f, "expected 'channel.open'"));
+        } else {
+          apply(server.rules.frameOnClosedChannel(f), null, n);
         }
         return;
       }
@@ -571,12 +648,6 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
         return;
       }
       dispatch(slot, f);
-    }
-
-    private AmqpError channelError(Frame f, String explanation) {
-      int classId = f instanceof Frame.Method m ? m.method().classId() : 0;
-      int methodId = f instanceof Frame.Method m ? m.method().methodId() : 0;
-      return new AmqpError(ReplyCode.CHANNEL_ERROR, ReplyCode.CHANNEL_ERROR.text(explanation), classId, methodId, true);
     }
 
     private void openChannel(int n, ChannelSlot ended) {
@@ -615,6 +686,28 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
       }
       while (!slot.pending.isEmpty() && phase == Phase.RUNNING && channels.get(slot.number) == slot) {
         channelFrame(slot.pending.poll());
+      }
+      cutIfPeerFinished();
+    }
+
+    /** Frames read but not handed to the broker yet: held for a connection or a channel still opening. */
+    private boolean framesHeld() {
+      if (!connectingBuffer.isEmpty()) {
+        return true;
+      }
+      for (ChannelSlot s : channels.values()) {
+        if (!s.pending.isEmpty()) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** The client closed its side while frames were held: once they are handed over, cut. */
+    private void cutIfPeerFinished() {
+      if (peerFinished && phase == Phase.RUNNING && !framesHeld()) {
+        cancelTimer(HELD_TIMER);
+        transportGone(cutReason);
       }
     }
 
@@ -661,6 +754,9 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
       }
       if (step instanceof ContentAssembler.Command c) {
         command(slot, c);
+      } else if (step instanceof ContentAssembler.Dropped d) {
+        log.info("{}: channel {}: a message declared {} octets but its body frames carried {}; dropped, as"
+            + " LavinMQ never publishes it", describe(), slot.number, d.declaredBytes(), d.receivedBytes());
       } else if (alarmOn && slot.assembler.inContent()) {
         blockAfterChunk = true;
       }
@@ -668,6 +764,11 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
 
     private void command(ChannelSlot slot, ContentAssembler.Command c) {
       AmqpMethod method = c.method();
+      if (method instanceof AmqpMethod.ChannelCloseOk) {
+        // On an open channel nobody asked to close: the profile decides (503 or a quiet close).
+        apply(server.rules.unsolicitedCloseOk(method), slot, slot.number);
+        return;
+      }
       if (method instanceof AmqpMethod.BasicPublish p) {
         slot.ref.tell(new ClientMethod.BasicPublish(p.exchange(), p.routingKey(), p.mandatory(), p.immediate(),
             c.properties(), c.body()));
@@ -707,7 +808,7 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
       if (m.method() instanceof AmqpMethod.ChannelCloseOk) {
         slot.state = ChannelState.ENDED;
         if (slot.adapterClose) {
-          closeBrokerChannelQuietly(slot);
+          closeBrokerChannelQuietly(slot, "channel closed by the wire adapter");
         } else {
           slot.ref.tell(new ClientMethod.ChannelCloseOk());
         }
@@ -738,10 +839,10 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
       slot.ref.tell(new ChannelActor.Backpressure(true));
     }
 
-    private void closeBrokerChannelQuietly(ChannelSlot slot) {
+    /** Closes the broker's channel as a client close whose close-ok the client never sees. */
+    private void closeBrokerChannelQuietly(ChannelSlot slot, String reason) {
       closeOksToSwallow.merge(slot.number, 1, Integer::sum);
-      slot.ref.tell(new ClientMethod.ChannelClose(ReplyCode.PRECONDITION_FAILED.code(),
-          "channel closed by the wire adapter", 0, 0));
+      slot.ref.tell(new ClientMethod.ChannelClose(ReplyCode.PRECONDITION_FAILED.code(), reason, 0, 0));
     }
 
     // ------------------------------------------------------------------ closing
@@ -760,6 +861,7 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
         if (log.isDebugEnabled()) {
           log.debug("{}: handshake refused: {}", describe(), error.text());
         }
+        closeQueued = true;
         enqueue(0, writer.method(0, FrameWriter.connectionClose(error)));
       }
       enterServerClosing();
@@ -823,9 +925,15 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
     public void onTimer(Object key) {
       if (HEARTBEAT_TIMER.equals(key)) {
         heartbeatTick();
+      } else if (PACING_TIMER.equals(key)) {
+        handshakeOver.complete(null);
+      } else if (HELD_TIMER.equals(key)) {
+        if (phase == Phase.RUNNING || phase == Phase.CONNECTING) {
+          transportGone(cutReason + "; frames held for a channel still opening were dropped");
+        }
       } else if (HANDSHAKE_TIMER.equals(key)) {
         if (phase.ordinal() < Phase.RUNNING.ordinal()) {
-          transportGone("handshake not completed within " + settings.handshakeTimeout().toSeconds() + "s");
+          transportGone("handshake not completed within " + settings.handshakeTimeout().toMillis() + " ms");
         }
       } else if (CLOSE_TIMER.equals(key)) {
         // Give up on the close-ok: write what is queued (the connection.close), then close the socket;
@@ -947,8 +1055,11 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
           }
         }
         case CONNECTION_CLOSE -> {
+          closeQueued = true;
           if (phase == Phase.RUNNING || phase == Phase.CLIENT_CLOSING) {
             enterServerClosing();
+          } else if (peerFinished) {
+            finishWhenDrained = true;
           }
         }
         default -> { }

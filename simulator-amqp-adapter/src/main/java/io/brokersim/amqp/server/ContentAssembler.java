@@ -19,12 +19,16 @@ import java.util.List;
  *   EXPECT_METHOD --method without content--> command
  *   EXPECT_METHOD --basic.publish--> EXPECT_HEADER --header, size 0--> command
  *                                    EXPECT_HEADER --header, size n--> EXPECT_BODY --n octets--> command
- *   any state --frame out of order, wrong class, body past the declared size--> error
+ *   EXPECT_BODY --body past the declared size--> OVERRUN (RabbitMQ: the message never completes;
+ *                                                          body frames are swallowed)
+ *                                             --> EXPECT_METHOD (LavinMQ: the message is dropped)
+ *   any state --frame out of order, wrong class--> error (OVERRUN: any frame but a body)
  * </pre>
  *
- * Errors use RabbitMQ's texts; all are connection errors (505 UNEXPECTED_FRAME, 501 FRAME_ERROR) except
- * a declared size above the maximum message size, which is the channel error 406 the brokers send
- * (§3.7). Body octets are collected in the decoder's own arrays and joined once, at the end.
+ * Errors use RabbitMQ's texts; all are connection errors (505 UNEXPECTED_FRAME) except a declared size
+ * above the maximum message size, which is the channel error 406 the brokers send (§3.7). A body longer
+ * than declared is no error in either broker ({@link WireRules#bodyOverrun()}). Body octets are collected
+ * in the decoder's own arrays and joined once, at the end.
  */
 final class ContentAssembler {
 
@@ -40,10 +44,14 @@ final class ContentAssembler {
   /** The frame broke the content rules. */
   record Failure(AmqpError error) implements Step {}
 
-  private enum State { EXPECT_METHOD, EXPECT_HEADER, EXPECT_BODY }
+  /** A body frame took the message past its declared size; the message is gone (LavinMQ's rule). */
+  record Dropped(long declaredBytes, long receivedBytes) implements Step {}
+
+  private enum State { EXPECT_METHOD, EXPECT_HEADER, EXPECT_BODY, OVERRUN }
 
   private final BrokerProfile profile;
   private final long maxBodyBytes;
+  private final WireRules.BodyOverrun overrun;
   private State state = State.EXPECT_METHOD;
   private AmqpMethod method;
   private BasicProperties properties;
@@ -54,6 +62,7 @@ final class ContentAssembler {
   ContentAssembler(BrokerProfile profile, long maxBodyBytes) {
     this.profile = profile;
     this.maxBodyBytes = maxBodyBytes;
+    this.overrun = WireRules.of(profile).bodyOverrun();
   }
 
   /** True while a content-carrying method waits for its header or body. */
@@ -67,6 +76,7 @@ final class ContentAssembler {
       case EXPECT_METHOD -> expectMethod(frame);
       case EXPECT_HEADER -> expectHeader(frame);
       case EXPECT_BODY -> expectBody(frame);
+      case OVERRUN -> overrun(frame);
     };
   }
 
@@ -111,16 +121,27 @@ final class ContentAssembler {
       return unexpected(publishRef(), "expected content body, got non content body frame instead");
     }
     ByteBuffer payload = b.payload();
-    MethodRef ref = publishRef();
     received += payload.remaining();
     if (received > bodySize) {
-      long declared = bodySize;
-      reset();
-      return new Failure(AmqpError.of(ReplyCode.FRAME_ERROR, ref, "content body on channel "
-          + b.channel() + " is longer than the " + declared + " octets its content header declared"));
+      if (overrun == WireRules.BodyOverrun.DROP_MESSAGE) {
+        Dropped dropped = new Dropped(bodySize, received);
+        reset();
+        return dropped;
+      }
+      // RabbitMQ counts the remaining size below zero, where it never reaches zero again.
+      fragments.clear();
+      state = State.OVERRUN;
+      return Incomplete.INSTANCE;
     }
     fragments.add(payload);
     return received == bodySize ? complete() : Incomplete.INSTANCE;
+  }
+
+  private Step overrun(Frame frame) {
+    if (frame instanceof Frame.Body) {
+      return Incomplete.INSTANCE;
+    }
+    return unexpected(publishRef(), "expected content body, got non content body frame instead");
   }
 
   private Step complete() {

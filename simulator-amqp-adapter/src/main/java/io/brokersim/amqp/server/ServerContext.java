@@ -25,6 +25,7 @@ final class ServerContext {
 
   final LiveBroker broker;
   final BrokerProfile profile;
+  final WireRules rules;
   final ServerSettings settings;
   final SaslLogin login;
   final List<String> mechanisms;
@@ -36,6 +37,7 @@ final class ServerContext {
       ActorRef<ChannelWatcher.Command> watcher) {
     this.broker = broker;
     this.profile = broker.profile();
+    this.rules = WireRules.of(profile);
     this.settings = settings;
     this.login = new SaslLogin(settings.users());
     this.mechanisms = Handshake.mechanisms(profile, settings);

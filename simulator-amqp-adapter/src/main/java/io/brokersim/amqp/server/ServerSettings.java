@@ -19,6 +19,7 @@ public record ServerSettings(
     String host,
     int port,
     int backlog,
+    int maxConcurrentHandshakes,
     List<User> users,
     int heartbeatSeconds,
     double heartbeatTimeoutFactor,
@@ -31,6 +32,7 @@ public record ServerSettings(
     int maxFramesBeforeOpen,
     double memoryHighWatermark,
     Duration memoryCheckInterval,
+    Duration memoryGcInterval,
     Duration handshakeTimeout,
     Duration closeTimeout,
     Duration shutdownTimeout,
@@ -72,6 +74,14 @@ public record ServerSettings(
     if (memoryHighWatermark <= 0) {
       throw new IllegalArgumentException("memory-high-watermark must be positive, was " + memoryHighWatermark);
     }
+    if (backlog < 1 || maxConcurrentHandshakes < 1) {
+      throw new IllegalArgumentException("backlog and max-concurrent-handshakes must be positive, were " + backlog
+          + " and " + maxConcurrentHandshakes);
+    }
+    if (memoryCheckInterval.isNegative() || memoryCheckInterval.isZero() || memoryGcInterval.isNegative()) {
+      throw new IllegalArgumentException("memory-check-interval must be positive and memory-gc-interval not"
+          + " negative, were " + memoryCheckInterval + " and " + memoryGcInterval);
+    }
   }
 
   /**
@@ -112,6 +122,7 @@ public record ServerSettings(
         c.getString("host"),
         c.getInt("port"),
         c.getInt("backlog"),
+        c.getInt("max-concurrent-handshakes"),
         users,
         heartbeat,
         c.getDouble("heartbeat-timeout-factor"),
@@ -124,6 +135,7 @@ public record ServerSettings(
         c.getInt("max-frames-before-open"),
         c.getDouble("memory-high-watermark"),
         c.getDuration("memory-check-interval"),
+        c.getDuration("memory-gc-interval"),
         c.getDuration("handshake-timeout"),
         c.getDuration("close-timeout"),
         c.getDuration("shutdown-timeout"),
@@ -137,9 +149,9 @@ public record ServerSettings(
 
   /** The same settings listening on another port. */
   public ServerSettings withPort(int newPort) {
-    return new ServerSettings(host, newPort, backlog, users, heartbeatSeconds, heartbeatTimeoutFactor, frameMaxBytes,
-        channelMax, maxMessageSizeBytes, outboundHighWatermarkBytes, outboundLowWatermarkBytes, writeBatchSizeBytes,
-        maxFramesBeforeOpen, memoryHighWatermark, memoryCheckInterval, handshakeTimeout, closeTimeout,
-        shutdownTimeout, vhost);
+    return new ServerSettings(host, newPort, backlog, maxConcurrentHandshakes, users, heartbeatSeconds,
+        heartbeatTimeoutFactor, frameMaxBytes, channelMax, maxMessageSizeBytes, outboundHighWatermarkBytes,
+        outboundLowWatermarkBytes, writeBatchSizeBytes, maxFramesBeforeOpen, memoryHighWatermark,
+        memoryCheckInterval, memoryGcInterval, handshakeTimeout, closeTimeout, shutdownTimeout, vhost);
   }
 }

@@ -1,5 +1,6 @@
 package io.brokersim.amqp.server;
 
+import io.brokersim.amqp.codec.ShortstrTooLongException;
 import io.brokersim.core.actor.ChannelActor;
 import io.brokersim.core.actor.ClientSink;
 import io.brokersim.core.actor.ConnectionActor;
@@ -67,11 +68,21 @@ final class WireSink implements ClientSink {
     try {
       bytes = frames.write(channel, method);
     } catch (RuntimeException e) {
-      log.error("cannot encode {} for channel {}", method.getClass().getSimpleName(), channel, e);
+      String what = method.getClass().getSimpleName();
+      ShortstrTooLongException tooLong = tooLong(e);
+      if (tooLong != null) {
+        // A value the broker composed (a dead-letter routing key from a long-string argument, a LavinMQ
+        // reply name built from a long consumer tag) does not fit: RabbitMQ closes the receiving
+        // connection with 541 (method_field_shortstr_overflow), and so does brokersim.
+        log.warn("cannot encode {} for channel {}: {}; closing the connection with 541", what, channel,
+            e.getMessage());
+      } else {
+        log.error("cannot encode {} for channel {}", what, channel, e);
+      }
       ActorRef<ConnectionActor.Command> c = ref;
       if (c != null) {
         c.tell(new ConnectionActor.ForceClose(AmqpError.of(ReplyCode.INTERNAL_ERROR, MethodRef.NONE,
-            "cannot encode " + method.getClass().getSimpleName() + ": " + e.getMessage()), "server"));
+            "cannot encode " + what + ": " + e.getMessage()), "server"));
       }
       return;
     }
@@ -96,6 +107,15 @@ final class WireSink implements ClientSink {
     } else if (queue.offer(new OutboundQueue.Entry(0, OutboundQueue.Kind.END, ByteString.emptyByteString()))) {
       events.accept(ConnectionEvent.Wake.INSTANCE);
     }
+  }
+
+  private static ShortstrTooLongException tooLong(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ShortstrTooLongException s) {
+        return s;
+      }
+    }
+    return null;
   }
 
   /** The socket is gone: stop encoding, and cut the broker connection unless it already ended. */

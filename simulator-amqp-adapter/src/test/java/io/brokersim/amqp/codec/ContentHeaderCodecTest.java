@@ -102,6 +102,33 @@ class ContentHeaderCodecTest {
   }
 
   @Test
+  void truncatedProperty_rabbitMqDialect_541InternalErrorAsMeasured() {
+    CodecException e = assertThrows(CodecException.class, () -> ContentHeaderCodec.decode(1,
+        ByteBuffer.wrap(hex("003c 0000 0000000000000000 8000")), Dialect.RABBITMQ));
+
+    assertEquals(new CodecError(541, "INTERNAL_ERROR", 0, 0), e.error());
+  }
+
+  @Test
+  void truncatedProperty_lavinMqDialect_501FrameError() {
+    CodecException e = assertThrows(CodecException.class, () -> ContentHeaderCodec.decode(1,
+        ByteBuffer.wrap(hex("003c 0000 0000000000000000 8000")), Dialect.LAVINMQ));
+
+    assertEquals(501, e.error().replyCode());
+    assertTrue(e.error().text().startsWith("FRAME_ERROR - content header content-type"), e.error().text());
+  }
+
+  @Test
+  void propertyNotUtf8_keptOctetForOctet() {
+    byte[] payload = hex("003c 0000 0000000000000000 0400 02 63ff");
+    Frame.ContentHeader h = ContentHeaderCodec.decode(1, ByteBuffer.wrap(payload), Dialect.RABBITMQ);
+    WireWriter w = new WireWriter();
+    ContentHeaderCodec.encode(h, w);
+
+    assertArrayEquals(payload, w.toByteArray());
+  }
+
+  @Test
   void trailingOctets_syntaxError() {
     CodecException e = assertThrows(CodecException.class,
         () -> decode(0, hex("003c 0000 0000000000000000 0000 00")));

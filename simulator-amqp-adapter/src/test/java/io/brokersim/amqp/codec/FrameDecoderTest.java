@@ -82,6 +82,23 @@ class FrameDecoderTest {
   }
 
   @Test
+  void feedWithMaxFrames_stopsBeforeTheNextHeader_soFrameMaxCanChangeInBetween() {
+    byte[] tuneOk = new FrameEncoder(4096).encodeMethod(0, new ConnectionTuneOk(2047, 131072, 0));
+    byte[] big = new FrameEncoder(131072).encode(new Frame.Body(1, ByteBuffer.wrap(new byte[10_000])));
+    ByteBuffer chunk = ByteBuffer.wrap(concat(tuneOk, big));
+    FrameDecoder decoder = new FrameDecoder(4096);
+
+    FrameDecoder.Result first = decoder.feed(chunk, 1);
+    assertEquals(1, first.frames().size());
+    assertEquals(tuneOk.length, chunk.position(), "the body frame's header is not read yet");
+    decoder.setFrameMaxBytes(131072);
+    FrameDecoder.Result rest = decoder.feed(chunk, 1);
+
+    assertFalse(rest.failed(), () -> String.valueOf(rest.error()));
+    assertEquals(10_000, ((Frame.Body) rest.frames().get(0)).size());
+  }
+
+  @Test
   void partialFrame_keptNotEmitted() {
     byte[] wire = ENCODER.encodeMethod(1, new BasicPublish(0, "x", "y", false, false));
     FrameDecoder decoder = new FrameDecoder(FRAME_MAX);

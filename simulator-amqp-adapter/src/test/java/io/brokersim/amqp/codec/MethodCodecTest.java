@@ -192,6 +192,74 @@ class MethodCodecTest {
     assertNotEquals(new AmqpMethod.TxSelect(), new AmqpMethod.TxSelectOk());
   }
 
+  @Test
+  void decode_rabbitMqDialect_queueNameNotUtf8_501MalformedUtf8() {
+    // queue.declare ticket 0, queue "q\xff", no bits, empty table
+    CodecException e = assertThrows(CodecException.class,
+        () -> MethodCodec.decode(ByteBuffer.wrap(hex("0032 000a 0000 02 71ff 00 00000000")), Dialect.RABBITMQ));
+
+    assertEquals(new CodecError(501, "FRAME_ERROR - Malformed UTF-8 in shortstr", 0, 0), e.error());
+  }
+
+  @Test
+  void decode_rabbitMqDialect_consumerTagOfLoneLeadOctets_501MalformedUtf8() {
+    byte[] tag = new byte[90];
+    java.util.Arrays.fill(tag, (byte) 0xC3);
+    WireWriter w = new WireWriter().shortUnsigned(60).shortUnsigned(20).shortUnsigned(0).shortstr("q");
+    w.octet(90).bytes(tag).octet(0).table(Map.of());
+    CodecException e = assertThrows(CodecException.class,
+        () -> MethodCodec.decode(w.toByteBuffer(), Dialect.RABBITMQ));
+
+    assertEquals(501, e.error().replyCode());
+  }
+
+  @Test
+  void decode_rabbitMqDialect_publishIsNotChecked_andKeepsItsOctets() {
+    // basic.publish ticket 0, exchange "x\xff", routing key "r\xfe": RabbitMQ skips content-bearing methods.
+    byte[] payload = hex("003c 0028 0000 02 78ff 02 72fe 00");
+    BasicPublish p = (BasicPublish) MethodCodec.decode(ByteBuffer.wrap(payload), Dialect.RABBITMQ);
+
+    assertArrayEquals(hex("78ff"), WireText.encode(p.exchange()));
+    assertArrayEquals(payload, payload(p), "encodes back to the same octets");
+  }
+
+  @Test
+  void decode_specAndLavinMqDialects_nameNotUtf8_acceptedOctetForOctet() {
+    byte[] payload = hex("0032 000a 0000 02 71ff 00 00000000");
+    for (Dialect d : List.of(Dialect.SPEC, Dialect.LAVINMQ)) {
+      QueueDeclare q = (QueueDeclare) MethodCodec.decode(ByteBuffer.wrap(payload), d);
+      assertArrayEquals(payload, payload(q), d.name());
+      assertNotEquals("q\uFFFD", q.queue());
+    }
+  }
+
+  @Test
+  void decode_rabbitMqDialect_truncatedArguments_501CannotDecodeWithTheOctets() {
+    CodecException e = assertThrows(CodecException.class,
+        () -> MethodCodec.decode(ByteBuffer.wrap(hex("003c 000a 0000")), Dialect.RABBITMQ));
+
+    assertEquals(new CodecError(501, "FRAME_ERROR - cannot decode <<0,0>>", 60, 10), e.error());
+  }
+
+  @Test
+  void decode_rabbitMqDialect_trailingOctets_501CannotDecode() {
+    CodecException e = assertThrows(CodecException.class, () -> MethodCodec.decode(
+        ByteBuffer.wrap(hex("0032 000a 0000 01 71 00 00000000 0000")), Dialect.RABBITMQ));
+
+    assertEquals("FRAME_ERROR - cannot decode <<0,0,1,113,0,0,0,0,0,0,0>>", e.error().text());
+    assertEquals(50, e.error().classId());
+  }
+
+  @Test
+  void decode_lavinMqDialect_truncatedArguments_501WithoutIds() {
+    CodecException e = assertThrows(CodecException.class,
+        () -> MethodCodec.decode(ByteBuffer.wrap(hex("003c 000a 0000")), Dialect.LAVINMQ));
+
+    assertEquals(501, e.error().replyCode());
+    assertTrue(e.error().text().startsWith("FRAME_ERROR - basic.qos prefetch-size: truncated"), e.error().text());
+    assertEquals(0, e.error().classId());
+  }
+
   private static byte[] payload(AmqpMethod method) {
     WireWriter out = new WireWriter();
     MethodCodec.encode(method, out);

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-/** Sample methods, properties, tables and wire streams shared by the codec tests. */
-final class Samples {
+/** Sample methods, properties, tables and wire streams shared by the codec tests (and the server's rule tests). */
+public final class Samples {
 
   static final int FRAME_MAX = Frame.FRAME_MIN_SIZE;
 
@@ -23,12 +23,12 @@ final class Samples {
    * range of their wire type, non-ASCII strings, binary long strings, non-empty tables. Bits alternate,
    * starting with {@code firstBit}, so two calls cover both values of every bit.
    */
-  static AmqpMethod nonDefault(MethodSpec spec, boolean firstBit) {
+  public static AmqpMethod nonDefault(MethodSpec spec, boolean firstBit) {
     return nonDefault(spec, firstBit, Samples::table);
   }
 
   /** Like {@link #nonDefault(MethodSpec, boolean)}, with each table argument from {@code tables} (given its name). */
-  static AmqpMethod nonDefault(MethodSpec spec, boolean firstBit, Function<String, Map<String, Object>> tables) {
+  public static AmqpMethod nonDefault(MethodSpec spec, boolean firstBit, Function<String, Map<String, Object>> tables) {
     List<FieldSpec> fields = spec.fields();
     Object[] args = new Object[fields.size()];
     Class<?>[] types = new Class<?>[fields.size()];

@@ -96,13 +96,27 @@ class ContentAssemblerTest {
   }
 
   @Test
-  void bodyPastTheDeclaredSize_501() {
+  void bodyPastTheDeclaredSize_rabbitMq_neverCompletesThenNextMethodIs505() {
     assembler.accept(new Frame.Method(1, PUBLISH));
     assembler.accept(Frame.ContentHeader.basic(1, 4, PROPS));
-    AmqpError e = failure(assembler.accept(new Frame.Body(1, ByteBuffer.wrap(new byte[5]))));
-    assertEquals(501, e.replyCode());
-    assertEquals("FRAME_ERROR - content body on channel 1 is longer than the 4 octets its content header declared",
-        e.text());
+    assertSame(ContentAssembler.Incomplete.INSTANCE, assembler.accept(new Frame.Body(1, ByteBuffer.wrap(new byte[5]))));
+    assertSame(ContentAssembler.Incomplete.INSTANCE, assembler.accept(new Frame.Body(1, ByteBuffer.wrap(new byte[9]))));
+    assertTrue(assembler.inContent());
+    AmqpError e = failure(assembler.accept(new Frame.Method(1, new AmqpMethod.BasicQos(0, 1, false))));
+    assertEquals("UNEXPECTED_FRAME - expected content body, got non content body frame instead", e.text());
+    assertEquals(60, e.classId());
+    assertEquals(40, e.methodId());
+  }
+
+  @Test
+  void bodyPastTheDeclaredSize_lavinMq_messageDroppedChannelCarriesOn() {
+    ContentAssembler lavin = new ContentAssembler(BrokerProfile.LAVINMQ, 1000);
+    lavin.accept(new Frame.Method(1, PUBLISH));
+    lavin.accept(Frame.ContentHeader.basic(1, 4, PROPS));
+    assertEquals(new ContentAssembler.Dropped(4, 5), lavin.accept(new Frame.Body(1, ByteBuffer.wrap(new byte[5]))));
+    assertFalse(lavin.inContent());
+    assertInstanceOf(ContentAssembler.Command.class,
+        lavin.accept(new Frame.Method(1, new AmqpMethod.BasicQos(0, 1, false))));
   }
 
   @Test

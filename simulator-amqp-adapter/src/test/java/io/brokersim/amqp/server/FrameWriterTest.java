@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.brokersim.amqp.codec.AmqpMethod;
 import io.brokersim.amqp.codec.Frame;
 import io.brokersim.amqp.codec.FrameDecoder;
+import io.brokersim.amqp.codec.WireText;
 import io.brokersim.core.actor.Outbound;
 import io.brokersim.core.model.AmqpError;
 import io.brokersim.core.model.BasicProperties;
@@ -71,12 +72,20 @@ class FrameWriterTest {
   }
 
   @Test
-  void shortText_cutsAt255OctetsOnACharacterBoundary() {
-    String longText = "x".repeat(254) + "é" + "tail";
-    String cut = FrameWriter.shortText(longText);
-    assertEquals("x".repeat(254), cut);
+  void shortText_longerThan255Octets_keeps252OnACharacterBoundaryAndEndsWithDots() {
+    assertEquals("x".repeat(252) + "...", FrameWriter.shortText("x".repeat(300)));
+    assertEquals("x".repeat(251) + "...", FrameWriter.shortText("x".repeat(251) + "é" + "tail"));
     assertTrue(FrameWriter.shortText("é".repeat(200)).getBytes(StandardCharsets.UTF_8).length <= 255);
+    assertEquals("x".repeat(255), FrameWriter.shortText("x".repeat(255)));
     assertEquals("short", FrameWriter.shortText("short"));
+  }
+
+  @Test
+  void shortText_nameThatWasNotUtf8_keepsItsOctets() {
+    String name = WireText.decode(new byte[] {'x', (byte) 0xff});
+    String text = FrameWriter.shortText("NOT_FOUND - no exchange '" + name + "' in vhost '/'");
+    assertArrayEquals("NOT_FOUND - no exchange 'x\u00ff' in vhost '/'".getBytes(StandardCharsets.ISO_8859_1),
+        WireText.encode(text));
   }
 
   private static AmqpMethod decodeMethod(ByteString bytes) {

@@ -22,6 +22,9 @@ class ServerSettingsTest {
     assertEquals(128L << 20, lavin.maxMessageSizeBytes());
     assertEquals(List.of(new ServerSettings.User("guest", "guest", true)), lavin.users());
     assertEquals("/", lavin.vhost());
+    assertEquals(4096, lavin.backlog());
+    assertEquals(64, lavin.maxConcurrentHandshakes());
+    assertEquals(Duration.ofSeconds(2), lavin.memoryGcInterval());
     ServerSettings rabbit4 = ServerSettings.from(ConfigFactory.empty(), BrokerProfile.RABBITMQ_4);
     assertEquals(60, rabbit4.heartbeatSeconds());
     assertEquals(2047, rabbit4.channelMax());
@@ -40,7 +43,13 @@ class ServerSettingsTest {
           outbound-high-watermark = 2 MiB
           outbound-low-watermark = 512 KiB
           close-timeout = 250ms
+          backlog = 512
+          max-concurrent-handshakes = 8
+          memory-gc-interval = 100ms
         }"""), BrokerProfile.LAVINMQ);
+    assertEquals(512, s.backlog());
+    assertEquals(8, s.maxConcurrentHandshakes());
+    assertEquals(Duration.ofMillis(100), s.memoryGcInterval());
     assertEquals(0, s.port());
     assertEquals(5, s.heartbeatSeconds());
     assertEquals(16, s.channelMax());
@@ -57,6 +66,8 @@ class ServerSettingsTest {
         BrokerProfile.LAVINMQ));
     assertThrows(IllegalArgumentException.class, () -> ServerSettings.from(ConfigFactory.parseString(
         "brokersim.server.frame-max = 4096"), BrokerProfile.RABBITMQ_4));
+    assertThrows(IllegalArgumentException.class, () -> ServerSettings.from(ConfigFactory.parseString(
+        "brokersim.server.max-concurrent-handshakes = 0"), BrokerProfile.LAVINMQ));
     assertThrows(RuntimeException.class, () -> ServerSettings.from(ConfigFactory.parseString(
         "brokersim.server.heartbeat = often"), BrokerProfile.LAVINMQ));
     assertThrows(IllegalArgumentException.class, () -> ServerSettings.from(ConfigFactory.parseString(

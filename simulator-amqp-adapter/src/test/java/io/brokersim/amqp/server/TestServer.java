@@ -23,7 +23,7 @@ final class TestServer implements AutoCloseable {
 
   /** {@code settings}: HOCON inside {@code brokersim.server}. */
   static TestServer start(BrokerProfile profile, String settings) {
-    LiveBroker broker = LiveBroker.builder().profile(profile).seed(1).build();
+    LiveBroker broker = LiveBroker.builder().profile(profile).build();
     try {
       Config config = ConfigFactory.parseString("brokersim.server { port = 0\n" + settings + "\n}");
       return new TestServer(broker, AmqpServer.start(broker, config));

@@ -1,6 +1,7 @@
 package io.brokersim.core.live;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.brokersim.core.LiveBroker;
@@ -62,6 +63,27 @@ class LiveBrokerIT {
       }
       assertTrue(done.await(30, TimeUnit.SECONDS), "delivered: " + (n - done.getCount()) + " of " + n);
       broker.assertNothingLostSilently();
+    }
+  }
+
+  @Test
+  void liveBroker_withoutSeed_generatesUnpredictableNames() {
+    assertNotEquals(firstGeneratedQueue(LiveBroker.builder(), false), firstGeneratedQueue(LiveBroker.builder(), false));
+  }
+
+  @Test
+  void liveBroker_withExplicitSeed_generatesTheSameNamesEveryRun() {
+    assertEquals(firstGeneratedQueue(LiveBroker.builder().seed(7), true),
+        firstGeneratedQueue(LiveBroker.builder().seed(7), true));
+  }
+
+  /** The amq.gen- name of the first server-named queue of a fresh broker's first connection. */
+  private static String firstGeneratedQueue(LiveBroker.Builder builder, boolean predictable) {
+    try (LiveBroker broker = builder.profile(BrokerProfile.RABBITMQ_3).build()) {
+      assertEquals(predictable, broker.predictableNames());
+      String name = broker.connect("app").openChannel().queueDeclare().queue();
+      assertTrue(name.startsWith("amq.gen-"), name);
+      return name;
     }
   }
 }
