@@ -31,10 +31,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 class HandshakeIT {
 
   @Test
-  void connectionStart_advertisesBrokersimAndEveryCapability() throws Exception {
+  void connectionStart_advertisesTheModelledBrokerAndEveryCapability() throws Exception {
     try (WireBroker b = WireBroker.start(BrokerProfile.LAVINMQ); Connection c = b.connect("props")) {
       Map<String, Object> props = c.getServerProperties();
-      assertEquals("brokersim", props.get("product").toString());
+      assertEquals("LavinMQ", props.get("product").toString());
+      assertTrue(props.get("brokersim").toString().startsWith("brokersim "), props.toString());
       @SuppressWarnings("unchecked")
       Map<String, Object> caps = (Map<String, Object>) props.get("capabilities");
       for (String cap : List.of("publisher_confirms", "exchange_exchange_bindings", "basic.nack",

@@ -237,6 +237,29 @@ class JavaClientIT {
     }
   }
 
+  /**
+   * RabbitMQ 4.3 refuses a transient non-exclusive queue with its deprecated-feature warning, which is longer than
+   * a reply text may be: the client sees it cut to 252 octets and "...", as RabbitMQ sends it.
+   */
+  @Test
+  void transientNonExclusiveQueue_rabbitMq4_541WithTheWarningCutToAShortString() throws Exception {
+    try (WireBroker b = WireBroker.start(BrokerProfile.RABBITMQ_4)) {
+      Connection c = b.connect("tutorial");
+      Channel ch = c.createChannel();
+      java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+          () -> ch.queueDeclare("rpc_queue", false, false, false, null));
+      AMQP.Connection.Close close = (AMQP.Connection.Close) ((ShutdownSignalException) e.getCause()).getReason();
+      assertEquals(541, close.getReplyCode());
+      String text = close.getReplyText();
+      assertTrue(text.startsWith("INTERNAL_ERROR - Feature `transient_nonexcl_queues` is deprecated.\n"
+          + "By default, this feature is not permitted anymore.\n"), text);
+      assertEquals(255, text.getBytes(UTF_8).length, text);
+      assertTrue(text.endsWith("..."), text);
+      assertEquals(50, close.getClassId());
+      assertEquals(10, close.getMethodId());
+    }
+  }
+
   @Test
   void rpcClientAndServer_overServerNamedCallbackQueue() throws Exception {
     try (WireBroker b = WireBroker.start(BrokerProfile.RABBITMQ_4);

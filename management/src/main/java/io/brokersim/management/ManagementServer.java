@@ -243,10 +243,12 @@ public final class ManagementServer implements AutoCloseable {
     public Map<String, Object> document(RabbitJson view) {
       String node = "brokersim@" + broker.profile().name();
       Map<String, Object> o = Json.object();
-      o.put("management_version", VERSION);
-      o.put("rabbitmq_version", VERSION);
-      o.put("product_name", "brokersim");
-      o.put("product_version", VERSION);
+      // The modelled broker's name and release, as connection.start reports them: tools gate features on them.
+      String release = AmqpServer.productVersion(broker.profile());
+      o.put("management_version", release);
+      o.put("rabbitmq_version", release);
+      o.put("product_name", AmqpServer.product(broker.profile()));
+      o.put("product_version", release);
       o.put("cluster_name", node);
       o.put("node", node);
       o.put("rates_mode", "none");
@@ -277,6 +279,7 @@ public final class ManagementServer implements AutoCloseable {
       context.put("port", String.valueOf(port.get()));
       o.put("contexts", List.of(context));
       Map<String, Object> sim = Json.object();
+      sim.put("version", VERSION);
       sim.put("profile", broker.profile().name());
       sim.put("seed", broker.seed());
       sim.put("fault_rules", broker.faults().rules().size());

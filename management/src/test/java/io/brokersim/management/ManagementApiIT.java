@@ -172,13 +172,15 @@ class ManagementApiIT {
   @Test
   void overview_totalsAndTheAmqpListener() throws Exception {
     JsonNode o = json(m.get("/api/overview"));
-    assertEquals("brokersim", o.get("product_name").asText());
+    assertEquals("RabbitMQ", o.get("product_name").asText(), "the modelled broker, as connection.start says");
+    assertEquals("3.13.7", o.get("rabbitmq_version").asText());
     assertTrue(o.get("object_totals").get("exchanges").asInt() >= 6, o.toString());
     assertEquals(String.valueOf(m.http.address().getPort()), o.get("contexts").get(0).get("port").asText());
     assertTrue(o.get("queue_totals").has("messages_ready"));
     assertEquals(m.amqp.address().getPort(), o.get("listeners").get(0).get("port").asInt());
     assertEquals("amqp", o.get("listeners").get(0).get("protocol").asText());
     assertEquals("rabbitmq-3", o.get("brokersim").get("profile").asText());
+    assertFalse(o.get("brokersim").get("version").asText().isEmpty());
     JsonNode vhosts = json(m.get("/api/vhosts"));
     assertEquals("/", vhosts.get(0).get("name").asText());
     JsonNode exchanges = json(m.get("/api/exchanges/%2F/amq.topic"));

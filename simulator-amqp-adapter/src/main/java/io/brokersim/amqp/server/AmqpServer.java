@@ -70,9 +70,22 @@ public final class AmqpServer implements AutoCloseable {
     return binding.localAddress();
   }
 
-  /** The brokersim version this server reports to clients (connection.start's {@code version} property). */
+  /** The brokersim version (connection.start's {@code brokersim} property). */
   public static String version() {
     return Handshake.VERSION;
+  }
+
+  /** The product a profile presents itself as to clients ({@code RabbitMQ} or {@code LavinMQ}). */
+  public static String product(BrokerProfile profile) {
+    return Handshake.product(profile);
+  }
+
+  /**
+   * The release of the modelled broker that clients see (connection.start's {@code version}), e.g. 3.13.7 for
+   * {@code rabbitmq-3}: clients and management tools gate features on it.
+   */
+  public static String productVersion(BrokerProfile profile) {
+    return Handshake.productVersion(profile);
   }
 
   public ServerSettings settings() {

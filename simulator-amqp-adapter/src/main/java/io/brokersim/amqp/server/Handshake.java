@@ -27,6 +27,17 @@ final class Handshake {
   /** The server's version, from the build (version.properties is filtered by Maven). */
   static final String VERSION = readVersion();
 
+  /** The releases the profiles model, as their connection.start reports them (§0.1, §6.2). */
+  static final String RABBITMQ_3_VERSION = "3.13.7";
+  static final String RABBITMQ_4_VERSION = "4.3.5";
+  static final String LAVINMQ_VERSION = "2.9.0";
+  private static final String RABBITMQ_3_PLATFORM = "Erlang/OTP 26.2.5";
+  private static final String RABBITMQ_4_PLATFORM = "Erlang/OTP 27.3.4";
+  private static final String LAVINMQ_PLATFORM = "Crystal 1.20.1";
+  private static final String RABBITMQ_3_COPYRIGHT = "Copyright (c) 2007-2024 Broadcom Inc and/or its subsidiaries";
+  private static final String RABBITMQ_4_COPYRIGHT = "Copyright (c) 2007-2026 Broadcom Inc and/or its subsidiaries";
+  private static final String RABBITMQ_INFORMATION = "Licensed under the MPL 2.0. Website: https://rabbitmq.com";
+
   private static final byte[] AMQP_0_9_1 = ProtocolHeader.amqp091();
   private static final byte[] AMQP_1_0_SASL = {'A', 'M', 'Q', 'P', 3, 1, 0, 0};
 
@@ -72,7 +83,22 @@ final class Handshake {
     return m;
   }
 
-  /** connection.start: version 0-9, server properties with every capability true, mechanisms, en_US. */
+  /** The product a profile's connection.start names ({@code RabbitMQ} or {@code LavinMQ}). */
+  static String product(BrokerProfile profile) {
+    return profile.isLavinMq() ? "LavinMQ" : "RabbitMQ";
+  }
+
+  /** The release of the modelled broker a profile's connection.start reports. */
+  static String productVersion(BrokerProfile profile) {
+    return profile.isLavinMq() ? LAVINMQ_VERSION : rabbitMajor(profile) >= 4 ? RABBITMQ_4_VERSION : RABBITMQ_3_VERSION;
+  }
+
+  /**
+   * connection.start: version 0-9, the server properties of the broker the profile models (§6.2), with every
+   * capability true (each is honoured), mechanisms, en_US. Clients gate behaviour on {@code product} and
+   * {@code version} (the RabbitMQ Java client's own tests take pre-3.13 branches for an older version), so those
+   * are the simulated broker's; brokersim's own version is under the key {@code brokersim}.
+   */
   static AmqpMethod.ConnectionStart connectionStart(BrokerProfile profile, ServerSettings settings) {
     Map<String, Object> capabilities = new LinkedHashMap<>();
     for (String c : List.of("publisher_confirms", "exchange_exchange_bindings", "basic.nack", "consumer_cancel_notify",
@@ -81,14 +107,25 @@ final class Handshake {
       capabilities.put(c, Boolean.TRUE);
     }
     Map<String, Object> props = new LinkedHashMap<>();
-    props.put("product", "brokersim");
-    props.put("version", VERSION);
-    props.put("platform", "Java " + System.getProperty("java.version"));
-    props.put("information", "in-memory AMQP 0-9-1 broker simulator; profile " + profile.name());
-    if (profile.isRabbitMq()) {
+    if (profile.isLavinMq()) {
+      // LavinMQ's SERVER_PROPERTIES (connection_factory.cr), in its order.
+      props.put("product", product(profile));
+      props.put("platform", LAVINMQ_PLATFORM);
+      props.put("version", productVersion(profile));
+      props.put("capabilities", capabilities);
+    } else {
+      // RabbitMQ's server_properties (rabbit_reader.erl), sorted by key as it sends them.
+      boolean four = rabbitMajor(profile) >= 4;
+      props.put("capabilities", capabilities);
       props.put("cluster_name", "brokersim@" + profile.name());
+      props.put("copyright", four ? RABBITMQ_4_COPYRIGHT : RABBITMQ_3_COPYRIGHT);
+      props.put("information", RABBITMQ_INFORMATION);
+      props.put("platform", four ? RABBITMQ_4_PLATFORM : RABBITMQ_3_PLATFORM);
+      props.put("product", product(profile));
+      props.put("version", productVersion(profile));
     }
-    props.put("capabilities", capabilities);
+    props.put("brokersim", "brokersim " + VERSION + " (in-memory AMQP 0-9-1 broker simulator, profile "
+        + profile.name() + ", Java " + System.getProperty("java.version") + ")");
     return new AmqpMethod.ConnectionStart(0, 9, props, LongString.of(String.join(" ", mechanisms(profile, settings))),
         LongString.of("en_US"));
   }

@@ -47,14 +47,28 @@ class HandshakeTest {
         BrokerProfile.byName(profile).orElseThrow(), HexFormat.of().parseHex(header)));
   }
 
+  @ParameterizedTest
+  @CsvSource({"rabbitmq-3, RabbitMQ, 3.13.7", "rabbitmq-4, RabbitMQ, 4.3.5", "lavinmq, LavinMQ, 2.9.0"})
+  void connectionStart_reportsTheModelledBroker(String profile, String product, String version) {
+    BrokerProfile p = BrokerProfile.byName(profile).orElseThrow();
+    Map<String, Object> props = Handshake.connectionStart(p, settings(p)).serverProperties();
+    assertEquals(product, props.get("product"));
+    assertEquals(version, props.get("version"));
+    assertTrue(String.valueOf(props.get("brokersim")).contains("profile " + profile), props.toString());
+  }
+
   @Test
   void connectionStart_versionPropertiesAndCapabilities() {
     AmqpMethod.ConnectionStart start = Handshake.connectionStart(BrokerProfile.RABBITMQ_4,
         settings(BrokerProfile.RABBITMQ_4));
     assertEquals(0, start.versionMajor());
     assertEquals(9, start.versionMinor());
-    assertEquals("brokersim", start.serverProperties().get("product"));
-    assertFalse(String.valueOf(start.serverProperties().get("version")).contains("${"), "version is filtered");
+    assertEquals("RabbitMQ", start.serverProperties().get("product"));
+    assertEquals("4.3.5", start.serverProperties().get("version"));
+    assertEquals(List.of("capabilities", "cluster_name", "copyright", "information", "platform", "product", "version",
+        "brokersim"), List.copyOf(start.serverProperties().keySet()), "RabbitMQ sends its properties sorted by key");
+    assertTrue(String.valueOf(start.serverProperties().get("brokersim")).startsWith("brokersim "));
+    assertFalse(String.valueOf(start.serverProperties().get("brokersim")).contains("${"), "version is filtered");
     @SuppressWarnings("unchecked")
     Map<String, Object> caps = (Map<String, Object>) start.serverProperties().get("capabilities");
     assertEquals(9, caps.size());

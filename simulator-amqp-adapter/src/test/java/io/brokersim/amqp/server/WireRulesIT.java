@@ -21,6 +21,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -299,6 +300,32 @@ class WireRulesIT {
         }
       }
       assertEquals(10_000, d == null ? -1 : d.body().length, "the 10,000-octet message arrived");
+    }
+  }
+
+  // ------------------------------------------------------------------ frames before tune-ok
+
+  /**
+   * Until tune-ok the server reads frames up to its pre-tune limit: 4096 octets on RabbitMQ 3 (the protocol's
+   * frame-min-size), 8192 since RabbitMQ 4.1 (raised for large OAuth tokens in start-ok). A start-ok of about
+   * 6,000 octets is refused by rabbitmq-3 and accepted by rabbitmq-4; one of about 9,000 by both.
+   */
+  @ParameterizedTest
+  @CsvSource({"rabbitmq-3, 6000, false", "rabbitmq-4, 6000, true", "rabbitmq-4, 9000, false"})
+  void startOkLargerThanThePreTuneLimit_refused(String profile, int size, boolean accepted) throws Exception {
+    try (TestServer s = TestServer.start(profile(profile)); RawClient c = s.client()) {
+      c.write(RawClient.AMQP_0_9_1);
+      c.expect(0, AmqpMethod.ConnectionStart.class);
+      AmqpMethod.ConnectionStartOk small = RawClient.startOk("PLAIN", LongString.of("\0guest\0guest"));
+      java.util.Map<String, Object> props = new java.util.LinkedHashMap<>(small.clientProperties());
+      props.put("padding", "x".repeat(size));
+      c.write(new FrameEncoder(131072).encodeMethod(0,
+          new AmqpMethod.ConnectionStartOk(props, small.mechanism(), small.response(), small.locale())));
+      if (accepted) {
+        c.expect(0, AmqpMethod.ConnectionTune.class);
+      } else {
+        c.expectSocketClosed();
+      }
     }
   }
 

@@ -531,9 +531,12 @@ public final class BrokerProfile {
   public AmqpError transientNonExclusiveRefused() {
     return AmqpError.of(ReplyCode.INTERNAL_ERROR, MethodRef.QUEUE_DECLARE,
         "Feature `transient_nonexcl_queues` is deprecated.\n"
-            + "Its use is not permitted per the configuration (overriding the default, which is permitted):\n"
-            + "    deprecated_features.permit.transient_nonexcl_queues = false\n"
-            + "Please use durable or exclusive queues instead.");
+            + "By default, this feature is not permitted anymore.\n"
+            + "The feature will be removed from a future major RabbitMQ version, regardless of the configuration; "
+            + "actual version to be determined.\n"
+            + "To continue using this feature when it is not permitted by default, set the following parameter in "
+            + "your configuration:\n"
+            + "    \"deprecated_features.permit.transient_nonexcl_queues = true\"");
   }
 
   /** 530 for reusing a consumer tag on one channel (RabbitMQ only; LavinMQ does not check). */

@@ -337,6 +337,14 @@ class BrokerIT extends SimulationTestBase {
     AmqpException e = assertThrows(AmqpException.class, () -> ch.queueDeclare("rpc_queue", false, false, false, null));
     assertEquals(541, e.replyCode());
     assertTrue(e.connectionLevel());
+    // rabbit_deprecated_features' "when_denied" message for a feature denied by default (4.3).
+    assertEquals("INTERNAL_ERROR - Feature `transient_nonexcl_queues` is deprecated.\n"
+        + "By default, this feature is not permitted anymore.\n"
+        + "The feature will be removed from a future major RabbitMQ version, regardless of the configuration; actual "
+        + "version to be determined.\n"
+        + "To continue using this feature when it is not permitted by default, set the following parameter in your "
+        + "configuration:\n"
+        + "    \"deprecated_features.permit.transient_nonexcl_queues = true\"", e.replyText());
   }
 
   @Test
