@@ -1,5 +1,8 @@
 package io.brokersim.amqp.codec;
 
+import io.brokersim.core.model.AmqpError;
+import io.brokersim.core.model.ReplyCode;
+
 /**
  * Malformed input as a value: the AMQP reply code for the {@code connection.close} that must follow, the
  * full reply text in the brokers' {@code "FRAME_ERROR - explanation"} form, and the offending method's
@@ -40,5 +43,10 @@ public record CodecError(int replyCode, String text, int classId, int methodId) 
   /** The same error attributed to another method. */
   public CodecError withMethod(int newClassId, int newMethodId) {
     return new CodecError(replyCode, text, newClassId, newMethodId);
+  }
+
+  /** The connection error this becomes: every codec error closes the connection. */
+  public AmqpError toConnectionError() {
+    return new AmqpError(ReplyCode.of(replyCode), text, classId, methodId, true);
   }
 }

@@ -63,6 +63,24 @@ public sealed interface Frame {
     }
   }
 
+  /**
+   * A content header frame whose fixed part (class, weight, body size) was read but whose properties could not
+   * be decoded, under a dialect that decodes properties late. RabbitMQ keeps the property octets undecoded
+   * until the channel handles the publish, so the frame-order rules (505) are judged first, and the decoding
+   * error (541) only surfaces once the message is complete.
+   */
+  record UndecodableHeader(int channel, int classId, long bodySize, CodecError error) implements Frame {
+    public UndecodableHeader {
+      checkChannel(channel);
+      Objects.requireNonNull(error, "error");
+    }
+
+    @Override
+    public int type() {
+      return TYPE_HEADER;
+    }
+  }
+
   /** A content header frame: the class, the total body size and the message properties. */
   record ContentHeader(int channel, int classId, int weight, long bodySize, BasicProperties properties)
       implements Frame {

@@ -192,7 +192,7 @@ public final class FrameDecoder {
                 + payloadSize + "-octet payload, shorter than " + ContentHeaderCodec.FIXED_SIZE));
             return null;
           }
-          return ContentHeaderCodec.decode(channel, payload, dialect);
+          return header(channel, payload);
         case Frame.TYPE_BODY:
           byte[] body = new byte[payloadSize];
           payload.get(body);
@@ -203,6 +203,24 @@ public final class FrameDecoder {
     } catch (CodecException e) {
       fail(e.error());
       return null;
+    }
+  }
+
+  /**
+   * Decodes a content header. Under the RabbitMQ dialect a header whose properties do not decode still
+   * arrives as a frame ({@link Frame.UndecodableHeader}), because RabbitMQ judges frame order before it ever
+   * looks at the properties; the other dialects fail at once.
+   */
+  private Frame header(int channel, ByteBuffer payload) {
+    try {
+      return ContentHeaderCodec.decode(channel, payload, dialect);
+    } catch (CodecException e) {
+      if (dialect != Dialect.RABBITMQ) {
+        throw e;
+      }
+      int classId = Short.toUnsignedInt(payload.getShort(payload.position()));
+      long bodySize = payload.getLong(payload.position() + 4);
+      return new Frame.UndecodableHeader(channel, classId, bodySize, e.error());
     }
   }
 

@@ -392,7 +392,7 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
 
     private void onCodecError(CodecError e) {
       log.info("{}: malformed input: {}", describe(), e.text());
-      AmqpError error = new AmqpError(ReplyCode.of(e.replyCode()), e.text(), e.classId(), e.methodId(), true);
+      AmqpError error = e.toConnectionError();
       if (phase == Phase.SERVER_CLOSING || phase == Phase.CLIENT_CLOSING) {
         return;
       }

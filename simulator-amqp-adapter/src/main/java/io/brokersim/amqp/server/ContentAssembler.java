@@ -1,6 +1,7 @@
 package io.brokersim.amqp.server;
 
 import io.brokersim.amqp.codec.AmqpMethod;
+import io.brokersim.amqp.codec.CodecError;
 import io.brokersim.amqp.codec.Frame;
 import io.brokersim.core.model.AmqpError;
 import io.brokersim.core.model.BasicProperties;
@@ -58,6 +59,8 @@ final class ContentAssembler {
   private long bodySize;
   private long received;
   private final List<ByteBuffer> fragments = new ArrayList<>();
+  /** Why the current message's properties could not be decoded (RabbitMQ dialect only), or null. */
+  private CodecError undecodable;
 
   ContentAssembler(BrokerProfile profile, long maxBodyBytes) {
     this.profile = profile;
@@ -93,21 +96,35 @@ final class ContentAssembler {
   }
 
   private Step expectHeader(Frame frame) {
-    if (!(frame instanceof Frame.ContentHeader h)) {
+    int classId;
+    long size;
+    if (frame instanceof Frame.ContentHeader h) {
+      classId = h.classId();
+      size = h.bodySize();
+    } else if (frame instanceof Frame.UndecodableHeader u) {
+      classId = u.classId();
+      size = u.bodySize();
+    } else {
       return unexpected(publishRef(), "expected content header for class " + method.classId()
           + ", got non content header frame instead");
     }
-    if (h.classId() != method.classId()) {
+    if (classId != method.classId()) {
       return unexpected(publishRef(), "expected content header for class " + method.classId() + ", got one for class "
-          + h.classId() + " instead");
+          + classId + " instead");
     }
-    if (h.bodySize() > maxBodyBytes) {
-      AmqpError tooLarge = messageTooLarge(h.bodySize());
+    if (frame instanceof Frame.UndecodableHeader u && (size < 0 || size > maxBodyBytes)) {
+      // Without a usable size the body frames cannot be counted: the decoding error is all there is to say.
+      reset();
+      return new Failure(u.error().toConnectionError());
+    }
+    if (size > maxBodyBytes) {
+      AmqpError tooLarge = messageTooLarge(size);
       reset();
       return new Failure(tooLarge);
     }
-    properties = h.properties();
-    bodySize = h.bodySize();
+    properties = frame instanceof Frame.ContentHeader h ? h.properties() : null;
+    undecodable = frame instanceof Frame.UndecodableHeader u ? u.error() : null;
+    bodySize = size;
     received = 0;
     if (bodySize == 0) {
       return complete();
@@ -145,6 +162,12 @@ final class ContentAssembler {
   }
 
   private Step complete() {
+    if (undecodable != null) {
+      // The message is whole; RabbitMQ's channel now decodes the properties, fails, and the connection closes.
+      AmqpError error = undecodable.toConnectionError();
+      reset();
+      return new Failure(error);
+    }
     byte[] body = new byte[(int) bodySize];
     int offset = 0;
     for (ByteBuffer f : fragments) {
@@ -161,6 +184,7 @@ final class ContentAssembler {
     state = State.EXPECT_METHOD;
     method = null;
     properties = null;
+    undecodable = null;
     fragments.clear();
     bodySize = 0;
     received = 0;

@@ -185,6 +185,53 @@ class WireRulesIT {
     }
   }
 
+  // ------------------------------------------------------------------ content headers out of place or undecodable
+
+  /** The Java client's own UnexpectedFrames.missingMethod: a method frame's payload sent as a content header. */
+  @ParameterizedTest
+  @ValueSource(strings = {"rabbitmq-3", "rabbitmq-4"})
+  void methodPayloadSentAsAHeader_rabbitMq_505BeforeAnyPropertyIsDecoded(String profile) throws Exception {
+    try (TestServer s = TestServer.start(profile(profile)); RawClient c = s.client().handshake(0)) {
+      c.openChannel(1);
+      // Long enough (20 octets) to read as a header's fixed part, as the test's "routing key" publish is.
+      byte[] method = c.encode(new Frame.Method(1, new AmqpMethod.BasicPublish(0, "", "routing key", false, false)));
+      method[0] = Frame.TYPE_HEADER;
+      c.write(method);
+      assertEquals(new AmqpMethod.ConnectionClose(505,
+          "UNEXPECTED_FRAME - expected method frame, got non method frame instead", 0, 0),
+          c.expectConnectionClose());
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"rabbitmq-3", "rabbitmq-4"})
+  void truncatedPropertyInSequence_rabbitMq_541OnceTheBodyHasArrived(String profile) throws Exception {
+    try (TestServer s = TestServer.start(profile(profile)); RawClient c = s.client().handshake(0)) {
+      c.openChannel(1);
+      c.send(1, new AmqpMethod.BasicPublish(0, "", "nowhere", false, false));
+      // class 60, weight 0, body size 3, flags say content-type follows, but the payload ends there.
+      c.write(rawFrame(Frame.TYPE_HEADER, 1, new byte[] {0, 60, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, (byte) 0x80, 0}));
+      c.write(c.encode(new Frame.Body(1, ByteBuffer.wrap(new byte[3]))));
+      assertEquals(new AmqpMethod.ConnectionClose(541, "INTERNAL_ERROR", 0, 0), c.expectConnectionClose());
+    }
+  }
+
+  @Test
+  void truncatedPropertyInSequence_lavinMq_501AtTheHeader() throws Exception {
+    try (TestServer s = TestServer.start(BrokerProfile.LAVINMQ); RawClient c = s.client().handshake(0)) {
+      c.openChannel(1);
+      c.send(1, new AmqpMethod.BasicPublish(0, "", "nowhere", false, false));
+      c.write(rawFrame(Frame.TYPE_HEADER, 1, new byte[] {0, 60, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, (byte) 0x80, 0}));
+      assertEquals(501, c.expectConnectionClose().replyCode());
+    }
+  }
+
+  private static byte[] rawFrame(int type, int channel, byte[] payload) {
+    ByteBuffer b = ByteBuffer.allocate(Frame.OVERHEAD + payload.length);
+    b.put((byte) type).putShort((short) channel).putInt(payload.length).put(payload).put((byte) Frame.FRAME_END);
+    return b.array();
+  }
+
   // ------------------------------------------------------------------ names that are not UTF-8
 
   @ParameterizedTest
