@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.brokersim.core.actor.VhostActor;
+import io.brokersim.core.actor.Vhosts;
 import io.brokersim.core.actor.BrokerContext;
 import io.brokersim.core.fault.FaultInjector;
 import io.brokersim.core.fault.FaultPlan;
@@ -31,7 +32,10 @@ public abstract class BrokerBuilder<B extends BrokerBuilder<B>> {
   BrokerProfile profile = BrokerProfile.byName(DEFAULTS.getString("profile"))
       .orElseThrow(() -> new IllegalArgumentException("brokersim.profile: unknown profile '"
           + DEFAULTS.getString("profile") + "'; expected one of lavinmq, rabbitmq-3, rabbitmq-4"));
-  String vhost = DEFAULTS.getString("vhost");
+  /** Set by {@link #vhost}; null: {@code brokersim.vhost} from the configuration. */
+  private String vhost;
+  /** Set by {@link #vhosts}; null: {@code brokersim.vhosts} from the configuration. */
+  private List<String> moreVhosts;
   long seed;
   boolean seedGiven;
   FaultPlan faults = FaultPlan.NONE;
@@ -63,6 +67,76 @@ public abstract class BrokerBuilder<B extends BrokerBuilder<B>> {
     seed = value;
     seedGiven = true;
     return self();
+  }
+
+  /**
+   * The default virtual host's name (overrides {@code brokersim.vhost}): in-process clients connect to it unless
+   * they name another, and the single vhost of a broker given no others.
+   */
+  public B vhost(String name) {
+    vhost = checkedVhostName(Objects.requireNonNull(name), "vhost");
+    return self();
+  }
+
+  /**
+   * More virtual hosts beside the default one (overrides {@code brokersim.vhosts}), each with its own exchanges,
+   * queues and reply names (docs/semantics.md §13).
+   */
+  public B vhosts(String... names) {
+    List<String> list = new ArrayList<>();
+    for (String n : names) {
+      list.add(checkedVhostName(Objects.requireNonNull(n), "vhosts"));
+    }
+    moreVhosts = List.copyOf(list);
+    return self();
+  }
+
+  private static String checkedVhostName(String name, String setting) {
+    if (name.isEmpty()) {
+      throw new IllegalArgumentException("brokersim." + setting + ": a vhost name must not be empty");
+    }
+    return name;
+  }
+
+  /** The default vhost's name, from {@link #vhost} or the configuration. */
+  String defaultVhost() {
+    if (vhost != null) {
+      return vhost;
+    }
+    Config c = config.withFallback(ConfigFactory.load()).getConfig("brokersim");
+    String name = c.getString("vhost");
+    if (name.isEmpty()) {
+      throw new IllegalArgumentException(where(c, "vhost") + ": a vhost name must not be empty");
+    }
+    return name;
+  }
+
+  /**
+   * The other vhosts, from {@link #vhosts} or {@code brokersim.vhosts}; an empty name, a repeated one or the
+   * default vhost's is refused naming the setting and where it was set.
+   */
+  List<String> moreVhosts() {
+    String first = defaultVhost();
+    Config c = config.withFallback(ConfigFactory.load()).getConfig("brokersim");
+    List<String> names;
+    try {
+      names = moreVhosts != null ? moreVhosts : c.getStringList("vhosts");
+    } catch (ConfigException.WrongType e) {
+      throw new IllegalArgumentException(where(c, "vhosts") + ": expected a list of vhost names, such as [\"test\"]",
+          e);
+    }
+    java.util.Set<String> seen = new java.util.LinkedHashSet<>(List.of(first));
+    for (String n : names) {
+      String at = moreVhosts != null ? "brokersim.vhosts (builder)" : where(c, "vhosts");
+      if (n.isEmpty()) {
+        throw new IllegalArgumentException(at + ": a vhost name must not be empty");
+      }
+      if (!seen.add(n)) {
+        throw new IllegalArgumentException(at + ": vhost '" + n + "' is named twice (the default vhost, brokersim.vhost,"
+            + " is '" + first + "')");
+      }
+    }
+    return List.copyOf(names);
   }
 
   /** Fault rules to inject (see docs/faults.md). */
@@ -128,18 +202,18 @@ public abstract class BrokerBuilder<B extends BrokerBuilder<B>> {
   /**
    * The vhost guardian for a runtime: creates the trace over {@code allSinks} (handed to
    * {@code traceReady}) and the broker context with the fault injector (handed to {@code faultsReady}) seeded
-   * from the runtime; server-generated names come from {@code names}.
+   * from the runtime; server-generated names come from {@code names}; {@code vhosts} learns every vhost's actor.
    */
   Behavior<VhostActor.Command> guardian(Runtime rt, List<TraceSink> allSinks, Consumer<Trace> traceReady,
-      Consumer<FaultInjector> faultsReady, RandomSource names) {
+      Consumer<FaultInjector> faultsReady, RandomSource names, Vhosts vhosts) {
     TraceSink[] sinks = allSinks.toArray(new TraceSink[0]);
     // The deterministic runtime runs every actor on its driver thread: its trace needs no lock.
     Trace trace = rt.isDeterministic() ? Trace.confined(rt::nowNanos, sinks) : Trace.create(rt::nowNanos, sinks);
     traceReady.accept(trace);
     FaultInjector injector = new FaultInjector(faults.rules(), rt.entropy().fork("faults"));
     faultsReady.accept(injector);
-    return VhostActor.create(new BrokerContext(profile, vhost, trace, rt::nowNanos, rt::epochMillis,
-        names, injector, consumerTimeouts()));
+    return VhostActor.create(new BrokerContext(profile, defaultVhost(), trace, rt::nowNanos, rt::epochMillis,
+        names, injector, consumerTimeouts(), vhosts), moreVhosts());
   }
 
   /** The run's seeded stream for names, as a {@link Simulation} (and a live broker given a seed) uses. */

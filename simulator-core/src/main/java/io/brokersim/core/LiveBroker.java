@@ -2,6 +2,8 @@ package io.brokersim.core;
 
 import io.brokersim.core.actor.BrokerView;
 import io.brokersim.core.actor.VhostActor;
+import io.brokersim.core.actor.Vhosts;
+import io.brokersim.core.model.Permissions;
 import io.brokersim.core.client.Driver;
 import io.brokersim.core.client.SimConnection;
 import io.brokersim.core.fault.FaultInjector;
@@ -37,6 +39,7 @@ public final class LiveBroker implements AutoCloseable, Driver {
   private final Trace trace;
   private final FaultInjector faults;
   private final FateLedger ledger;
+  private final Vhosts vhosts = new Vhosts();
   private final boolean predictableNames;
   private boolean closed;
 
@@ -54,10 +57,12 @@ public final class LiveBroker implements AutoCloseable, Driver {
     // given explicitly; fault probabilities stay seeded either way.
     this.predictableNames = b.seedGiven;
     this.runtime = LiveRuntime.start(rt -> b.guardian(rt, sinks, t -> holder[0] = t, f -> injector[0] = f,
-        predictableNames ? BrokerBuilder.seededNames(rt) : SecureRandomSource.create()),
+        predictableNames ? BrokerBuilder.seededNames(rt) : SecureRandomSource.create(), vhosts),
         b.systemName, b.seed, b.config);
     this.trace = holder[0];
     this.faults = injector[0];
+    // Front ends look vhosts up on their own threads without waiting (findVhost).
+    await(vhosts.ready());
   }
 
   public static Builder builder() {
@@ -81,7 +86,7 @@ public final class LiveBroker implements AutoCloseable, Driver {
     return predictableNames;
   }
 
-  /** The virtual host actor: front ends send {@code VhostActor.Connect} here. */
+  /** The default virtual host's actor: front ends send {@code VhostActor.Connect} here (or to {@link #vhost(String)}). */
   public ActorRef<VhostActor.Command> vhost() {
     return runtime.system();
   }
@@ -97,9 +102,27 @@ public final class LiveBroker implements AutoCloseable, Driver {
    * seconds are left out.
    */
   public BrokerView inspect() {
-    Duration timeout = Duration.ofSeconds(5);
-    return await(AskPattern.ask(vhost(), (ActorRef<BrokerView> replyTo) -> new VhostActor.Inspect(timeout, replyTo),
-        timeout.plusSeconds(1), runtime.system().scheduler()));
+    return inspect(vhostNames().get(0));
+  }
+
+  /** {@link #inspect()} of vhost {@code vhost}. */
+  public BrokerView inspect(String vhost) {
+    return BrokerVhosts.inspect(vhosts, this, vhost, runtime.system().scheduler());
+  }
+
+  /** The actor of vhost {@code name}, if the broker has one by that name; never blocks. */
+  public java.util.Optional<ActorRef<VhostActor.Command>> findVhost(String name) {
+    return vhosts.get(name);
+  }
+
+  /** The actor of vhost {@code name}; an unknown name is refused. */
+  public ActorRef<VhostActor.Command> vhost(String name) {
+    return BrokerVhosts.actor(vhosts, this, name);
+  }
+
+  /** Every vhost's name, the default first. */
+  public List<String> vhostNames() {
+    return BrokerVhosts.names(vhosts, this);
   }
 
   public Trace trace() {
@@ -135,6 +158,11 @@ public final class LiveBroker implements AutoCloseable, Driver {
     return await(SimConnection.open(vhost(), clientName, this));
   }
 
+  /** Connects an in-process client to {@code vhost} as {@code user}, who may do what {@code permissions} allow. */
+  public SimConnection connect(String clientName, String vhost, String user, Permissions permissions) {
+    return await(SimConnection.open(vhost(vhost), clientName, user, permissions, this));
+  }
+
   @Override
   public Scheduled schedule(Duration delay, Runnable task) {
     var system = runtime.system();
@@ -152,9 +180,7 @@ public final class LiveBroker implements AutoCloseable, Driver {
     if (ledger == null) {
       throw new IllegalStateException("this broker was built with ledger(false)");
     }
-    CompletableFuture<List<String>> live = new CompletableFuture<>();
-    vhost().tell(new VhostActor.ReportLive(live::complete));
-    ledger.assertNothingLostSilently(new LinkedHashSet<>(await(live)));
+    ledger.assertNothingLostSilently(new LinkedHashSet<>(BrokerVhosts.liveCopies(vhosts, this)));
   }
 
   @Override

@@ -2,6 +2,8 @@ package io.brokersim.core;
 
 import io.brokersim.core.actor.BrokerView;
 import io.brokersim.core.actor.VhostActor;
+import io.brokersim.core.actor.Vhosts;
+import io.brokersim.core.model.Permissions;
 import io.brokersim.core.client.Driver;
 import io.brokersim.core.client.SimConnection;
 import io.brokersim.core.fault.FaultInjector;
@@ -43,6 +45,7 @@ public final class Simulation implements AutoCloseable, Driver {
   private final MemorySink memory;
   private final HashingSink hash;
   private final FateLedger ledger;
+  private final Vhosts vhosts = new Vhosts();
   private boolean closed;
 
   private Simulation(Builder b) {
@@ -65,7 +68,7 @@ public final class Simulation implements AutoCloseable, Driver {
     Trace[] holder = new Trace[1];
     FaultInjector[] injector = new FaultInjector[1];
     this.runtime = DeterministicRuntime.start(
-        rt -> b.guardian(rt, sinks, t -> holder[0] = t, f -> injector[0] = f, BrokerBuilder.seededNames(rt)),
+        rt -> b.guardian(rt, sinks, t -> holder[0] = t, f -> injector[0] = f, BrokerBuilder.seededNames(rt), vhosts),
         "brokersim", seed, b.config);
     this.trace = holder[0];
     this.faults = injector[0];
@@ -88,7 +91,7 @@ public final class Simulation implements AutoCloseable, Driver {
     return profile;
   }
 
-  /** The virtual host's actor, for front ends that speak its protocol directly. */
+  /** The default virtual host's actor, for front ends that speak its protocol directly. */
   public ActorRef<VhostActor.Command> vhost() {
     return runtime.system();
   }
@@ -96,6 +99,26 @@ public final class Simulation implements AutoCloseable, Driver {
   /** Connects an in-process client and waits until the connection is open. */
   public SimConnection connect(String clientName) {
     return await(SimConnection.open(vhost(), clientName, this));
+  }
+
+  /** Connects an in-process client to vhost {@code vhost} (see {@link Builder#vhosts}), as a user who may do all. */
+  public SimConnection connect(String clientName, String vhost) {
+    return connect(clientName, vhost, "guest", Permissions.ALL);
+  }
+
+  /** Connects an in-process client to {@code vhost} as {@code user}, who may do what {@code permissions} allow. */
+  public SimConnection connect(String clientName, String vhost, String user, Permissions permissions) {
+    return await(SimConnection.open(vhost(vhost), clientName, user, permissions, this));
+  }
+
+  /** The actor of vhost {@code name}; an unknown name is refused. */
+  public ActorRef<VhostActor.Command> vhost(String name) {
+    return BrokerVhosts.actor(vhosts, this, name);
+  }
+
+  /** Every vhost's name, the default first. */
+  public List<String> vhostNames() {
+    return BrokerVhosts.names(vhosts, this);
   }
 
   /** Runs until no work is left at the current virtual time. */
@@ -141,9 +164,12 @@ public final class Simulation implements AutoCloseable, Driver {
    * seconds of virtual time are left out.
    */
   public BrokerView inspect() {
-    Duration timeout = Duration.ofSeconds(5);
-    return await(AskPattern.ask(vhost(), (ActorRef<BrokerView> replyTo) -> new VhostActor.Inspect(timeout, replyTo),
-        timeout.plusSeconds(1), runtime.system().scheduler()));
+    return inspect(vhostNames().get(0));
+  }
+
+  /** {@link #inspect()} of vhost {@code vhost}. */
+  public BrokerView inspect(String vhost) {
+    return BrokerVhosts.inspect(vhosts, this, vhost, runtime.system().scheduler());
   }
 
   public Trace trace() {
@@ -202,10 +228,7 @@ public final class Simulation implements AutoCloseable, Driver {
   public void assertNothingLostSilently() {
     FateLedger ledger = ledger();
     runUntilQuiet();
-    CompletableFuture<List<String>> live = new CompletableFuture<>();
-    vhost().tell(new VhostActor.ReportLive(live::complete));
-    List<String> copies = await(live);
-    ledger.assertNothingLostSilently(new LinkedHashSet<>(copies));
+    ledger.assertNothingLostSilently(new LinkedHashSet<>(BrokerVhosts.liveCopies(vhosts, this)));
   }
 
   /** Work that arrived from foreign threads (must be 0 for a deterministic run). */

@@ -134,6 +134,7 @@ public final class ChannelActor {
   private final AtomicReference<String> lastQueue;
   private final Publisher publisher;
   private final Deliveries deliveries;
+  private final AccessChecks access;
   private final Set<ActorRef<QueueActor.Command>> queuesUsed = new LinkedHashSet<>();
   private final Set<ActorRef<?>> pendingReleases = new LinkedHashSet<>();
   private final Behavior<Command> open;
@@ -174,6 +175,7 @@ public final class ChannelActor {
     this.channelId = channelId;
     this.cancelNotify = owner.cancelNotify();
     this.lastQueue = lastQueue;
+    this.access = new AccessChecks(profile, owner.permissions(), vhost);
     this.publisher = new Publisher(this, vhost);
     this.deliveries = new Deliveries(this, vhost);
     this.open = live(Behaviors.receive(Command.class).onMessage(ClientMethod.class, this::onMethod));
@@ -341,6 +343,11 @@ public final class ChannelActor {
     return owner.user();
   }
 
+  /** What this channel's user may do, checked per method (semantics §13). */
+  AccessChecks access() {
+    return access;
+  }
+
   ActorRef<Command> self() {
     return ctx.getSelf();
   }
@@ -462,6 +469,9 @@ public final class ChannelActor {
       deliveries.settle(r.deliveryTag(), false,
           r.requeue() ? QueueActor.SettleKind.REQUEUE : QueueActor.SettleKind.DISCARD, MethodRef.BASIC_REJECT,
           "basic.reject");
+    } else if (m instanceof ClientMethod.BasicConsume c && profile.isReplyPseudoName(c.queue())
+        && access.control(c) != null) {
+      raise(access.control(c)); // LavinMQ checks read on the pseudo-queue's name (semantics §13)
     } else if (m instanceof ClientMethod.BasicConsume c) {
       ClientMethod asked = deliveries.consume(c);
       if (asked != null && profile.isReplyPseudoName(c.queue())) {
@@ -550,6 +560,11 @@ public final class ChannelActor {
       return;
     }
     ClientMethod named = prepared.value();
+    AmqpError denied = access.control(named);
+    if (denied != null) {
+      raise(denied);
+      return;
+    }
     await(named);
     VhostActor.ChannelRequest r = new VhostActor.ChannelRequest(named, deliveries.info(), ctx.getSelf());
     // A request for an existing queue goes to the queue itself, behind this channel's publishes to it,

@@ -94,7 +94,8 @@ final class Deliveries {
   /** What a queue needs to know about this channel to attach a consumer. */
   VhostActor.ChannelInfo info() {
     int p = prefetch != null ? prefetch : profile.defaultConsumerPrefetch();
-    return new VhostActor.ChannelInfo(channel.id(), channel.connectionId(), p, channel.cancelNotify(), credit);
+    return new VhostActor.ChannelInfo(channel.id(), channel.connectionId(), p, channel.cancelNotify(), credit,
+        channel.access().permissions());
   }
 
   // ------------------------------------------------------------------------ consumers

@@ -184,6 +184,13 @@ final class Publisher {
     long seq = confirms == null ? 0 : confirms.nextSeq();
     broker.trace().record(new TraceEvent.Published(msgId, channel.id(), p.exchange(), p.routingKey(), p.mandatory(),
         p.immediate(), props.correlationId(), props.replyTo(), props.messageId(), msg.bodySize()));
+    AmqpError denied = channel.access().publish(p.exchange());
+    if (denied != null) {
+      // Both brokers check write permission before they look the exchange up (semantics §13).
+      broker.trace().record(new TraceEvent.Discarded(msgId, null, "unroutable", denied.text()));
+      channel.raise(denied);
+      return;
+    }
     if (precheck == null) {
       FaultDecision d = FaultPoints.decide(broker, Boundary.PUBLISH_RECEIVED, msg, null, null, channel.connectionId(),
           channel.clientName(), channel.id());

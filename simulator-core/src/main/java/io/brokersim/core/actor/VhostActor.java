@@ -6,6 +6,7 @@ import io.brokersim.core.model.ChannelCredit;
 import io.brokersim.core.model.ExchangeSpec;
 import io.brokersim.core.model.ExchangeType;
 import io.brokersim.core.model.MethodRef;
+import io.brokersim.core.model.Permissions;
 import io.brokersim.core.model.QueueSpec;
 import io.brokersim.core.model.RandomSource;
 import io.brokersim.core.model.ReplyCode;
@@ -45,22 +46,32 @@ public final class VhostActor extends AbstractBehavior<VhostActor.Command> {
 
   /**
    * Opens a connection; the sink learns the connection actor through {@link ClientSink#connectionOpened}.
-   * {@code origin} says where a network client comes from (null for an in-process one).
+   * {@code origin} says where a network client comes from (null for an in-process one); {@code permissions}
+   * are what the user may do in this vhost (semantics §13).
    */
-  public record Connect(String clientName, String user, boolean cancelNotify, ClientSink sink, ClientOrigin origin)
-      implements Command {
+  public record Connect(String clientName, String user, boolean cancelNotify, ClientSink sink, ClientOrigin origin,
+      Permissions permissions) implements Command {
+    public Connect {
+      permissions = permissions == null ? Permissions.ALL : permissions.forUser(user);
+    }
+
+    /** A connection whose user may do everything. */
+    public Connect(String clientName, String user, boolean cancelNotify, ClientSink sink, ClientOrigin origin) {
+      this(clientName, user, cancelNotify, sink, origin, null);
+    }
+
     /** An in-process connection. */
     public Connect(String clientName, String user, boolean cancelNotify, ClientSink sink) {
-      this(clientName, user, cancelNotify, sink, null);
+      this(clientName, user, cancelNotify, sink, null, null);
     }
   }
 
   /**
    * Who asks: the channel's trace id, its connection, the prefetch new consumers get, the channel's shared
-   * credit, and whether that credit also holds back no-ack consumers (RabbitMQ 3.x).
+   * credit, whether that credit also holds back no-ack consumers (RabbitMQ 3.x), and what its user may do.
    */
   public record ChannelInfo(String channelId, String connectionId, int prefetch, boolean cancelNotify,
-      ChannelCredit credit) {}
+      ChannelCredit credit, Permissions permissions) {}
 
   /**
    * A channel method that needs an entity's owner (declare, bind, delete, purge, consume, get). The answer
@@ -76,11 +87,14 @@ public final class VhostActor extends AbstractBehavior<VhostActor.Command> {
   public record ExchangeRemoved(String exchange, ExchangeHandle handle) implements Command {}
 
   /**
-   * Broker restart (a fault effect): every connection is cut; once all are gone, non-durable and
-   * exclusive queues are deleted, transient messages are lost, non-durable exchanges vanish, and durable
-   * queues keep their persistent messages.
+   * Broker restart in the vhost where the fault fired; it tells the broker's other vhosts with
+   * {@code fromPeer} set, so they restart too and pass it on no further.
    */
-  public record Restart(String rule) implements Command {}
+  public record Restart(String rule, boolean fromPeer) implements Command {
+    public Restart(String rule) {
+      this(rule, false);
+    }
+  }
 
   /** A connection ended: its exclusive queues go with it. */
   public record ConnectionGone(String connectionId) implements Command {}
@@ -112,13 +126,32 @@ public final class VhostActor extends AbstractBehavior<VhostActor.Command> {
   private final RandomSource names;
   private final Map<String, ActorRef<ConnectionActor.Command>> connections = new LinkedHashMap<>();
   private String restartingFor;
-  private long connectionCount;
   private long queueActors;
   private long exchangeActors;
   private long inspectors;
 
+  /** A broker with this one vhost. */
   public static Behavior<Command> create(BrokerContext broker) {
-    return Behaviors.setup(ctx -> new VhostActor(ctx, broker));
+    return create(broker, List.of());
+  }
+
+  /**
+   * The guardian of a broker: the default vhost ({@code broker.vhost()}), which creates the other vhosts,
+   * {@code moreVhosts}, as its children (each with its own topology, predeclared exchanges, queues and reply
+   * names) and registers them all in {@code broker.vhosts()}.
+   */
+  public static Behavior<Command> create(BrokerContext broker, List<String> moreVhosts) {
+    return Behaviors.setup(ctx -> {
+      VhostActor self = new VhostActor(ctx, broker);
+      Map<String, ActorRef<Command>> all = new LinkedHashMap<>();
+      all.put(broker.vhost(), ctx.getSelf());
+      int n = 0;
+      for (String name : moreVhosts) {
+        all.put(name, ctx.spawn(Behaviors.setup(c -> new VhostActor(c, broker.forVhost(name))), "vhost-" + (++n)));
+      }
+      broker.vhosts().register(all);
+      return self;
+    });
   }
 
   private VhostActor(ActorContext<Command> ctx, BrokerContext broker) {
@@ -161,10 +194,10 @@ public final class VhostActor extends AbstractBehavior<VhostActor.Command> {
   // ---------------------------------------------------------------- connections
 
   private Behavior<Command> onConnect(Connect m) {
-    String id = "conn-" + (++connectionCount);
+    String id = broker.vhosts().nextConnectionId();
     ActorRef<ConnectionActor.Command> ref = getContext().spawn(
-        ConnectionActor.create(vhost, new ConnectionInfo(id, m.clientName(), m.user(), m.cancelNotify()), m.sink(),
-            m.origin()),
+        ConnectionActor.create(vhost, new ConnectionInfo(id, m.clientName(), m.user(), m.cancelNotify(),
+            m.permissions()), m.sink(), m.origin()),
         id);
     connections.put(id, ref);
     broker.trace().record(new TraceEvent.ConnectionOpened(id, m.clientName(), m.user(), broker.vhost()));
@@ -188,6 +221,14 @@ public final class VhostActor extends AbstractBehavior<VhostActor.Command> {
       return this;
     }
     restartingFor = m.rule();
+    if (!m.fromPeer()) {
+      // A broker restart takes every vhost down, not only the one whose client triggered the fault.
+      for (ActorRef<Command> other : broker.vhosts().actors()) {
+        if (!other.equals(getContext().getSelf())) {
+          other.tell(new Restart(m.rule(), true));
+        }
+      }
+    }
     for (ActorRef<ConnectionActor.Command> c : connections.values()) {
       c.tell(new ConnectionActor.Cut("broker restart (fault rule '" + m.rule() + "')"));
     }
@@ -398,6 +439,12 @@ public final class VhostActor extends AbstractBehavior<VhostActor.Command> {
       do {
         name = names.name("amq.gen-", profile.generatedQueueNameBytes());
       } while (snapshot().queue(name) != null);
+      // Both brokers check configure on the name they generated (semantics §13).
+      AmqpError denied = AccessChecks.serverNamedQueue(profile, r.info().permissions(), broker.vhost(), name, d);
+      if (denied != null) {
+        fail(r, denied);
+        return;
+      }
     }
     boolean durable = d.durable() && !(d.exclusive() && profile.exclusiveQueuesAreTransient());
     QueueSpec spec = new QueueSpec(name, durable, d.exclusive(), d.autoDelete(), d.arguments(),

@@ -1,6 +1,7 @@
 package io.brokersim.core.client;
 
 import io.brokersim.core.actor.VhostActor;
+import io.brokersim.core.model.Permissions;
 import io.brokersim.core.actor.ChannelActor;
 import io.brokersim.core.actor.ClientSink;
 import io.brokersim.core.actor.ConnectionActor;
@@ -36,8 +37,17 @@ public final class SimConnection implements ClientSink {
   /** Starts opening a connection on {@code vhost}; the stage completes when the connection actor exists. */
   public static CompletionStage<SimConnection> open(ActorRef<VhostActor.Command> vhost, String clientName,
       Driver driver) {
+    return open(vhost, clientName, "guest", Permissions.ALL, driver);
+  }
+
+  /**
+   * Starts opening a connection on {@code vhost} as {@code user}, who may do what {@code permissions} allow there
+   * (semantics §13); the stage completes when the connection actor exists.
+   */
+  public static CompletionStage<SimConnection> open(ActorRef<VhostActor.Command> vhost, String clientName,
+      String user, Permissions permissions, Driver driver) {
     SimConnection c = new SimConnection(clientName, driver);
-    vhost.tell(new VhostActor.Connect(clientName, "guest", true, c));
+    vhost.tell(new VhostActor.Connect(clientName, user, true, c, null, permissions));
     return c.opened;
   }
 
