@@ -47,6 +47,12 @@ final class WireBroker implements AutoCloseable {
         ConfigFactory.empty(), null);
   }
 
+  /** A server over a broker with {@code moreVhosts} beside "/", with server settings {@code serverConfig}. */
+  static WireBroker withVhosts(BrokerProfile profile, String serverConfig, String... moreVhosts) {
+    return start(LiveBroker.builder().profile(profile).vhosts(moreVhosts).config(PEKKO_LOGS_TO_SLF4J).build(),
+        ConfigFactory.parseString(serverConfig), null);
+  }
+
   /** A server whose generated names come from {@code seed} (predictable, as {@code serve --seed}). */
   static WireBroker startSeeded(BrokerProfile profile, long seed) {
     return start(LiveBroker.builder().profile(profile).seed(seed).config(PEKKO_LOGS_TO_SLF4J).build(),

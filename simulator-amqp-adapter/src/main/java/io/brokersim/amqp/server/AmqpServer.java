@@ -199,7 +199,7 @@ public final class AmqpServer implements AutoCloseable {
 
     /** Binds the port and starts accepting connections; throws IllegalStateException if it cannot bind. */
     public AmqpServer start() {
-      ServerSettings settings = ServerSettings.from(config, broker.profile());
+      ServerSettings settings = ServerSettings.from(config, broker.profile(), broker.vhostNames());
       if (port != null) {
         settings = settings.withPort(port);
       }

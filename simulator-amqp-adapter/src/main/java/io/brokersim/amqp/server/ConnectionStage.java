@@ -538,13 +538,16 @@ final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>
     }
 
     private void onOpen(AmqpMethod.ConnectionOpen o) {
-      if (!settings.vhost().equals(o.virtualHost())) {
-        protocolError(Handshake.vhostRefused(server.profile, o.virtualHost(), user));
+      var vhost = server.broker.findVhost(o.virtualHost());
+      var permissions = vhost.isEmpty() ? null : server.login.permissions(user, o.virtualHost()).orElse(null);
+      if (vhost.isEmpty() || permissions == null) {
+        protocolError(vhost.isEmpty() ? Handshake.vhostNotFound(server.profile, o.virtualHost())
+            : Handshake.vhostRefused(server.profile, o.virtualHost(), user));
         return;
       }
       phase = Phase.CONNECTING;
       sink = new WireSink(writer, queue, events::invoke);
-      server.broker.vhost().tell(new VhostActor.Connect(clientName, user, cancelNotify, sink, origin()));
+      vhost.get().tell(new VhostActor.Connect(clientName, user, cancelNotify, sink, origin(), permissions));
     }
 
     /** Where this client comes from and what it negotiated, for the broker's management view. */

@@ -176,9 +176,21 @@ final class Handshake {
         "unknown authentication mechanism '" + mechanism + "'");
   }
 
-  /** 530 for connection.open on a vhost the server does not have (§6.5). */
+  /**
+   * 530 for connection.open on a vhost the broker does not have (§6.5, §13.1): RabbitMQ's {@code rabbit_reader}
+   * ({@code is_over_vhost_connection_limit}, {@code no_such_vhost}) and LavinMQ's {@code connection_factory.cr}.
+   */
+  static AmqpError vhostNotFound(BrokerProfile profile, String vhost) {
+    String text = profile.isLavinMq() ? "vhost not found" : "vhost " + vhost + " not found";
+    return AmqpError.of(ReplyCode.NOT_ALLOWED, MethodRef.CONNECTION_OPEN, text);
+  }
+
+  /**
+   * 530 for connection.open on a vhost the user has no permissions in (§13.1): RabbitMQ's
+   * {@code rabbit_access_control:check_vhost_access}, LavinMQ's {@code connection_factory.cr}.
+   */
   static AmqpError vhostRefused(BrokerProfile profile, String vhost, String user) {
-    String text = profile.isLavinMq() ? "vhost not found"
+    String text = profile.isLavinMq() ? "'" + user + "' doesn't have access to '" + vhost + "'"
         : "access to vhost '" + vhost + "' refused for user '" + user + "'";
     return AmqpError.of(ReplyCode.NOT_ALLOWED, MethodRef.CONNECTION_OPEN, text);
   }

@@ -4,6 +4,7 @@ import io.brokersim.amqp.codec.CodecException;
 import io.brokersim.amqp.codec.LongString;
 import io.brokersim.amqp.codec.WireReader;
 import io.brokersim.core.model.FieldTables;
+import io.brokersim.core.model.Permissions;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +54,16 @@ final class SaslLogin {
           return Optional.empty();
         }
         return Optional.of(u.name());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** What {@code user} (as {@link #authenticate} returned it) may do in {@code vhost}; empty: no access. */
+  Optional<Permissions> permissions(String user, String vhost) {
+    for (ServerSettings.User u : users) {
+      if (u.name().equals(user)) {
+        return u.permissionsIn(vhost);
       }
     }
     return Optional.empty();

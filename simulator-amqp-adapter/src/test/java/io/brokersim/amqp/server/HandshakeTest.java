@@ -118,9 +118,14 @@ class HandshakeTest {
     assertTrue(rabbit.connectionScope());
     assertEquals(0, rabbit.classId());
     assertNull(Handshake.unknownMechanism(BrokerProfile.LAVINMQ, "X"));
-    assertEquals("NOT_ALLOWED - vhost not found", Handshake.vhostRefused(BrokerProfile.LAVINMQ, "v", "u").text());
-    assertEquals("NOT_ALLOWED - access to vhost 'v' refused for user 'u'",
-        Handshake.vhostRefused(BrokerProfile.RABBITMQ_4, "v", "u").text());
+    assertEquals("NOT_ALLOWED - vhost not found", Handshake.vhostNotFound(BrokerProfile.LAVINMQ, "v").text());
+    assertEquals("NOT_ALLOWED - vhost v not found", Handshake.vhostNotFound(BrokerProfile.RABBITMQ_3, "v").text());
+    assertEquals("NOT_ALLOWED - 'u' doesn't have access to 'v'",
+        Handshake.vhostRefused(BrokerProfile.LAVINMQ, "v", "u").text());
+    AmqpError refused = Handshake.vhostRefused(BrokerProfile.RABBITMQ_4, "v", "u");
+    assertEquals("NOT_ALLOWED - access to vhost 'v' refused for user 'u'", refused.text());
+    assertEquals(10, refused.classId());
+    assertEquals(40, refused.methodId());
   }
 
   @Test

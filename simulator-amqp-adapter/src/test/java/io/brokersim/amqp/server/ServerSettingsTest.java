@@ -1,13 +1,18 @@
 package io.brokersim.amqp.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import io.brokersim.core.model.Permissions;
 import io.brokersim.core.profile.BrokerProfile;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ServerSettingsTest {
 
@@ -72,5 +77,38 @@ class ServerSettingsTest {
         "brokersim.server.heartbeat = often"), BrokerProfile.LAVINMQ));
     assertThrows(IllegalArgumentException.class, () -> ServerSettings.from(ConfigFactory.parseString(
         "brokersim.server.channel-max = 2048"), BrokerProfile.RABBITMQ_3));
+  }
+
+  @Test
+  void userPermissions_perVhost_readAndCompiled() {
+    ServerSettings s = ServerSettings.from(ConfigFactory.parseString("""
+        brokersim.vhosts = ["staging"]
+        brokersim.server.users = [
+          { name = "alice", password = "a", permissions { "staging" { configure = "^app\\\\.", write = ".*", read = ".*" } } }
+          { name = "bob", password = "b", permissions {} }
+          { name = "ops", password = "o" }
+        ]"""), BrokerProfile.LAVINMQ);
+    ServerSettings.User alice = s.users().get(0);
+    assertTrue(alice.permissionsIn("/").isEmpty(), "no entry for / means no access to it");
+    Permissions staging = alice.permissionsIn("staging").orElseThrow();
+    assertTrue(staging.mayConfigure("app.q"));
+    assertFalse(staging.mayConfigure("other"));
+    assertEquals("alice", staging.user());
+    assertTrue(s.users().get(1).permissionsIn("staging").isEmpty(), "an empty block grants nothing");
+    assertTrue(s.users().get(2).permissionsIn("staging").orElseThrow().unrestricted(),
+        "no block: everything everywhere");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "{ name = a, password = b, tags = [admin] } | brokersim.server.users[0].tags (String: 1): unknown field",
+      "{ name = a, password = b, permissions { nope { configure = x, write = x, read = x } } } | brokersim.server.users[0].permissions.\"nope\" (String: 1): no vhost 'nope'",
+      "{ name = a, password = b, permissions { \"/\" { configure = x, write = x } } } | brokersim.server.users[0].permissions.\"/\" (String: 1): expected exactly configure, write and read",
+      "{ name = a, password = b, permissions { \"/\" { configure = \"(\", write = x, read = x } } } | brokersim.server.users[0].permissions.\"/\" (String: 1): configure permission '(' is not a regular expression",
+  })
+  void userPermissions_badEntries_refusedNamingFieldAndLine(String user, String expected) {
+    var e = assertThrows(IllegalArgumentException.class, () -> ServerSettings.from(ConfigFactory.parseString(
+        "brokersim.server.users = [" + user + "]"), BrokerProfile.RABBITMQ_3));
+    assertTrue(e.getMessage().startsWith(expected), e.getMessage());
   }
 }
