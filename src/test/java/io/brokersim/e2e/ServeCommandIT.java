@@ -1,6 +1,7 @@
 package io.brokersim.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
@@ -10,6 +11,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.ShutdownSignalException;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -236,6 +238,45 @@ class ServeCommandIT {
     assertEquals(2, r.exit(), r.output());
     assertTrue(r.output().contains("brokersim.consumer-timeout (" + bad + ": 2)"), r.output());
     assertTrue(r.output().contains("expected 'profile', 'off' or a duration"), r.output());
+  }
+
+  @Test
+  void serve_withVhostUserAndPermissions_opensOnlyThatVhostWithThosePermissions() throws Exception {
+    Process p = brokersim(false, "serve", "--port", "0", "--profile", "rabbitmq-3", "--vhost", "staging",
+        "--user", "alice:s3cret", "--permissions", "alice", "staging", "^app\\.", "^app\\.", "^app\\.");
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      ConnectionFactory f = announced(out, "rabbitmq-3");
+      f.setUsername("alice");
+      f.setPassword("s3cret");
+      f.setVirtualHost("staging");
+      try (Connection c = f.newConnection("serve-vhosts")) {
+        Channel ch = c.createChannel();
+        ch.queueDeclare("app.jobs", true, false, false, null);
+        IOException refused = assertThrows(IOException.class, () -> ch.queueDeclare("jobs", true, false, false, null));
+        assertEquals("ACCESS_REFUSED - configure access to queue 'jobs' in vhost 'staging' refused for user 'alice'",
+            ((AMQP.Channel.Close) ((ShutdownSignalException) refused.getCause()).getReason())
+                .getReplyText());
+      }
+      f.setVirtualHost("/");
+      IOException noAccess = assertThrows(IOException.class, () -> f.newConnection("serve-root"));
+      assertEquals("NOT_ALLOWED - access to vhost '/' refused for user 'alice'",
+          ((AMQP.Connection.Close) ((ShutdownSignalException) noAccess.getCause()).getReason())
+              .getReplyText());
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  @Test
+  void serve_withPermissionsForAnUnknownVhost_exits2NamingTheUserAndLine(@TempDir Path dir) throws Exception {
+    Path bad = dir.resolve("users.conf");
+    Files.writeString(bad, "brokersim.server.users = [\n  { name = bob, password = b,\n"
+        + "    permissions { prod { configure = \".*\", write = \".*\", read = \".*\" } } }\n]\n");
+    Result r = run("serve", "--port", "0", "--config", bad.toString());
+    assertEquals(2, r.exit(), r.output());
+    assertTrue(r.output().contains("brokersim.server.users[0].permissions.\"prod\" (" + bad + ": 3): no vhost 'prod'"),
+        r.output());
   }
 
   /** A file of the repository, found by walking up from the working directory. */

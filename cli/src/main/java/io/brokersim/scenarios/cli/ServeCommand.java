@@ -105,6 +105,21 @@ final class ServeCommand implements Callable<Integer> {
           + " endpoints) and the web console on this port; 0 picks a free one (see docs/management.md).")
   Integer httpPort;
 
+  @Option(names = "--vhost", paramLabel = "NAME",
+      description = "Add a virtual host beside the default \"/\" (repeatable; added to brokersim.vhosts).")
+  java.util.List<String> vhosts = new java.util.ArrayList<>();
+
+  @Option(names = "--user", paramLabel = "NAME:PASSWORD",
+      description = "Add a user who may log in from anywhere (repeatable; added to brokersim.server.users). Without"
+          + " --permissions for it, it may do everything in every vhost.")
+  java.util.List<String> users = new java.util.ArrayList<>();
+
+  @Option(names = "--permissions", arity = "5", paramLabel = "USER VHOST CONFIGURE WRITE READ",
+      description = {"What USER may do in VHOST, as rabbitmqctl set_permissions: three regular expressions over queue"
+          + " and exchange names (repeatable; \"\" permits nothing). A user given permissions may open only the vhosts"
+          + " it has them for (docs/semantics.md §13)."})
+  java.util.List<String> permissions = new java.util.ArrayList<>();
+
   @Option(names = "--trace", paramLabel = "FILE",
       description = "Write the trace as JSON Lines to FILE (docs/trace.md); 'brokersim trace-hash FILE' hashes it.")
   Path trace;
@@ -172,6 +187,11 @@ final class ServeCommand implements Callable<Integer> {
     AmqpServer server;
     try {
       server = AmqpServer.start(broker, merged);
+    } catch (IllegalArgumentException | ConfigException e) {
+      // A server setting that cannot take effect (users, permissions, limits): usage, naming the setting.
+      broker.close();
+      throw new CommandLine.ParameterException(spec.commandLine(), (config != null ? "--config " + config + ": " : "")
+          + e.getMessage());
     } catch (RuntimeException e) {
       broker.close();
       err.println("brokersim: " + bindFailure(e, merged));
@@ -256,11 +276,57 @@ final class ServeCommand implements Callable<Integer> {
       cli.put("brokersim.server.port", port);
     }
     try {
-      return ConfigFactory.parseMap(cli).withFallback(file).withFallback(ConfigFactory.parseString(SERVE_DEFAULTS))
-          .withFallback(ConfigFactory.load()).resolve();
+      Config base = file.withFallback(ConfigFactory.parseString(SERVE_DEFAULTS)).withFallback(ConfigFactory.load())
+          .resolve();
+      cli.putAll(accessOptions(base));
+      return ConfigFactory.parseMap(cli).withFallback(base).resolve();
     } catch (ConfigException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--config " + config + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * {@code --vhost}, {@code --user} and {@code --permissions} as settings over {@code base}: vhosts appended to
+   * {@code brokersim.vhosts}, users to {@code brokersim.server.users}, permissions put on the user they name.
+   */
+  private Map<String, Object> accessOptions(Config base) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (!vhosts.isEmpty()) {
+      java.util.List<String> all = new java.util.ArrayList<>(base.getStringList("brokersim.vhosts"));
+      all.addAll(vhosts);
+      out.put("brokersim.vhosts", all);
+    }
+    if (users.isEmpty() && permissions.isEmpty()) {
+      return out;
+    }
+    java.util.List<Map<String, Object>> list = new java.util.ArrayList<>();
+    for (Object u : base.getList("brokersim.server.users").unwrapped()) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> user = new LinkedHashMap<>((Map<String, Object>) u);
+      list.add(user);
+    }
+    for (String u : users) {
+      int colon = u.indexOf(':');
+      if (colon <= 0) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--user " + u + ": expected NAME:PASSWORD");
+      }
+      list.removeIf(existing -> u.substring(0, colon).equals(existing.get("name")));
+      list.add(new LinkedHashMap<>(Map.of("name", u.substring(0, colon), "password", u.substring(colon + 1))));
+    }
+    for (int i = 0; i + 4 < permissions.size(); i += 5) {
+      String name = permissions.get(i);
+      Map<String, Object> user = list.stream().filter(x -> name.equals(x.get("name"))).findFirst()
+          .orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(), "--permissions " + name
+              + ": no such user (add it with --user NAME:PASSWORD or in brokersim.server.users)"));
+      @SuppressWarnings("unchecked")
+      Map<String, Object> byVhost = user.get("permissions") instanceof Map<?, ?> m
+          ? new LinkedHashMap<>((Map<String, Object>) m) : new LinkedHashMap<>();
+      byVhost.put(permissions.get(i + 1), Map.of("configure", permissions.get(i + 2), "write", permissions.get(i + 3),
+          "read", permissions.get(i + 4)));
+      user.put("permissions", byVhost);
+    }
+    out.put("brokersim.server.users", list);
+    return out;
   }
 
   /**
