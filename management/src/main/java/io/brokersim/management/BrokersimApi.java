@@ -80,17 +80,18 @@ final class BrokersimApi {
   }
 
   /**
-   * Everything the console shows of the topology, from one {@link io.brokersim.core.actor.BrokerView}: the lists of
+   * Everything the console shows of the topology, from a {@link io.brokersim.core.actor.BrokerView} per vhost: the lists of
    * {@code /api/queues}, {@code /api/exchanges}, {@code /api/bindings}, {@code /api/connections},
    * {@code /api/channels} and {@code /api/consumers} in one document, with the profile.
    */
   private CompletionStage<HttpResponse> view() {
-    return operator.inspect().thenApply(v -> {
-      RabbitJson r = new RabbitJson(v, "brokersim@" + broker.profile().name());
+    return operator.inspect().thenApply(views -> {
+      RabbitViews r = RabbitViews.of(views, "brokersim@" + broker.profile().name());
       Map<String, Object> o = Json.object();
       o.put("profile", broker.profile().name());
-      o.put("vhost", v.vhost());
-      o.put("complete", v.complete());
+      o.put("vhost", views.get(0).vhost());
+      o.put("vhosts", views.stream().map(io.brokersim.core.actor.BrokerView::vhost).toList());
+      o.put("complete", views.stream().allMatch(io.brokersim.core.actor.BrokerView::complete));
       o.put("queues", r.queues());
       o.put("exchanges", r.exchanges());
       o.put("bindings", r.bindings(b -> true));

@@ -240,7 +240,7 @@ public final class ManagementServer implements AutoCloseable {
     private static final String VERSION = AmqpServer.version();
 
     @Override
-    public Map<String, Object> document(RabbitJson view) {
+    public Map<String, Object> document(RabbitViews view) {
       String node = "brokersim@" + broker.profile().name();
       Map<String, Object> o = Json.object();
       // The modelled broker's name and release, as connection.start reports them: tools gate features on them.
@@ -284,7 +284,8 @@ public final class ManagementServer implements AutoCloseable {
       sim.put("seed", broker.seed());
       sim.put("fault_rules", broker.faults().rules().size());
       sim.put("ledger", broker.ledger() == null ? null : broker.ledger().size());
-      sim.put("complete", view.view().complete());
+      sim.put("complete", view.all().stream().allMatch(v -> v.view().complete()));
+      sim.put("vhosts", view.all().stream().map(v -> v.view().vhost()).toList());
       o.put("brokersim", sim);
       return o;
     }

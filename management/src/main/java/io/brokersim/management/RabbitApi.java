@@ -33,7 +33,7 @@ final class RabbitApi {
 
   /** What {@code GET /api/overview} needs besides the broker's view: versions and listeners. */
   interface Overview {
-    Map<String, Object> document(RabbitJson view);
+    Map<String, Object> document(RabbitViews views);
   }
 
   RabbitApi(Operator operator, BrokerProfile profile, Overview overview) {
@@ -72,19 +72,24 @@ final class RabbitApi {
   // ---------------------------------------------------------------------------------------- helpers
 
   /** A read: the broker's view, then {@code answer}; other methods 405 (RabbitMQ has no other for these). */
-  private CompletionStage<HttpResponse> get(Api.Call call, Function<RabbitJson, HttpResponse> answer) {
+  private CompletionStage<HttpResponse> get(Api.Call call, Function<RabbitViews, HttpResponse> answer) {
     if (!call.isGet()) {
       return Api.done(Api.methodNotAllowed("GET", "HEAD", "OPTIONS"));
     }
     return view(answer);
   }
 
-  private CompletionStage<HttpResponse> view(Function<RabbitJson, HttpResponse> answer) {
+  private CompletionStage<HttpResponse> view(Function<RabbitViews, HttpResponse> answer) {
     return rabbitView().thenApply(answer);
   }
 
-  private CompletionStage<RabbitJson> rabbitView() {
-    return operator.inspect().thenApply(v -> new RabbitJson(v, node));
+  private CompletionStage<RabbitViews> rabbitView() {
+    return operator.inspect().thenApply(v -> RabbitViews.of(v, node));
+  }
+
+  /** {@code answer} for the view of vhost {@code vhost} (from a path); 404 for a vhost the broker does not have. */
+  private static HttpResponse in(RabbitViews v, String vhost, Function<RabbitJson, HttpResponse> answer) {
+    return v.in(vhost).map(answer).orElseGet(Api::notFound);
   }
 
   private static CompletionStage<HttpResponse> notFound() {
@@ -101,11 +106,6 @@ final class RabbitApi {
         + "); see the README's table of what it does"));
   }
 
-  /** Whether {@code vhost} (from a path) is the broker's one virtual host. */
-  private static boolean ours(RabbitJson v, String vhost) {
-    return v.view().vhost().equals(vhost);
-  }
-
   // -------------------------------------------------------------------------------------- resources
 
   private CompletionStage<HttpResponse> whoami(Api.Call call, String user) {
@@ -120,13 +120,14 @@ final class RabbitApi {
 
   private CompletionStage<HttpResponse> vhosts(Api.Call call, List<String> p) {
     if (p.size() == 1) {
-      return get(call, v -> Api.ok(List.of(v.vhost())));
+      return get(call, v -> Api.ok(v.vhosts()));
     }
     if (p.size() == 2) {
       if (!call.isGet()) {
-        return notImplemented(call, "creating and deleting virtual hosts; brokersim has one");
+        return notImplemented(call, "creating and deleting virtual hosts; configure them with brokersim.vhosts or"
+            + " serve --vhost");
       }
-      return view(v -> ours(v, p.get(1)) ? Api.ok(v.vhost()) : Api.notFound());
+      return view(v -> in(v, p.get(1), j -> Api.ok(j.vhost())));
     }
     return notImplemented(call);
   }
@@ -139,20 +140,20 @@ final class RabbitApi {
         if (p.get(1).equals("detailed")) {
           return notImplemented(call, "detailed queue statistics");
         }
-        return get(call, v -> ours(v, p.get(1)) ? Api.ok(v.queues()) : Api.notFound());
+        return get(call, v -> in(v, p.get(1), j -> Api.ok(j.queues())));
       case 3:
         if (!call.isGet()) {
           return notImplemented(call, "declaring and deleting queues over HTTP; use AMQP");
         }
-        return view(v -> !ours(v, p.get(1)) ? Api.notFound()
-            : v.queueNamed(p.get(2)).map(q -> Api.ok(v.queue(q, true))).orElseGet(Api::notFound));
+        return view(v -> in(v, p.get(1),
+            j -> j.queueNamed(p.get(2)).map(q -> Api.ok(j.queue(q, true))).orElseGet(Api::notFound)));
       case 4:
         if (p.get(3).equals("contents")) {
           return purge(call, p.get(1), p.get(2));
         }
         if (p.get(3).equals("bindings")) {
-          return get(call, v -> !ours(v, p.get(1)) || v.queueNamed(p.get(2)).isEmpty() ? Api.notFound()
-              : Api.ok(v.bindings(b -> b.toQueue() && b.destination().equals(p.get(2)))));
+          return get(call, v -> in(v, p.get(1), j -> j.queueNamed(p.get(2)).isEmpty() ? Api.notFound()
+              : Api.ok(j.bindings(b -> b.toQueue() && b.destination().equals(p.get(2))))));
         }
         return notImplemented(call);
       default:
@@ -166,10 +167,10 @@ final class RabbitApi {
       return Api.done(Api.methodNotAllowed("DELETE", "OPTIONS"));
     }
     return rabbitView().thenCompose(v -> {
-      if (!ours(v, vhost)) {
+      if (v.in(vhost).isEmpty()) {
         return notFound();
       }
-      return operator.purge(queue, "purged through the management API")
+      return operator.purge(vhost, queue, "purged through the management API")
           .thenApply(purged -> purged.found() ? Api.noContent() : Api.notFound());
     });
   }
@@ -179,19 +180,19 @@ final class RabbitApi {
       case 1:
         return get(call, v -> Api.ok(v.exchanges()));
       case 2:
-        return get(call, v -> ours(v, p.get(1)) ? Api.ok(v.exchanges()) : Api.notFound());
+        return get(call, v -> in(v, p.get(1), j -> Api.ok(j.exchanges())));
       case 3:
         if (!call.isGet()) {
           return notImplemented(call, "declaring and deleting exchanges over HTTP; use AMQP");
         }
-        return view(v -> !ours(v, p.get(1)) ? Api.notFound()
-            : v.exchangeNamed(p.get(2)).map(x -> Api.ok(v.exchange(x))).orElseGet(Api::notFound));
+        return view(v -> in(v, p.get(1),
+            j -> j.exchangeNamed(p.get(2)).map(x -> Api.ok(j.exchange(x))).orElseGet(Api::notFound)));
       case 5:
         if (p.get(3).equals("bindings") && (p.get(4).equals("source") || p.get(4).equals("destination"))) {
           boolean source = p.get(4).equals("source");
-          return get(call, v -> !ours(v, p.get(1)) || v.exchangeNamed(p.get(2)).isEmpty() ? Api.notFound()
-              : Api.ok(v.bindings(b -> source ? b.source().equals(p.get(2))
-                  : !b.toQueue() && b.destination().equals(p.get(2)))));
+          return get(call, v -> in(v, p.get(1), j -> j.exchangeNamed(p.get(2)).isEmpty() ? Api.notFound()
+              : Api.ok(j.bindings(b -> source ? b.source().equals(p.get(2))
+                  : !b.toQueue() && b.destination().equals(p.get(2))))));
         }
         return notImplemented(call);
       default:
@@ -205,7 +206,7 @@ final class RabbitApi {
       return get(call, v -> Api.ok(v.bindings(b -> true)));
     }
     if (p.size() == 2) {
-      return get(call, v -> ours(v, p.get(1)) ? Api.ok(v.bindings(b -> true)) : Api.notFound());
+      return get(call, v -> in(v, p.get(1), j -> Api.ok(j.bindings(b -> true))));
     }
     return notImplemented(call, "creating, reading and deleting single bindings over HTTP; use AMQP");
   }
@@ -218,15 +219,20 @@ final class RabbitApi {
       String name = p.get(1);
       if (call.method().equals("DELETE")) {
         String reason = call.header("X-Reason").orElse("Closed via management plugin");
-        return rabbitView().thenCompose(v -> v.connectionNamed(name)
-            .map(c -> operator.close(c.id(), reason).thenApply(found -> found ? Api.noContent() : Api.notFound()))
+        return rabbitView().thenCompose(v -> v.withConnection(name)
+            .map(j -> operator.close(j.view().vhost(), j.connectionNamed(name).orElseThrow().id(), reason)
+                .thenApply(found -> found ? Api.noContent() : Api.notFound()))
             .orElseGet(RabbitApi::notFound));
       }
-      return get(call, v -> v.connectionNamed(name).map(c -> Api.ok(v.connection(c))).orElseGet(Api::notFound));
+      return get(call, v -> v.withConnection(name).map(j -> Api.ok(j.connection(j.connectionNamed(name).orElseThrow())))
+          .orElseGet(Api::notFound));
     }
     if (p.size() == 3 && p.get(2).equals("channels")) {
-      return get(call, v -> v.connectionNamed(p.get(1))
-          .map(c -> Api.ok(v.channels(ch -> ch.connection().equals(c.id())))).orElseGet(Api::notFound));
+      String name = p.get(1);
+      return get(call, v -> v.withConnection(name).map(j -> {
+        String id = j.connectionNamed(name).orElseThrow().id();
+        return Api.ok(j.channels(ch -> ch.connection().equals(id)));
+      }).orElseGet(Api::notFound));
     }
     return notImplemented(call);
   }
@@ -236,7 +242,9 @@ final class RabbitApi {
       return get(call, v -> Api.ok(v.channels(ch -> true)));
     }
     if (p.size() == 2) {
-      return get(call, v -> v.channelNamed(p.get(1)).map(ch -> Api.ok(v.channel(ch))).orElseGet(Api::notFound));
+      String name = p.get(1);
+      return get(call, v -> v.withChannel(name).map(j -> Api.ok(j.channel(j.channelNamed(name).orElseThrow())))
+          .orElseGet(Api::notFound));
     }
     return notImplemented(call);
   }
@@ -246,7 +254,7 @@ final class RabbitApi {
       return get(call, v -> Api.ok(v.consumers()));
     }
     if (p.size() == 2) {
-      return get(call, v -> ours(v, p.get(1)) ? Api.ok(v.consumers()) : Api.notFound());
+      return get(call, v -> in(v, p.get(1), j -> Api.ok(j.consumers())));
     }
     return notImplemented(call);
   }

@@ -291,7 +291,7 @@ final class RabbitJson {
   Map<String, Object> vhost() {
     Map<String, Object> o = Json.object();
     o.put("name", view.vhost());
-    o.put("description", "brokersim's only virtual host");
+    o.put("description", "a brokersim virtual host");
     o.put("tags", List.of());
     o.put("default_queue_type", "classic");
     o.put("tracing", false);

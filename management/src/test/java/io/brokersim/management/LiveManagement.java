@@ -32,7 +32,8 @@ final class LiveManagement implements AutoCloseable {
 
   static LiveManagement start(BrokerProfile profile) {
     Config config = ConfigFactory.parseString("brokersim.server.port = 0");
-    LiveBroker broker = LiveBroker.builder().profile(profile).seed(1).settledMessagesKept(1000).build();
+    LiveBroker broker = LiveBroker.builder().profile(profile).seed(1).settledMessagesKept(1000).vhosts("staging")
+        .build();
     AmqpServer amqp = AmqpServer.start(broker, config);
     ManagementServer http = ManagementServer.builder(broker).amqp(amqp).config(config).port(0).start();
     return new LiveManagement(broker, amqp, http);

@@ -188,6 +188,28 @@ class ManagementApiIT {
   }
 
   @Test
+  void vhosts_listsEveryVhost_andEntitiesNameTheirOwn() throws Exception {
+    var f = m.amqpFactory();
+    f.setVirtualHost("staging");
+    try (Connection staging = f.newConnection("staging-app")) {
+      staging.createChannel().queueDeclare("staging-only", true, false, false, null);
+      JsonNode vhosts = json(m.get("/api/vhosts"));
+      assertEquals(List.of("/", "staging"), List.of(vhosts.get(0).get("name").asText(), vhosts.get(1).get("name").asText()));
+      assertEquals("staging", json(m.get("/api/vhosts/staging")).get("name").asText());
+      assertEquals(404, m.get("/api/vhosts/nope").statusCode());
+      JsonNode queues = json(m.get("/api/queues/staging"));
+      assertEquals(1, queues.size(), queues.toString());
+      assertEquals("staging", queues.get(0).get("vhost").asText());
+      assertFalse(m.get("/api/queues/%2F").body().contains("staging-only"));
+      assertTrue(m.get("/api/queues").body().contains("staging-only"), "the list of all queues has every vhost's");
+      JsonNode exchanges = json(m.get("/api/exchanges/staging/amq.topic"));
+      assertEquals("staging", exchanges.get("vhost").asText());
+      JsonNode connection = eventually("/api/connections", n -> n.toString().contains("staging-app"));
+      assertTrue(connection.toString().contains("\"vhost\":\"staging\""), connection.toString());
+    }
+  }
+
+  @Test
   void deleteConnection_closesItWith320AsTheManagementUiDoes() throws Exception {
     assertClosedThroughApi("doomed-1", null, "CONNECTION_FORCED - Closed via management plugin");
     assertClosedThroughApi("doomed-2", "maintenance window", "CONNECTION_FORCED - maintenance window");
