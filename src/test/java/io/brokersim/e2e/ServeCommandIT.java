@@ -269,6 +269,35 @@ class ServeCommandIT {
   }
 
   @Test
+  void serve_withTls_announcesTheAmqpsPortAndTheGeneratedCa_javaClientConnects(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("tls.conf");
+    Files.writeString(config, "brokersim.server.tls.generated-dir = \"" + dir.resolve("ca") + "\"\n");
+    Process p = brokersim(false, "serve", "--port", "0", "--tls", "--tls-port", "0", "--config", config.toString());
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      assertTrue(LISTENING.matcher(out.readLine()).matches());
+      Matcher amqps = Pattern.compile("^brokersim listening on amqps://127\\.0\\.0\\.1:(\\d+) \\(profile lavinmq\\)$")
+          .matcher(out.readLine());
+      assertTrue(amqps.matches());
+      String tls = out.readLine();
+      Path trustStore = dir.resolve("ca").resolve("brokersim-truststore.p12");
+      assertTrue(tls.startsWith("brokersim TLS: generated certificate for localhost, 127.0.0.1, ::1, signed by a"
+          + " generated CA (SHA-256 "), tls);
+      assertTrue(tls.contains(trustStore.toString()), tls);
+      ConnectionFactory f = new ConnectionFactory();
+      f.setHost("localhost");
+      f.setPort(Integer.parseInt(amqps.group(1)));
+      f.useSslProtocol(TlsIT.trusting(trustStore, "brokersim".toCharArray()));
+      f.enableHostnameVerification();
+      try (Connection c = f.newConnection("serve-tls")) {
+        assertEquals("amq.gen-", c.createChannel().queueDeclare().getQueue().substring(0, 8));
+      }
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  @Test
   void serve_withPermissionsForAnUnknownVhost_exits2NamingTheUserAndLine(@TempDir Path dir) throws Exception {
     Path bad = dir.resolve("users.conf");
     Files.writeString(bad, "brokersim.server.users = [\n  { name = bob, password = b,\n"

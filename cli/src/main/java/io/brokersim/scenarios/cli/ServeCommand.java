@@ -44,7 +44,8 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = {"Serve the simulated broker over AMQP 0-9-1 TCP to real clients (RabbitMQ Java client, pika,"
         + " PerfTest).",
-        "Prints 'brokersim listening on amqp://HOST:PORT (profile P)' when ready (with --http-port, then"
+        "Prints 'brokersim listening on amqp://HOST:PORT (profile P)' when ready (with --tls, then the amqps:// line"
+            + " and 'brokersim TLS: ...' with the certificate's fingerprint; with --http-port, then"
             + " 'brokersim management on http://HOST:PORT/'); logs go to stderr: one line per fault fired, and a"
             + " summary of every message's fate when it stops.",
         "Stop it with Ctrl-C or SIGTERM (a second one stops it at once). Exit status: 0 after a clean stop,"
@@ -104,6 +105,17 @@ final class ServeCommand implements Callable<Integer> {
       description = "Also serve the management HTTP API (a RabbitMQ-compatible subset and brokersim's own"
           + " endpoints) and the web console on this port; 0 picks a free one (see docs/management.md).")
   Integer httpPort;
+
+  @Option(names = "--tls",
+      description = {"Also listen for AMQP over TLS (amqps) on --tls-port, with the key of brokersim.server.tls"
+          + " (a PKCS12 keystore, or PEM certificate and private key) or, when none is configured, a certificate"
+          + " generated now: its CA is written to a file whose path and SHA-256 fingerprint are printed"
+          + " (docs/wire.md)."})
+  boolean tls;
+
+  @Option(names = "--tls-port", paramLabel = "PORT",
+      description = "Port of the TLS listener; 0 picks a free one (default 5671; overrides brokersim.server.tls.port).")
+  Integer tlsPort;
 
   @Option(names = "--vhost", paramLabel = "NAME",
       description = "Add a virtual host beside the default \"/\" (repeatable; added to brokersim.vhosts).")
@@ -227,8 +239,16 @@ final class ServeCommand implements Callable<Integer> {
 
     InetSocketAddress address = server.address();
     PrintWriter out = spec.commandLine().getOut();
-    out.println("brokersim listening on amqp://" + address.getHostString() + ":" + address.getPort() + " (profile "
-        + p.name() + ")");
+    if (server.plainListener()) {
+      out.println("brokersim listening on amqp://" + address.getHostString() + ":" + address.getPort() + " (profile "
+          + p.name() + ")");
+    }
+    if (server.tlsAddress().isPresent()) {
+      InetSocketAddress secure = server.tlsAddress().get();
+      out.println("brokersim listening on amqps://" + secure.getHostString() + ":" + secure.getPort() + " (profile "
+          + p.name() + ")");
+      out.println("brokersim TLS: " + server.tlsKeys().orElseThrow().description());
+    }
     if (http != null) {
       out.println("brokersim management on http://" + http.address().getHostString() + ":" + http.address().getPort()
           + "/ (console and HTTP API)");
@@ -274,6 +294,15 @@ final class ServeCommand implements Callable<Integer> {
     }
     if (parsed.hasMatchedOption("--port") || !file.hasPath("brokersim.server.port")) {
       cli.put("brokersim.server.port", port);
+    }
+    if (tls) {
+      cli.put("brokersim.server.tls.enabled", true);
+    }
+    if (tlsPort != null) {
+      if (tlsPort < 0 || tlsPort > 0xFFFF) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--tls-port must be 0..65535, was " + tlsPort);
+      }
+      cli.put("brokersim.server.tls.port", tlsPort);
     }
     try {
       Config base = file.withFallback(ConfigFactory.parseString(SERVE_DEFAULTS)).withFallback(ConfigFactory.load())

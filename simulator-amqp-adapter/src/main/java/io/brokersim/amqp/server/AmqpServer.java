@@ -16,13 +16,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.IgnoreComplete$;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,13 +50,20 @@ public final class AmqpServer implements AutoCloseable {
   private static final long BIND_TIMEOUT_SECONDS = 10;
 
   private final ServerContext context;
+  /** The plain listener, or null when the server listens with TLS only. */
   private final Tcp.ServerBinding binding;
+  /** The TLS listener, or null. */
+  private final Tcp.ServerBinding tlsBinding;
+  private final TlsKeys tlsKeys;
   private final ActorRef<ChannelWatcher.Command> watcher;
   private boolean closed;
 
-  private AmqpServer(ServerContext context, Tcp.ServerBinding binding, ActorRef<ChannelWatcher.Command> watcher) {
+  private AmqpServer(ServerContext context, Tcp.ServerBinding binding, Tcp.ServerBinding tlsBinding, TlsKeys tlsKeys,
+      ActorRef<ChannelWatcher.Command> watcher) {
     this.context = context;
     this.binding = binding;
+    this.tlsBinding = tlsBinding;
+    this.tlsKeys = tlsKeys;
     this.watcher = watcher;
   }
 
@@ -65,9 +76,27 @@ public final class AmqpServer implements AutoCloseable {
     return new Builder(broker);
   }
 
-  /** The address the server listens on, with the real port when port 0 was asked for. */
+  /**
+   * The address the server listens on, with the real port when port 0 was asked for: the plain listener's, or the
+   * TLS listener's when there is no plain one.
+   */
   public InetSocketAddress address() {
-    return binding.localAddress();
+    return binding != null ? binding.localAddress() : tlsBinding.localAddress();
+  }
+
+  /** The TLS (amqps) listener's address, if the server has one. */
+  public Optional<InetSocketAddress> tlsAddress() {
+    return Optional.ofNullable(tlsBinding).map(Tcp.ServerBinding::localAddress);
+  }
+
+  /** Whether the server has a plain (non-TLS) listener. */
+  public boolean plainListener() {
+    return binding != null;
+  }
+
+  /** The TLS key material (where it came from, the generated CA's files), if the server has a TLS listener. */
+  public Optional<TlsKeys> tlsKeys() {
+    return Optional.ofNullable(tlsKeys);
   }
 
   /** The brokersim version (connection.start's {@code brokersim} property). */
@@ -121,12 +150,10 @@ public final class AmqpServer implements AutoCloseable {
     }
     closed = true;
     long deadline = System.nanoTime() + context.settings.shutdownTimeout().toNanos();
-    try {
-      binding.unbind().toCompletableFuture().get(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      log.warn("unbinding {} failed: {}", address(), e.toString());
+    for (Tcp.ServerBinding b : new Tcp.ServerBinding[] {binding, tlsBinding}) {
+      if (b != null) {
+        unbind(b);
+      }
     }
     List<CompletableFuture<Void>> stopping = new ArrayList<>();
     for (ServerContext.Connection c : context.connections()) {
@@ -144,6 +171,16 @@ public final class AmqpServer implements AutoCloseable {
     context.alarm.close();
     watcher.tell(ChannelWatcher.Stop.INSTANCE);
     log.info("brokersim AMQP server on {} stopped", address());
+  }
+
+  private static void unbind(Tcp.ServerBinding b) {
+    try {
+      b.unbind().toCompletableFuture().get(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("unbinding {} failed: {}", b.localAddress(), e.toString());
+    }
   }
 
   /**
@@ -169,6 +206,7 @@ public final class AmqpServer implements AutoCloseable {
     private final LiveBroker broker;
     private Config config = ConfigFactory.empty();
     private Integer port;
+    private Integer tlsPort;
     private MemoryAlarm.Gauge memoryGauge = new MemoryAlarm.LiveHeap();
 
     private Builder(LiveBroker broker) {
@@ -178,6 +216,12 @@ public final class AmqpServer implements AutoCloseable {
     /** Configuration holding {@code brokersim.server} (merged over the reference defaults). */
     public Builder config(Config value) {
       config = Objects.requireNonNull(value);
+      return this;
+    }
+
+    /** Overrides {@code brokersim.server.tls.port}; 0 picks a free port. */
+    public Builder tlsPort(int value) {
+      tlsPort = value;
       return this;
     }
 
@@ -203,6 +247,10 @@ public final class AmqpServer implements AutoCloseable {
       if (port != null) {
         settings = settings.withPort(port);
       }
+      TlsSettings tls = TlsSettings.from(config);
+      if (tlsPort != null) {
+        tls = tls.withPort(tlsPort);
+      }
       ActorSystem<?> system = broker.system();
       Materializer materializer = Materializer.matFromSystem(system);
       ActorRef<ChannelWatcher.Command> watcher = system.systemActorOf(ChannelWatcher.create(),
@@ -210,31 +258,70 @@ public final class AmqpServer implements AutoCloseable {
       MemoryAlarm alarm = MemoryAlarm.start(system, memoryGauge, settings.memoryHighWatermark(),
           settings.memoryCheckInterval(), settings.memoryGcInterval());
       ServerContext context = new ServerContext(broker, settings, alarm, watcher);
-      // Handshake pacing: a connection is accepted only while fewer than max-concurrent-handshakes are
-      // between accept and open-ok; the rest wait, already connected, in the listen backlog.
-      CompletionStage<Tcp.ServerBinding> bound = Tcp.get(system)
-          .bind(settings.host(), settings.port(), settings.backlog(), List.of(), false, Optional.empty())
+      Tcp tcp = Tcp.get(system);
+      Tcp.ServerBinding plain = null;
+      Tcp.ServerBinding secure = null;
+      TlsKeys keys = null;
+      try {
+        if (tls.plain()) {
+          plain = bind(settings.host(), settings.port(), tcp.bind(settings.host(), settings.port(), settings.backlog(),
+              List.of(), false, Optional.empty()), settings, context, materializer);
+        }
+        if (tls.enabled()) {
+          keys = TlsKeys.load(tls, settings.host());
+          SSLContext ssl = keys.context();
+          // Pekko Streams TLS around the same connection flow: the stage sees plain AMQP octets. The client's
+          // end of the encrypted stream does not end ours (Pekko's default, IgnoreComplete), so the server
+          // still sends what it owes a half-closed client, as on the plain listener.
+          secure = bind(settings.host(), tls.port(), tcp.bindWithTls(settings.host(), tls.port(), () -> {
+            SSLEngine engine = ssl.createSSLEngine();
+            engine.setUseClientMode(false);
+            return engine;
+          }, settings.backlog(), List.of(), Optional.empty(), session -> Optional.empty(), IgnoreComplete$.MODULE$),
+              settings, context, materializer);
+        }
+      } catch (RuntimeException e) {
+        if (plain != null) {
+          unbind(plain);
+        }
+        alarm.close();
+        watcher.tell(ChannelWatcher.Stop.INSTANCE);
+        throw e;
+      }
+      if (secure != null) {
+        log.info("brokersim AMQP server listening with TLS on {}: {}", secure.localAddress(), keys.description());
+      }
+      if (plain == null) {
+        log.info("brokersim AMQP server listening with TLS only (profile {})", broker.profile().name());
+        return new AmqpServer(context, null, secure, keys, watcher);
+      }
+      Tcp.ServerBinding binding = plain;
+      log.info("brokersim AMQP server listening on {} (profile {})", binding.localAddress(), broker.profile().name());
+      return new AmqpServer(context, binding, secure, keys, watcher);
+    }
+
+    /**
+     * Runs a listener's connections (handshake pacing: a connection is accepted only while fewer than
+     * max-concurrent-handshakes are between accept and open-ok; the rest wait, already connected, in the listen
+     * backlog) and waits for its binding.
+     */
+    private static Tcp.ServerBinding bind(String host, int port,
+        Source<Tcp.IncomingConnection, CompletionStage<Tcp.ServerBinding>> connections, ServerSettings settings,
+        ServerContext context, Materializer materializer) {
+      CompletionStage<Tcp.ServerBinding> bound = connections
           .mapAsyncUnordered(settings.maxConcurrentHandshakes(), connection -> handle(context, connection,
               materializer))
           .toMat(Sink.ignore(), Keep.left())
           .run(materializer);
-      Tcp.ServerBinding binding;
       try {
-        binding = bound.toCompletableFuture().get(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        return bound.toCompletableFuture().get(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        alarm.close();
-        watcher.tell(ChannelWatcher.Stop.INSTANCE);
-        throw new IllegalStateException("interrupted while binding " + settings.host() + ":" + settings.port(), e);
+        throw new IllegalStateException("interrupted while binding " + host + ":" + port, e);
       } catch (ExecutionException | TimeoutException e) {
-        alarm.close();
-        watcher.tell(ChannelWatcher.Stop.INSTANCE);
         Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-        throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port() + ": "
-            + cause.getMessage(), cause);
+        throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + cause.getMessage(), cause);
       }
-      log.info("brokersim AMQP server listening on {} (profile {})", binding.localAddress(), broker.profile().name());
-      return new AmqpServer(context, binding, watcher);
     }
   }
 }
