@@ -268,7 +268,20 @@ public final class ManagementServer implements AutoCloseable {
         listener.put("protocol", "amqp");
         listener.put("ip_address", amqp.address().getAddress().getHostAddress());
         listener.put("port", amqp.address().getPort());
-        o.put("listeners", List.of(listener));
+        List<Map<String, Object>> listeners = new java.util.ArrayList<>();
+        if (amqp.plainListener()) {
+          listeners.add(listener);
+        }
+        amqp.tlsAddress().ifPresent(tls -> {
+          // RabbitMQ names its TLS listener's protocol amqp/ssl.
+          Map<String, Object> secure = Json.object();
+          secure.put("node", node);
+          secure.put("protocol", "amqp/ssl");
+          secure.put("ip_address", tls.getAddress().getHostAddress());
+          secure.put("port", tls.getPort());
+          listeners.add(secure);
+        });
+        o.put("listeners", listeners);
       } else {
         o.put("listeners", List.of());
       }
