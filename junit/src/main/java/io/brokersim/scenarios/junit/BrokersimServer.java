@@ -50,4 +50,10 @@ public @interface BrokersimServer {
    * rules come after those of {@link #faults()}. Empty for none.
    */
   String faultPlan() default "";
+
+  /**
+   * More virtual hosts beside {@code /} (docs/semantics.md §13); {@code guest} may use every one. Connect with
+   * {@link LiveServer#amqpUri(String)}.
+   */
+  String[] vhosts() default {};
 }

@@ -46,7 +46,12 @@ public final class LiveServer implements AutoCloseable {
 
   /** As {@link #start(BrokerProfile, FaultPlan)}, with the seed of generated names and seeded fault decisions. */
   public static LiveServer start(BrokerProfile profile, FaultPlan faults, long seed) {
-    LiveBroker broker = LiveBroker.builder().profile(profile).faults(faults).seed(seed)
+    return start(profile, faults, seed, new String[0]);
+  }
+
+  /** As {@link #start(BrokerProfile, FaultPlan, long)}, with {@code vhosts} beside {@code /}. */
+  public static LiveServer start(BrokerProfile profile, FaultPlan faults, long seed, String... vhosts) {
+    LiveBroker broker = LiveBroker.builder().profile(profile).faults(faults).seed(seed).vhosts(vhosts)
         .config(ConfigFactory.parseString(QUIET_DEAD_LETTERS)).build();
     try {
       AmqpServer server = AmqpServer.start(broker, ConfigFactory.parseString(
@@ -62,6 +67,12 @@ public final class LiveServer implements AutoCloseable {
   public String amqpUri() {
     InetSocketAddress a = server.address();
     return "amqp://guest:guest@" + a.getHostString() + ":" + a.getPort();
+  }
+
+  /** {@code amqp://guest:guest@127.0.0.1:PORT/VHOST}, the vhost URL-encoded as AMQP URIs want it. */
+  public String amqpUri(String vhost) {
+    return amqpUri() + "/" + java.net.URLEncoder.encode(vhost, java.nio.charset.StandardCharsets.UTF_8)
+        .replace("+", "%20");
   }
 
   public String host() {

@@ -60,7 +60,7 @@ public final class LiveServerExtension implements ParameterResolver, AfterEachCa
             + "'; expected lavinmq, rabbitmq-3 or rabbitmq-4"));
     FaultPlan faults = FaultSources.plan(config.faults(), config.faultPlan(), context.getRequiredTestClass(),
         "@BrokersimServer");
-    return LiveServer.start(profile, faults, config.seed());
+    return LiveServer.start(profile, faults, config.seed(), config.vhosts());
   }
 
   @Override

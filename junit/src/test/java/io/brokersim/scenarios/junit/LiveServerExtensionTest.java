@@ -46,6 +46,20 @@ class LiveServerExtensionTest {
     }
   }
 
+  @Test
+  @BrokersimServer(profile = "rabbitmq-3", vhosts = "staging")
+  void liveServer_withVhosts_eachHasItsOwnQueues(LiveServer server) throws Exception {
+    ConnectionFactory f = new ConnectionFactory();
+    f.setUri(server.amqpUri("staging"));
+    f.setAutomaticRecoveryEnabled(false);
+    try (Connection c = f.newConnection("junit-staging")) {
+      c.createChannel().queueDeclare("only-in-staging", true, false, false, null);
+    }
+    assertEquals(List.of("/", "staging"), server.broker().vhostNames());
+    assertEquals(1, server.broker().inspect("staging").queues().size());
+    assertTrue(server.broker().inspect("/").queues().isEmpty());
+  }
+
   @BeforeEach
   void clearSeen() {
     ServerFixtures.SEEN.clear();
