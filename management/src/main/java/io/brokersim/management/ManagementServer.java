@@ -138,7 +138,7 @@ public final class ManagementServer implements AutoCloseable {
         settings = settings.withPort(port);
       }
       List<ServerSettings.User> users = amqp != null ? amqp.settings().users()
-          : ServerSettings.from(config, broker.profile()).users();
+          : ServerSettings.from(config, broker.profile(), broker.vhostNames()).users();
       EventStream events = new EventStream(settings.eventsBuffer(), settings.eventsReplayed());
       broker.trace().addSink(events);
       Materializer materializer = Materializer.matFromSystem(broker.system());

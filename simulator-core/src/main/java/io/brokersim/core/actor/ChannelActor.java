@@ -469,11 +469,13 @@ public final class ChannelActor {
       deliveries.settle(r.deliveryTag(), false,
           r.requeue() ? QueueActor.SettleKind.REQUEUE : QueueActor.SettleKind.DISCARD, MethodRef.BASIC_REJECT,
           "basic.reject");
-    } else if (m instanceof ClientMethod.BasicConsume c && profile.isReplyPseudoName(c.queue())
-        && access.control(c) != null) {
-      raise(access.control(c)); // LavinMQ checks read on the pseudo-queue's name (semantics §13)
     } else if (m instanceof ClientMethod.BasicConsume c) {
-      ClientMethod asked = deliveries.consume(c);
+      // The reply pseudo-queue never reaches request(): LavinMQ checks read on its name here (semantics §13).
+      AmqpError denied = profile.isReplyPseudoName(c.queue()) ? access.control(c) : null;
+      ClientMethod asked = denied == null ? deliveries.consume(c) : null;
+      if (denied != null) {
+        raise(denied);
+      }
       if (asked != null && profile.isReplyPseudoName(c.queue())) {
         await(asked); // the registry answers
       } else if (asked != null) {

@@ -3,6 +3,9 @@ package io.brokersim.core.actor;
 import io.brokersim.core.fault.FaultDecision;
 import io.brokersim.core.model.Message;
 import io.brokersim.core.trace.TraceEvent;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.actor.ActorPath;
 import org.apache.pekko.actor.DeadLetter;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
@@ -25,12 +28,29 @@ final class DeadLetters {
       ctx.getSystem().eventStream().tell(new EventStream.Subscribe<>(DeadLetter.class, ctx.getSelf()));
       return Behaviors.receive(DeadLetter.class)
           .onMessage(DeadLetter.class, d -> {
-            settle(vhost, d.message());
+            if (owns(vhost.actor().path().name(), d.recipient().path())) {
+              settle(vhost, d.message());
+            }
             return Behaviors.same();
           })
           .build();
     });
   }
+
+  /**
+   * Every vhost's listener hears every dead letter; the one whose subtree the recipient was in settles it. The
+   * other vhosts are the guardian's children named {@code vhost-N}; the guardian (the default vhost) owns the rest.
+   */
+  static boolean owns(String vhostActorName, ActorPath recipient) {
+    List<String> elements = new ArrayList<>();
+    recipient.getElements().forEach(elements::add);
+    String owner = elements.size() >= 2 && elements.get(0).equals("user") && elements.get(1).startsWith(VHOST_PREFIX)
+        ? elements.get(1) : "user";
+    return owner.equals(vhostActorName);
+  }
+
+  /** The actor name prefix of the vhosts the guardian creates. */
+  static final String VHOST_PREFIX = "vhost-";
 
   private static void settle(Vhost vhost, Object message) {
     BrokerContext broker = vhost.broker();

@@ -147,7 +147,8 @@ public final class VhostActor extends AbstractBehavior<VhostActor.Command> {
       all.put(broker.vhost(), ctx.getSelf());
       int n = 0;
       for (String name : moreVhosts) {
-        all.put(name, ctx.spawn(Behaviors.setup(c -> new VhostActor(c, broker.forVhost(name))), "vhost-" + (++n)));
+        all.put(name, ctx.spawn(Behaviors.setup(c -> new VhostActor(c, broker.forVhost(name))),
+            DeadLetters.VHOST_PREFIX + (++n)));
       }
       broker.vhosts().register(all);
       return self;

@@ -153,6 +153,26 @@ class VhostsIT {
     }
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "rabbitmq-4 | ok",
+      "lavinmq    | ACCESS_REFUSED - User 'alice' doesn't have permissions to queue 'amq.rabbitmq.reply-to'",
+  })
+  void replyToConsume_withoutReadOnThePseudoQueue_onlyLavinMqRefuses(String profile, String expected) {
+    try (Simulation sim = twoVhosts(BrokerProfile.byName(profile).orElseThrow(), 1)) {
+      Permissions alice = Permissions.of("alice", "^app\\.", "^app\\.", "^app\\.");
+      SimChannel ch = sim.connect("alice-app", "/", "alice", alice).openChannel();
+      String outcome;
+      try {
+        ch.basicConsume("amq.rabbitmq.reply-to", true, new Collector(false));
+        outcome = "ok";
+      } catch (AmqpException e) {
+        outcome = e.error().text();
+      }
+      assertEquals(expected, outcome);
+    }
+  }
+
   @Test
   void readOnlyUser_consumesButCannotDeclareOrPurgeOthers() {
     try (Simulation sim = twoVhosts(BrokerProfile.RABBITMQ_3, 1)) {
