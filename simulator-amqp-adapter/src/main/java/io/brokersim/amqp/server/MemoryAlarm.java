@@ -144,6 +144,15 @@ final class MemoryAlarm implements AutoCloseable {
   /** The JVM heap in use right after the most recent collection, by any collector. */
   static final class LiveHeap implements Gauge {
 
+    /**
+     * The heap's memory pools (G1 Eden, Survivor, Old Gen, ...). A collection reports every pool it knows after
+     * it, Metaspace and the code cache included; only these count against the maximum heap.
+     */
+    private static final java.util.Set<String> HEAP_POOLS = ManagementFactory.getMemoryPoolMXBeans().stream()
+        .filter(p -> p.getType() == java.lang.management.MemoryType.HEAP)
+        .map(java.lang.management.MemoryPoolMXBean::getName)
+        .collect(java.util.stream.Collectors.toUnmodifiableSet());
+
     @Override
     public long usedBytes() {
       long latestEnd = -1;
@@ -158,8 +167,10 @@ final class MemoryAlarm implements AutoCloseable {
         }
         latestEnd = info.getEndTime();
         long sum = 0;
-        for (MemoryUsage u : info.getMemoryUsageAfterGc().values()) {
-          sum += u.getUsed();
+        for (java.util.Map.Entry<String, MemoryUsage> pool : info.getMemoryUsageAfterGc().entrySet()) {
+          if (HEAP_POOLS.contains(pool.getKey())) {
+            sum += pool.getValue().getUsed();
+          }
         }
         afterLatest = sum;
       }
