@@ -528,6 +528,23 @@ public final class BrokerProfile {
     return isLavinMq();
   }
 
+  /**
+   * LavinMQ buffers a transactional publish unrouted and routes it at {@code tx.commit} (a queue deleted or a
+   * binding removed in between changes where it goes, and a mandatory one may come back then); RabbitMQ 3.13
+   * and 4.x route at publish time and only hand the message to its queues at commit (§3.9).
+   */
+  public boolean transactionsRouteAtCommit() {
+    return isLavinMq();
+  }
+
+  /**
+   * At {@code tx.commit} LavinMQ applies the held acks, nacks and rejects before it routes the held
+   * publishes; RabbitMQ delivers the publishes first (§3.9).
+   */
+  public boolean commitSettlesBeforePublishes() {
+    return isLavinMq();
+  }
+
   /** RabbitMQ 4.3's 541 for a transient non-exclusive queue (§2.4). */
   public AmqpError transientNonExclusiveRefused() {
     return AmqpError.of(ReplyCode.INTERNAL_ERROR, MethodRef.QUEUE_DECLARE,
