@@ -11,9 +11,11 @@ import java.util.Map;
  * @param msgId broker-assigned id used by the trace and the fate ledger (not the {@code message_id} property)
  * @param bcc the routing keys of a {@code BCC} header: routed on, removed from the headers before delivery
  *     (sender-selected distribution), kept here for dead-lettering, which routes on every original key
+ * @param deathsByBroker true when the {@code x-death} header was written by the broker (the message is a dead
+ *     letter), false when it came with a publish: RabbitMQ 4 does not trust a publisher's {@code x-death}
  */
 public record Message(String msgId, String exchange, String routingKey, BasicProperties properties, byte[] body,
-    List<String> bcc) {
+    List<String> bcc, boolean deathsByBroker) {
 
   /** The header whose routing keys add to the message's, and stay visible to consumers. */
   public static final String CC = "CC";
@@ -39,18 +41,24 @@ public record Message(String msgId, String exchange, String routingKey, BasicPro
     this(msgId, exchange, routingKey, properties, body, List.of());
   }
 
+  /** A message as a publisher sent it. */
+  public Message(String msgId, String exchange, String routingKey, BasicProperties properties, byte[] body,
+      List<String> bcc) {
+    this(msgId, exchange, routingKey, properties, body, bcc, false);
+  }
+
   public int bodySize() {
     return body.length;
   }
 
   /** Same message with new properties (e.g. a rewritten {@code reply_to}). */
   public Message withProperties(BasicProperties newProperties) {
-    return new Message(msgId, exchange, routingKey, newProperties, body, bcc);
+    return new Message(msgId, exchange, routingKey, newProperties, body, bcc, deathsByBroker);
   }
 
   /** The same message under another broker id (a fault's duplicate). */
   public Message withId(String newMsgId) {
-    return new Message(newMsgId, exchange, routingKey, properties, body, bcc);
+    return new Message(newMsgId, exchange, routingKey, properties, body, bcc, deathsByBroker);
   }
 
   /** The routing key followed by the {@code CC} keys: what {@code x-death.routing-keys} records. */

@@ -545,6 +545,21 @@ public final class BrokerProfile {
     return isLavinMq();
   }
 
+  /** What dead-lettering makes of an {@code x-death} header that came with a publish (§5.3). */
+  public enum PublishedDeaths {
+    /** LavinMQ: every entry stays; one of the same queue and reason is counted on. */
+    KEPT,
+    /** RabbitMQ 3.13: well-formed entries are recovered and counted on, anything else is dropped. */
+    VALID_ONES_KEPT,
+    /** RabbitMQ 4.x: the broker writes {@code x-death} from its own records only. */
+    IGNORED
+  }
+
+  public PublishedDeaths publishedDeaths() {
+    return isLavinMq() ? PublishedDeaths.KEPT
+        : rabbitMajor >= 4 ? PublishedDeaths.IGNORED : PublishedDeaths.VALID_ONES_KEPT;
+  }
+
   /** RabbitMQ 4.3's 541 for a transient non-exclusive queue (§2.4). */
   public AmqpError transientNonExclusiveRefused() {
     return AmqpError.of(ReplyCode.INTERNAL_ERROR, MethodRef.QUEUE_DECLARE,

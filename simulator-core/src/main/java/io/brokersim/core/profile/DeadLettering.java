@@ -53,7 +53,22 @@ public final class DeadLettering {
     Map<String, Object> headers = p.headers() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(p.headers());
     List<Object> deaths = new ArrayList<>();
     if (headers.get("x-death") instanceof List<?> existing) {
-      deaths.addAll(existing);
+      switch (profile.publishedDeaths()) {
+        case KEPT -> deaths.addAll(existing);
+        case VALID_ONES_KEPT -> {
+          for (Object o : existing) {
+            Map<String, Object> valid = validDeath(o);
+            if (valid != null) {
+              deaths.add(valid);
+            }
+          }
+        }
+        case IGNORED -> {
+          if (m.deathsByBroker()) {
+            deaths.addAll(existing);
+          }
+        }
+      }
     }
     Map<String, Object> entry = null;
     for (int i = 0; i < deaths.size(); i++) {
@@ -81,7 +96,12 @@ public final class DeadLettering {
       long next = (count == null ? 0 : count) + 1;
       entry.put("count", profile.isLavinMq() ? (Object) (int) next : (Object) next);
       if (profile.isLavinMq()) {
+        // LavinMQ refreshes the time, the routing keys and the original expiration of the entry it counts.
         entry.put("time", new FieldTables.Timestamp(epochSeconds));
+        entry.put("routing-keys", List.copyOf(m.visibleRoutingKeys()));
+        if (p.expiration() != null) {
+          entry.put("original-expiration", p.expiration());
+        }
       }
     }
     deaths.add(0, entry);
@@ -101,10 +121,49 @@ public final class DeadLettering {
       // A new routing key replaces every original one: CC goes, BCC keys are no longer routed on (§5.4).
       headers.remove(Message.CC);
       BasicProperties out = p.toBuilder().headers(headers).expiration(null).build();
-      return new Message(newMsgId, deadLetterExchange, deadLetterRoutingKey, out, m.body());
+      return new Message(newMsgId, deadLetterExchange, deadLetterRoutingKey, out, m.body(), List.of(), true);
     }
     BasicProperties out = p.toBuilder().headers(headers).expiration(null).build();
-    return new Message(newMsgId, deadLetterExchange, m.routingKey(), out, m.body(), m.bcc());
+    return new Message(newMsgId, deadLetterExchange, m.routingKey(), out, m.body(), m.bcc(), true);
+  }
+
+  /**
+   * An {@code x-death} entry as RabbitMQ 3.13 recovers it from a published message: a table with {@code
+   * exchange}, {@code queue}, {@code routing-keys}, {@code reason}, {@code count} and a {@code time}, rebuilt
+   * with those fields (and {@code original-expiration}) only; null for anything else, which is dropped.
+   */
+  private static Map<String, Object> validDeath(Object o) {
+    if (!(o instanceof Map<?, ?> d)) {
+      return null;
+    }
+    Object reason = d.get("reason");
+    Long count = FieldTables.integerValue(d.get("count"));
+    boolean valid = d.get("exchange") instanceof String && d.get("queue") instanceof String
+        && d.get("routing-keys") instanceof List<?> && reason instanceof String r && isReason(r)
+        && count != null && d.get("time") instanceof FieldTables.Timestamp;
+    if (!valid) {
+      return null;
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("count", count);
+    out.put("reason", reason);
+    out.put("queue", d.get("queue"));
+    out.put("time", d.get("time"));
+    out.put("exchange", d.get("exchange"));
+    out.put("routing-keys", d.get("routing-keys"));
+    if (d.get("original-expiration") instanceof String e) {
+      out.put("original-expiration", e);
+    }
+    return out;
+  }
+
+  private static boolean isReason(String wire) {
+    for (Reason r : Reason.values()) {
+      if (r.wire().equals(wire)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
