@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
@@ -15,8 +16,9 @@ import java.util.function.LongSupplier;
  * <p>Safe for concurrent use (the live runtime records from many threads). A shared trace stamps an event
  * (sequence number and time) and queues it under a lock held for just that, then hands queued events to the
  * sinks, in sequence order, under a second lock, the sinks' lock; a thread that finds another one already
- * handing events over leaves its event to that thread instead of waiting. So threads recording at once never
- * wait for each other's sink work, and every sink sees records in sequence order; a query of a built-in sink
+ * handing events over leaves its event to that thread instead of waiting (unless {@value #MAX_PENDING} events are
+ * queued: then it waits and helps). So threads recording at once do not wait for each other's sink work, and
+ * every sink sees records in sequence order; a query of a built-in sink
  * first hands over what is queued, so it sees every event recorded before it was made. A {@link #confined}
  * trace, for the single-threaded deterministic runtime, takes no lock and queues nothing. Each record is encoded
  * to JSON at most once, and only when a {@link LineSink} is attached; the trace hash ({@link HashingSink}) and
@@ -25,6 +27,11 @@ import java.util.function.LongSupplier;
 public final class Trace {
 
   private static final TraceSink[] NO_SINKS = new TraceSink[0];
+  /**
+   * Queued events beyond which a recording thread waits for the sinks and feeds them itself, as if the trace
+   * had one lock: threads that record faster than the sinks take events cannot grow the queue without bound.
+   */
+  static final int MAX_PENDING = 4096;
 
   private final LongSupplier clockNanos;
   private final boolean confined;
@@ -36,6 +43,8 @@ public final class Trace {
   private long seq;
   /** Stamped events not yet handed to the sinks, in sequence order (shared traces). */
   private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
+  /** How many events {@link #pending} holds (shared traces). */
+  private final AtomicInteger pendingCount = new AtomicInteger();
   /** True while a thread hands queued events to the sinks (shared traces). */
   private final AtomicBoolean applying = new AtomicBoolean();
 
@@ -101,12 +110,20 @@ public final class Trace {
       }
       return;
     }
+    int queued;
     synchronized (stamp) {
       long n = ++seq;
       if (sinks.length == 0) {
         return;
       }
       pending.offer(new Pending(n, clockNanos.getAsLong(), event));
+      queued = pendingCount.incrementAndGet();
+    }
+    if (queued > MAX_PENDING) {
+      synchronized (this) {
+        applyQueued();
+      }
+      return;
     }
     // Hand queued events over unless another thread is doing it; that thread checks the queue again after
     // it stops, so an event queued while it was busy is not left behind.
@@ -133,6 +150,7 @@ public final class Trace {
   /** Under this trace's lock. */
   private void applyQueued() {
     for (Pending p = pending.poll(); p != null; p = pending.poll()) {
+      pendingCount.decrementAndGet();
       deliver(p.seq(), p.nanos(), p.event());
     }
   }

@@ -252,6 +252,45 @@ class TraceTest {
   }
 
   @Test
+  @Timeout(30)
+  void record_withTooManyEventsQueued_waitsForTheSinks() throws Exception {
+    CountDownLatch inSink = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    TraceSink slow = r -> {
+      if (r.seq() == 1) {
+        inSink.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    };
+    MemorySink memory = new MemorySink();
+    Trace trace = Trace.create(() -> 0, slow, memory);
+    Thread first = new Thread(() -> trace.record(new ChannelOpened("c1/ch-1")));
+    first.start();
+    inSink.await();
+    for (int i = 0; i < Trace.MAX_PENDING; i++) {
+      trace.record(new ChannelOpened("c2/ch-1")); // queued; returns at once
+    }
+    Thread over = new Thread(() -> trace.record(new ChannelOpened("c3/ch-1")));
+    over.start();
+    while (over.getState() != Thread.State.BLOCKED) {
+      Thread.sleep(1); // the event past the bound waits for the sinks' lock
+    }
+    release.countDown();
+    first.join();
+    over.join();
+
+    List<TraceRecord> records = memory.records();
+    assertEquals(Trace.MAX_PENDING + 2, records.size());
+    for (int i = 0; i < records.size(); i++) {
+      assertEquals(i + 1, records.get(i).seq());
+    }
+  }
+
+  @Test
   void kind_everyRecord_isUniqueSnakeCase() {
     Set<String> kinds = new HashSet<>();
     for (Class<?> type : TraceEvent.class.getPermittedSubclasses()) {
