@@ -67,11 +67,14 @@ public sealed interface Frame {
    * A content header frame whose fixed part (class, weight, body size) was read but whose properties could not
    * be decoded, under a dialect that decodes properties late. RabbitMQ keeps the property octets undecoded
    * until the channel handles the publish, so the frame-order rules (505) are judged first, and the decoding
-   * error (541) only surfaces once the message is complete.
+   * error (541) only surfaces once the message is complete. {@code payload} holds the frame's payload octets
+   * as received, so the frame can be written again exactly.
    */
-  record UndecodableHeader(int channel, int classId, long bodySize, CodecError error) implements Frame {
+  record UndecodableHeader(int channel, int classId, long bodySize, ByteBuffer payload, CodecError error)
+      implements Frame {
     public UndecodableHeader {
       checkChannel(channel);
+      Objects.requireNonNull(payload, "payload");
       Objects.requireNonNull(error, "error");
     }
 

@@ -220,7 +220,9 @@ public final class FrameDecoder {
       }
       int classId = Short.toUnsignedInt(payload.getShort(payload.position()));
       long bodySize = payload.getLong(payload.position() + 4);
-      return new Frame.UndecodableHeader(channel, classId, bodySize, e.error());
+      byte[] octets = new byte[payload.remaining()];
+      payload.duplicate().get(octets);
+      return new Frame.UndecodableHeader(channel, classId, bodySize, ByteBuffer.wrap(octets), e.error());
     }
   }
 

@@ -53,8 +53,8 @@ public final class FrameEncoder {
       ContentHeaderCodec.encode(h, out);
     } else if (frame instanceof Frame.Body b) {
       out.bytes(b.payload());
-    } else if (frame instanceof Frame.UndecodableHeader) {
-      throw new IllegalArgumentException("an undecodable content header is only ever received, never sent");
+    } else if (frame instanceof Frame.UndecodableHeader u) {
+      out.bytes(u.payload());
     }
     int payloadSize = out.size() - payloadStart;
     if (payloadSize > maxBodyPayloadBytes()) {

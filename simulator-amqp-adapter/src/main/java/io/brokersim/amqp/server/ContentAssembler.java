@@ -26,9 +26,12 @@ import java.util.List;
  *   any state --frame out of order, wrong class--> error (OVERRUN: any frame but a body)
  * </pre>
  *
- * Errors use RabbitMQ's texts; all are connection errors (505 UNEXPECTED_FRAME) except a declared size
- * above the maximum message size, which is the channel error 406 the brokers send (§3.7). A body longer
- * than declared is no error in either broker ({@link WireRules#bodyOverrun()}). Body octets are collected
+ * Under the RabbitMQ profiles errors use RabbitMQ's texts and all are connection errors (505 UNEXPECTED_FRAME)
+ * except a declared size above the maximum message size, which is the channel error 406 the brokers send
+ * (§3.7). LavinMQ places content per channel instead: a header or body it cannot place, or a second publish
+ * before the first is complete, closes the channel with 505 naming the frame's class, and a method without
+ * content arriving between a publish and its content is performed while the publish stays pending. A body
+ * longer than declared is no error in either broker ({@link WireRules#bodyOverrun()}). Body octets are collected
  * in the decoder's own arrays and joined once, at the end.
  */
 final class ContentAssembler {
@@ -53,6 +56,7 @@ final class ContentAssembler {
   private final BrokerProfile profile;
   private final long maxBodyBytes;
   private final WireRules.BodyOverrun overrun;
+  private final boolean lavinMq;
   private State state = State.EXPECT_METHOD;
   private AmqpMethod method;
   private BasicProperties properties;
@@ -66,6 +70,7 @@ final class ContentAssembler {
     this.profile = profile;
     this.maxBodyBytes = maxBodyBytes;
     this.overrun = WireRules.of(profile).bodyOverrun();
+    this.lavinMq = profile.isLavinMq();
   }
 
   /** True while a content-carrying method waits for its header or body. */
@@ -85,7 +90,8 @@ final class ContentAssembler {
 
   private Step expectMethod(Frame frame) {
     if (!(frame instanceof Frame.Method m)) {
-      return unexpected(MethodRef.NONE, "expected method frame, got non method frame instead");
+      return lavinMq ? lavinMqUnexpected(frame) : unexpected(MethodRef.NONE,
+          "expected method frame, got non method frame instead");
     }
     if (!m.method().hasContent()) {
       return new Command(m.method(), null, null);
@@ -96,6 +102,12 @@ final class ContentAssembler {
   }
 
   private Step expectHeader(Frame frame) {
+    if (lavinMq) {
+      Step step = lavinMqBetweenFrames(frame);
+      if (step != null) {
+        return step;
+      }
+    }
     int classId;
     long size;
     if (frame instanceof Frame.ContentHeader h) {
@@ -134,6 +146,9 @@ final class ContentAssembler {
   }
 
   private Step expectBody(Frame frame) {
+    if (lavinMq && !(frame instanceof Frame.Body)) {
+      return frame instanceof Frame.Method ? lavinMqBetweenFrames(frame) : lavinMqUnexpected(frame);
+    }
     if (!(frame instanceof Frame.Body b)) {
       return unexpected(publishRef(), "expected content body, got non content body frame instead");
     }
@@ -188,6 +203,39 @@ final class ContentAssembler {
     fragments.clear();
     bodySize = 0;
     received = 0;
+  }
+
+  /**
+   * LavinMQ while a publish waits for its header: a method without content is simply performed (the pending
+   * publish stays pending), another publish, a body, or a header of another class closes the channel. Null
+   * when the frame is the header LavinMQ expects.
+   */
+  private Step lavinMqBetweenFrames(Frame frame) {
+    if (frame instanceof Frame.Method m) {
+      return m.method().hasContent() ? lavinMqUnexpected(frame) : new Command(m.method(), null, null);
+    }
+    boolean expectedHeader = state == State.EXPECT_HEADER && frame instanceof Frame.ContentHeader h
+        && h.classId() == method.classId();
+    return expectedHeader ? null : lavinMqUnexpected(frame);
+  }
+
+  /**
+   * LavinMQ's answer to a content frame it cannot place: a channel close 505 whose text names the frame's
+   * class in LavinMQ's protocol library, with the method's ids for a publish and 0/0 otherwise.
+   */
+  private Failure lavinMqUnexpected(Frame frame) {
+    reset();
+    String name;
+    MethodRef ref = MethodRef.NONE;
+    if (frame instanceof Frame.Method) {
+      name = "AMQ::Protocol::Frame::Basic::Publish";
+      ref = MethodRef.BASIC_PUBLISH;
+    } else if (frame instanceof Frame.Body) {
+      name = "AMQ::Protocol::Frame::Body";
+    } else {
+      name = "AMQ::Protocol::Frame::Header";
+    }
+    return new Failure(AmqpError.of(ReplyCode.UNEXPECTED_FRAME, ref, name).channelScoped());
   }
 
   private MethodRef publishRef() {

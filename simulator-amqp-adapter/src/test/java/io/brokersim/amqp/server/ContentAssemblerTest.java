@@ -129,6 +129,61 @@ class ContentAssemblerTest {
     assertEquals("PRECONDITION_FAILED - message size 1001 larger than max size 1000", lavin.text());
   }
 
+  @Test
+  void headerWithoutPublish_lavinMq_channelClose505NamingTheFrameClass() {
+    ContentAssembler lavin = new ContentAssembler(BrokerProfile.LAVINMQ, 1000);
+    AmqpError e = failure(lavin.accept(Frame.ContentHeader.basic(1, 0, PROPS)));
+    assertEquals(505, e.replyCode());
+    assertEquals("UNEXPECTED_FRAME - AMQ::Protocol::Frame::Header", e.text());
+    assertEquals(0, e.classId());
+    assertFalse(e.connectionScope());
+  }
+
+  @Test
+  void bodyBeforeItsHeader_lavinMq_channelClose505() {
+    ContentAssembler lavin = new ContentAssembler(BrokerProfile.LAVINMQ, 1000);
+    lavin.accept(new Frame.Method(1, PUBLISH));
+    AmqpError e = failure(lavin.accept(new Frame.Body(1, ByteBuffer.wrap(new byte[3]))));
+    assertEquals("UNEXPECTED_FRAME - AMQ::Protocol::Frame::Body", e.text());
+    assertFalse(e.connectionScope());
+    assertFalse(lavin.inContent());
+  }
+
+  @Test
+  void secondPublishBeforeTheFirstIsComplete_lavinMq_channelClose505WithThePublishIds() {
+    ContentAssembler lavin = new ContentAssembler(BrokerProfile.LAVINMQ, 1000);
+    lavin.accept(new Frame.Method(1, PUBLISH));
+    lavin.accept(Frame.ContentHeader.basic(1, 10, PROPS));
+    AmqpError e = failure(lavin.accept(new Frame.Method(1, PUBLISH)));
+    assertEquals("UNEXPECTED_FRAME - AMQ::Protocol::Frame::Basic::Publish", e.text());
+    assertEquals(60, e.classId());
+    assertEquals(40, e.methodId());
+    assertFalse(e.connectionScope());
+  }
+
+  @Test
+  void methodBetweenAPublishAndItsContent_lavinMq_performedAndThePublishStillCompletes() {
+    ContentAssembler lavin = new ContentAssembler(BrokerProfile.LAVINMQ, 1000);
+    AmqpMethod.BasicQos qos = new AmqpMethod.BasicQos(0, 1, false);
+    lavin.accept(new Frame.Method(1, PUBLISH));
+    assertEquals(new ContentAssembler.Command(qos, null, null), lavin.accept(new Frame.Method(1, qos)));
+    lavin.accept(Frame.ContentHeader.basic(1, 2, PROPS));
+    assertEquals(new ContentAssembler.Command(qos, null, null), lavin.accept(new Frame.Method(1, qos)));
+    assertTrue(lavin.inContent());
+    var c = assertInstanceOf(ContentAssembler.Command.class, lavin.accept(new Frame.Body(1, ByteBuffer.wrap(new byte[2]))));
+    assertEquals(PUBLISH, c.method());
+    assertEquals(2, c.body().length);
+  }
+
+  @Test
+  void secondHeader_lavinMq_channelClose505() {
+    ContentAssembler lavin = new ContentAssembler(BrokerProfile.LAVINMQ, 1000);
+    lavin.accept(new Frame.Method(1, PUBLISH));
+    lavin.accept(Frame.ContentHeader.basic(1, 2, PROPS));
+    AmqpError e = failure(lavin.accept(Frame.ContentHeader.basic(1, 2, PROPS)));
+    assertEquals("UNEXPECTED_FRAME - AMQ::Protocol::Frame::Header", e.text());
+  }
+
   private static ContentAssembler.Step publishHeader(ContentAssembler a, long size) {
     a.accept(new Frame.Method(1, PUBLISH));
     return a.accept(Frame.ContentHeader.basic(1, size, PROPS));

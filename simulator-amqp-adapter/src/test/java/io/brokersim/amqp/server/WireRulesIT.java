@@ -217,6 +217,35 @@ class WireRulesIT {
   }
 
   @Test
+  void headerWithoutPublish_lavinMq_channelClosed505_connectionCarriesOn() throws Exception {
+    try (TestServer s = TestServer.start(BrokerProfile.LAVINMQ); RawClient c = s.client().handshake(0)) {
+      c.openChannel(1);
+      c.openChannel(2);
+      c.write(c.encode(Frame.ContentHeader.basic(1, 3, PROPS)));
+      assertEquals(new AmqpMethod.ChannelClose(505, "UNEXPECTED_FRAME - AMQ::Protocol::Frame::Header", 0, 0),
+          c.expect(1, AmqpMethod.ChannelClose.class));
+      c.send(2, new AmqpMethod.BasicQos(0, 10, false));
+      c.expect(2, AmqpMethod.BasicQosOk.class);
+    }
+  }
+
+  @Test
+  void qosBetweenAPublishAndItsHeader_lavinMq_answeredAndTheMessageStillArrives() throws Exception {
+    try (TestServer s = TestServer.start(BrokerProfile.LAVINMQ); RawClient c = s.client().handshake(0)) {
+      c.openChannel(1);
+      c.send(1, new AmqpMethod.QueueDeclare(0, "q", false, false, false, false, false, Map.of()));
+      c.expect(1, AmqpMethod.QueueDeclareOk.class);
+      c.send(1, new AmqpMethod.BasicPublish(0, "", "q", false, false));
+      c.send(1, new AmqpMethod.BasicQos(0, 10, false));
+      c.expect(1, AmqpMethod.BasicQosOk.class);
+      c.write(c.encode(Frame.ContentHeader.basic(1, 3, PROPS)));
+      c.write(c.encode(new Frame.Body(1, ByteBuffer.wrap(new byte[3]))));
+      c.send(1, new AmqpMethod.QueueDeclare(0, "q", true, false, false, false, false, Map.of()));
+      assertEquals(1, c.expect(1, AmqpMethod.QueueDeclareOk.class).messageCount());
+    }
+  }
+
+  @Test
   void truncatedPropertyInSequence_lavinMq_501AtTheHeader() throws Exception {
     try (TestServer s = TestServer.start(BrokerProfile.LAVINMQ); RawClient c = s.client().handshake(0)) {
       c.openChannel(1);

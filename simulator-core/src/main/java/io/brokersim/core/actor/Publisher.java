@@ -96,8 +96,13 @@ final class Publisher {
     confirms = new PublishConfirms();
     committing = true;
     handingOver = true;
+    if (profile.commitSettlesBeforePublishes()) {
+      applyHeldSettles();
+    }
     for (Transaction.Held h : held) {
-      if (h instanceof Transaction.HeldPublish p) {
+      if (h instanceof Transaction.HeldUnrouted u) {
+        routeAtCommit(u, confirms.nextSeq());
+      } else if (h instanceof Transaction.HeldPublish p) {
         deliverRouted(p.message(), p.exchange(), p.targets(), p.mandatory(), confirms.nextSeq(), p.note(), true);
       } else if (h instanceof Transaction.HeldReply r) {
         long seq = confirms.nextSeq();
@@ -107,9 +112,7 @@ final class Publisher {
         }
       }
     }
-    for (Transaction.HeldSettle s : tx.takeSettles()) {
-      channel.deliveries().applySettle(s.settled(), s.kind(), s.methodName());
-    }
+    applyHeldSettles();
     handingOver = false;
     if (confirms.outstanding() == 0) {
       committing = false;
@@ -117,6 +120,35 @@ final class Publisher {
       return false;
     }
     return true;
+  }
+
+  private void applyHeldSettles() {
+    for (Transaction.HeldSettle s : tx.takeSettles()) {
+      channel.deliveries().applySettle(s.settled(), s.kind(), s.methodName());
+    }
+  }
+
+  /**
+   * LavinMQ's commit of a publish held unrouted: routed against the topology of now. An exchange deleted
+   * since the publish routes nothing (LavinMQ's publish at commit finds no exchange and reports the message
+   * unroutable; the channel stays open).
+   */
+  private void routeAtCommit(Transaction.HeldUnrouted u, long seq) {
+    Message msg = u.message();
+    RoutingSnapshot<ExchangeHandle, QueueHandle> s = vhost.topology().current();
+    RoutingSnapshot.ExchangeNode<ExchangeHandle> x = s.exchange(msg.exchange());
+    if (x == null) {
+      broker.trace().record(new TraceEvent.Routed(msg.msgId(), msg.exchange(), msg.routingKey(), List.of()));
+      if (u.mandatory()) {
+        returnOrDiscard(msg, 312, "NO_ROUTE", true);
+      } else {
+        broker.trace().record(new TraceEvent.Discarded(msg.msgId(), null, "unroutable",
+            "exchange '" + msg.exchange() + "' was deleted before tx.commit"));
+      }
+      confirmUnrouted(seq);
+      return;
+    }
+    routeTo(s, x, msg, u.mandatory(), u.immediate(), seq, null, true);
   }
 
   /** {@code tx.rollback}: held publishes never happened; held acks are undone (the deliveries stay unacked). */
@@ -263,6 +295,17 @@ final class Publisher {
       }
       note = note.isEmpty() ? null : note;
     }
+    if (tx != null && profile.transactionsRouteAtCommit()) {
+      tx.hold(new Transaction.HeldUnrouted(msg, mandatory, immediate)); // routed at commit
+      return;
+    }
+    routeTo(s, x, msg, mandatory, immediate, seq, note, open);
+  }
+
+  /** Routing proper: the exchange graph, LavinMQ's immediate check, then the hand-over (or the hold). */
+  private void routeTo(RoutingSnapshot<ExchangeHandle, QueueHandle> s, RoutingSnapshot.ExchangeNode<ExchangeHandle> x,
+      Message msg, boolean mandatory, boolean immediate, long seq, String note, boolean open) {
+    String exchange = x.name();
     List<RoutingSnapshot.QueueNode<QueueHandle>> targets = s.route(x, msg.routingKeys(), msg.properties().headers());
     if (immediate && !anyReady(targets)) {
       // LavinMQ (§3.2): unless some matched queue has a consumer ready now, the message goes nowhere and
@@ -273,7 +316,7 @@ final class Publisher {
       return;
     }
     broker.trace().record(new TraceEvent.Routed(msg.msgId(), exchange, msg.routingKey(), Router.names(targets)));
-    if (tx != null) {
+    if (tx != null && !handingOver) {
       tx.hold(new Transaction.HeldPublish(msg, x, targets, mandatory, note)); // to the queues at commit
       return;
     }

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * What a transactional channel ({@code tx.select}) holds until {@code tx.commit} (semantics §3.9): its
- * publishes, already routed (as RabbitMQ routes at publish time) but not yet handed to any queue, and its
+ * publishes, already routed (as RabbitMQ routes at publish time; LavinMQ routes them at commit) but not yet
+ * handed to any queue, and its
  * acks, nacks and rejects, already checked against the delivery tags but not yet applied. A rollback, or
  * the channel closing first, drops the publishes and gives the acknowledged deliveries back to the
  * channel as unacked.
@@ -23,6 +24,9 @@ final class Transaction {
   /** A publish routed to {@code targets} (empty: unroutable, returned at commit if mandatory). */
   record HeldPublish(Message message, RoutingSnapshot.ExchangeNode<ExchangeHandle> exchange,
       List<RoutingSnapshot.QueueNode<QueueHandle>> targets, boolean mandatory, String note) implements Held {}
+
+  /** A publish held unrouted, routed at commit (LavinMQ). */
+  record HeldUnrouted(Message message, boolean mandatory, boolean immediate) implements Held {}
 
   /** A direct reply, resolved against the live reply names at commit (RabbitMQ). */
   record HeldReply(Message message, boolean mandatory) implements Held {}

@@ -93,12 +93,13 @@ public final class BrokerProfile {
   }
 
   /**
-   * With a shared (global) channel limit reached, RabbitMQ 3.x's limiter refuses every delivery on the
-   * channel, no-ack ones included ({@code rabbit_limiter} answers {@code can_send} from the limit alone);
-   * LavinMQ's no-ack consumers ignore it.
+   * With a shared (global) channel limit reached, every delivery on the channel waits, no-ack ones included:
+   * RabbitMQ 3.x's limiter answers {@code can_send} from the limit alone, and LavinMQ's consumer delivery loop
+   * waits for the channel's global capacity before it looks at the consumer's own ack mode ({@code
+   * consumer.cr} {@code wait_for_global_capacity}). No-ack deliveries never count toward the limit.
    */
   public boolean globalQosBlocksNoAck() {
-    return isRabbitMq() && globalQos() == GlobalQos.SHARED_PER_CHANNEL;
+    return globalQos() == GlobalQos.SHARED_PER_CHANNEL;
   }
 
   /** Prefetch of a consumer created on a channel that never sent {@code basic.qos}; 0 = unlimited. */
@@ -524,6 +525,23 @@ public final class BrokerProfile {
    * buffering, §1.4); RabbitMQ holds it until {@code tx.commit} like any publish.
    */
   public boolean directRepliesBypassTransactions() {
+    return isLavinMq();
+  }
+
+  /**
+   * LavinMQ buffers a transactional publish unrouted and routes it at {@code tx.commit} (a queue deleted or a
+   * binding removed in between changes where it goes, and a mandatory one may come back then); RabbitMQ 3.13
+   * and 4.x route at publish time and only hand the message to its queues at commit (§3.9).
+   */
+  public boolean transactionsRouteAtCommit() {
+    return isLavinMq();
+  }
+
+  /**
+   * At {@code tx.commit} LavinMQ applies the held acks, nacks and rejects before it routes the held
+   * publishes; RabbitMQ delivers the publishes first (§3.9).
+   */
+  public boolean commitSettlesBeforePublishes() {
     return isLavinMq();
   }
 

@@ -86,6 +86,35 @@ class ProfileDifferencesIT extends SimulationTestBase {
     ch.basicAck(0, true);
   }
 
+  /** The Java client's QosTests.noAckObeysLimit, and LavinMQ's consumer loop waiting for global capacity. */
+  @ParameterizedTest
+  @CsvSource({"lavinmq, true", "rabbitmq-3, true", "rabbitmq-4, false"})
+  void globalQosReached_noAckConsumerWaitsToo_exceptRabbitMq4(String profile, boolean waits) {
+    start(BrokerProfile.byName(profile).orElseThrow());
+    SimChannel admin = channel("admin");
+    admin.queueDeclare("a", true, false, false, null);
+    admin.queueDeclare("b", true, false, false, null);
+    SimChannel ch = channel("consumer");
+    ch.basicQos(0, 1, true);
+    Collector acking = new Collector(false);
+    Collector noAck = new Collector(false);
+    ch.basicConsume("a", false, acking);
+    ch.basicConsume("b", true, noAck);
+    admin.basicPublish("", "a", "a0");
+    sim.runUntilQuiet();
+    admin.basicPublish("", "b", "b0");
+    sim.runUntilQuiet();
+    assertEquals(1, acking.got.size());
+    assertEquals(waits ? 0 : 1, noAck.got.size(), profile + ": a no-ack delivery while the shared limit is reached");
+    ch.basicAck(acking.got.get(0).deliveryTag(), false);
+    sim.runUntilQuiet();
+    assertEquals(1, noAck.got.size(), "the ack frees the channel, and the no-ack consumer is served");
+    admin.basicPublish("", "b", "b1");
+    admin.basicPublish("", "b", "b2");
+    sim.runUntilQuiet();
+    assertEquals(3, noAck.got.size(), "no-ack deliveries never count toward the limit");
+  }
+
   @ParameterizedTest
   @CsvSource({"lavinmq, 3", "rabbitmq-3, 1"})
   void qosOnExistingConsumer_lavinMqUpdates_rabbitMqOnlyLater(String profile, int afterQos) {

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Transactions (semantics §3.9) under every profile; the ledger balances after each test. */
@@ -63,6 +64,36 @@ class TransactionsIT extends SimulationTestBase {
     assertEquals(0, tx.returnedMessages().size(), "no return before commit");
     tx.txCommit();
     assertEquals(1, tx.returnedMessages().size(), "returned at commit, before commit-ok");
+  }
+
+  /**
+   * The Java client's Routing.basicReturnTransactional: routable at publish, the queue deleted before commit.
+   * LavinMQ routes at commit and returns the message; RabbitMQ 3.13 and 4.x routed it at publish, to a queue
+   * that is gone at commit: no return, and the ledger says where it went.
+   */
+  @ParameterizedTest
+  @CsvSource({"lavinmq, 1", "rabbitmq-3, 0", "rabbitmq-4, 0"})
+  void queueDeletedBetweenPublishAndCommit_lavinMqRoutesAtCommit(String profile, int returns) {
+    SimChannel tx = work(profile);
+    tx.txSelect();
+    tx.basicPublish("", "work", true, BasicProperties.EMPTY, b("late"));
+    tx.queueDelete("work");
+    tx.txCommit();
+    assertEquals(returns, tx.returnedMessages().size());
+    String msgId = sim.events().events(TraceEvent.Published.class).get(0).msgId();
+    assertTrue(sim.ledger().fateOf(msgId).isPresent(), "the message has a recorded fate");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"lavinmq, true", "rabbitmq-3, false", "rabbitmq-4, false"})
+  void bindingAddedBetweenPublishAndCommit_onlyLavinMqRoutesByIt(String profile, boolean routed) {
+    SimChannel tx = work(profile);
+    tx.exchangeDeclare("x", "direct");
+    tx.txSelect();
+    tx.basicPublish("x", "k", false, BasicProperties.EMPTY, b("m"));
+    tx.queueBind("work", "x", "k");
+    tx.txCommit();
+    assertEquals(routed ? 1 : 0, tx.queueDeclarePassive("work").messageCount());
   }
 
   @ParameterizedTest
