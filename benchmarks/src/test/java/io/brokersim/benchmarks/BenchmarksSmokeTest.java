@@ -58,4 +58,23 @@ class BenchmarksSmokeTest {
       b.stop();
     }
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ledger", "none"})
+  void sharedTrace_recordsFiveEventsPerMessageFromEachThread(String sinks) {
+    SharedTraceBenchmark b = new SharedTraceBenchmark();
+    b.sinks = sinks;
+    b.setUp();
+    SharedTraceBenchmark.Recorder first = new SharedTraceBenchmark.Recorder();
+    first.setUp(b);
+    SharedTraceBenchmark.Recorder second = new SharedTraceBenchmark.Recorder();
+    second.setUp(b);
+    for (int i = 0; i < 3; i++) {
+      b.publishToAck(first);
+      b.publishToAck(second);
+    }
+    assertEquals(30, b.trace.lastSeq());
+    assertEquals(sinks.equals("ledger") ? 6 : 0, b.ledger.size());
+    assertEquals(0, b.ledger.stillLive().size());
+  }
 }

@@ -43,6 +43,8 @@ public final class BenchSuite {
           s -> WireBenchmarks.pubSub(s, false)),
       new Benchmark("wire-pubsub-confirm-ack", "Java client, 1 producer with confirms / 1 consumer with manual acks",
           s -> WireBenchmarks.pubSub(s, true)),
+      new Benchmark("wire-pubsub-4x4", "Java client, 4 producers / 4 consumers on 4 queues, auto-ack, msgs/s",
+          s -> WireBenchmarks.pubSubPairs(s, 4)),
       new Benchmark("wire-rpc-direct-1", "Java client RPC over direct reply-to, 1 call in flight",
           s -> WireBenchmarks.rpc(s, true, 1)),
       new Benchmark("wire-rpc-direct-16", "Java client RPC over direct reply-to, 16 calls in flight",

@@ -117,7 +117,7 @@ final class MemoryBenchmarks {
       return Measurement.notMeasured(name, "TCP", "bytes/connection", "no jcmd in " + jcmd.getParent());
     }
     ExecutorService shared = Executors.newFixedThreadPool(2);
-    List<String> serve = ServerProcess.brokersimServe(s.brokersimJar(), s.profile().name());
+    List<String> serve = ServerProcess.brokersimServe(s.brokersimJar(), s.profile().name(), List.of());
     try (ServerProcess server = ServerProcess.start(serve)) {
       URI announced = server.awaitAnnounced();
       ConnectionFactory f = WireBenchmarks.factory(new URI("amqp", "guest:guest", announced.getHost(),

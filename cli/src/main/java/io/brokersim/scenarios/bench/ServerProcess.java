@@ -72,10 +72,13 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
-  /** {@code java -jar JAR serve --port 0 --profile P} with this JVM's java. */
-  static List<String> brokersimServe(Path jar, String profile) {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    return List.of(java.toString(), "-jar", jar.toString(), "serve", "--port", "0", "--profile", profile);
+  /** {@code java JVM-OPTIONS -jar JAR serve --port 0 --profile P} with this JVM's java. */
+  static List<String> brokersimServe(Path jar, String profile, List<String> jvmOptions) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", jar.toString(), "serve", "--port", "0", "--profile", profile));
+    return command;
   }
 
   /** True if a connection to {@code uri} opens now. */

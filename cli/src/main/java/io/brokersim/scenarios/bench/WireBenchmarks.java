@@ -16,6 +16,7 @@ import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentNavigableMap;
@@ -258,6 +259,90 @@ final class WireBenchmarks {
       } finally {
         stop.set(true);
         publisher.join(STOP_WAIT_MILLIS);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------------ N producers / N consumers
+
+  /**
+   * {@code wire-pubsub-4x4}: {@code pairs} producer connections, each publishing 100-byte messages to its own
+   * queue, and {@code pairs} consumer connections, one per queue, auto-ack; each pair bounded like
+   * {@code wire-pubsub-autoack}. Nothing is shared between the pairs but the broker, so the rate grows with the
+   * cores the broker may use unless something in it serialises them.
+   */
+  static List<Measurement> pubSubPairs(BenchSettings s, int pairs) throws Exception {
+    String name = "wire-pubsub-" + pairs + "x" + pairs;
+    AtomicLong consumed = new AtomicLong();
+    AtomicLong[] perQueue = new AtomicLong[pairs];
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicReference<Exception> failure = new AtomicReference<>();
+    List<Thread> publishers = new ArrayList<>();
+    List<Client> clients = new ArrayList<>();
+    try (Target t = Target.open(s)) {
+      try {
+        byte[] body = new byte[BODY_BYTES];
+        for (int i = 0; i < pairs; i++) {
+          Client consumerConnection = t.connect("bench-consumer-" + i);
+          clients.add(consumerConnection);
+          Client producerConnection = t.connect("bench-producer-" + i);
+          clients.add(producerConnection);
+          Channel consumer = consumerConnection.createChannel();
+          String queue = "bench-pubsub-" + i + "-" + System.nanoTime();
+          consumer.queueDeclare(queue, false, false, true, null);
+          Semaphore window = new Semaphore(CONSUME_WINDOW);
+          AtomicLong mine = perQueue[i] = new AtomicLong();
+          consumer.basicConsume(queue, true, (tag, d) -> {
+            consumed.incrementAndGet();
+            mine.incrementAndGet();
+            window.release();
+          }, tag -> { });
+          Channel producer = producerConnection.createChannel();
+          Thread publisher = new Thread(() -> {
+            try {
+              while (!stop.get()) {
+                if (window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                  producer.basicPublish("", queue, null, body);
+                }
+              }
+            } catch (Exception e) {
+              failure.compareAndSet(null, e);
+            }
+          }, "bench-publisher-" + i);
+          publishers.add(publisher);
+        }
+        publishers.forEach(Thread::start);
+        Thread.sleep(s.warmup().toMillis());
+        long[] before = new long[pairs];
+        for (int i = 0; i < pairs; i++) {
+          before[i] = perQueue[i].get();
+        }
+        long c0 = consumed.get();
+        long t0 = System.nanoTime();
+        Thread.sleep(s.measure().toMillis());
+        Rate r = new Rate(consumed.get() - c0, System.nanoTime() - t0);
+        long slowest = Long.MAX_VALUE;
+        long fastest = 0;
+        for (int i = 0; i < pairs; i++) {
+          long n = perQueue[i].get() - before[i];
+          slowest = Math.min(slowest, n);
+          fastest = Math.max(fastest, n);
+        }
+        if (failure.get() != null) {
+          throw failure.get();
+        }
+        DeterministicBenchmarks.check(slowest > 0, "a queue had nothing consumed in " + s.measure());
+        double seconds = r.nanos() / 1e9;
+        return List.of(Measurement.rate(name, "throughput", r.perSecond(), "msgs/s", String.format(
+            "%,d messages of %d bytes consumed from %d queues, auto-ack, %d producer and %d consumer connections;"
+                + " per queue %,.0f to %,.0f msgs/s", r.operations(), BODY_BYTES, pairs, pairs, pairs,
+            slowest / seconds, fastest / seconds)));
+      } finally {
+        stop.set(true);
+        for (Thread p : publishers) {
+          p.join(STOP_WAIT_MILLIS);
+        }
+        clients.forEach(Client::close);
       }
     }
   }

@@ -1,9 +1,11 @@
 package io.brokersim.core.runtime;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -22,6 +24,9 @@ public final class LiveRuntime<T> implements Runtime {
 
     /** Dispatchers whose {@code brokersim.live.<name>} settings are laid over {@code pekko.actor.<name>}. */
     private static final List<String> LIVE_DISPATCHERS = List.of("default-dispatcher", "internal-dispatcher");
+
+    /** Where {@code brokersim.live.tcp-dispatcher} goes: the dispatcher of Pekko's TCP connection actors. */
+    private static final String TCP_WORKER_DISPATCHER = "pekko.io.tcp.worker-dispatcher";
 
     /** Upper bound on how long {@link #close()} waits for the system to terminate. */
     private static final Duration TERMINATION_TIMEOUT = Duration.ofSeconds(30);
@@ -61,8 +66,9 @@ public final class LiveRuntime<T> implements Runtime {
 
     /**
      * {@code extraConfig} over the application config, with {@code brokersim.live.default-dispatcher} and
-     * {@code brokersim.live.internal-dispatcher} laid over Pekko's dispatchers of the same names: the live
-     * broker's dispatcher settings live under brokersim.
+     * {@code brokersim.live.internal-dispatcher} laid over Pekko's dispatchers of the same names and
+     * {@code brokersim.live.tcp-dispatcher} set as {@code pekko.io.tcp.worker-dispatcher}: the live broker's
+     * dispatcher settings live under brokersim.
      */
     public static Config config(Config extraConfig) {
         Config merged = extraConfig.withFallback(ConfigFactory.load());
@@ -71,6 +77,16 @@ public final class LiveRuntime<T> implements Runtime {
             if (merged.hasPath(path)) {
                 merged = merged.getConfig(path).atPath("pekko.actor." + dispatcher).withFallback(merged);
             }
+        }
+        String tcp = "brokersim.live.tcp-dispatcher";
+        if (merged.hasPath(tcp)) {
+            String dispatcher = merged.getString(tcp);
+            if (!merged.hasPath(dispatcher)) {
+                throw new ConfigException.BadValue(merged.origin(), tcp,
+                    "names no dispatcher configuration ('" + dispatcher + "')");
+            }
+            merged = ConfigFactory.parseMap(Map.of(TCP_WORKER_DISPATCHER, dispatcher), tcp)
+                    .withFallback(merged);
         }
         return merged;
     }

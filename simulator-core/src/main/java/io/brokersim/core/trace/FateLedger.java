@@ -759,7 +759,7 @@ public final class FateLedger extends GuardedSink implements EventSink {
 
   /** What the ledger knows about one message. */
   public Optional<MessageFate> fateOf(String msgId) {
-    synchronized (lock) {
+    synchronized (lock()) {
       LedgerMessage m = messages.get(msgId);
       return m == null ? Optional.empty() : Optional.of(snapshot(m));
     }
@@ -767,7 +767,7 @@ public final class FateLedger extends GuardedSink implements EventSink {
 
   /** Every message (requests, replies, their dead letters and duplicates) with this correlation_id. */
   public List<MessageFate> byCorrelationId(String correlationId) {
-    synchronized (lock) {
+    synchronized (lock()) {
       List<MessageFate> out = new ArrayList<>();
       for (LedgerMessage m : withCorrelationId(correlationId)) {
         out.add(snapshot(m));
@@ -778,7 +778,7 @@ public final class FateLedger extends GuardedSink implements EventSink {
 
   /** Messages with at least one copy not settled yet, in publish order. */
   public List<MessageFate> stillLive() {
-    synchronized (lock) {
+    synchronized (lock()) {
       List<MessageFate> out = new ArrayList<>();
       for (LedgerMessage m = messages.first(); m != null; m = m.next) {
         if (m.live()) {
@@ -791,7 +791,7 @@ public final class FateLedger extends GuardedSink implements EventSink {
 
   /** The last {@code n} messages kept, in publish order (live ones and the most recent settled ones). */
   public List<MessageFate> recent(int n) {
-    synchronized (lock) {
+    synchronized (lock()) {
       List<MessageFate> out = new ArrayList<>(Math.min(n, messages.size()));
       for (LedgerMessage m = messages.last(); m != null && out.size() < n; m = m.previous) {
         out.add(snapshot(m));
@@ -803,7 +803,7 @@ public final class FateLedger extends GuardedSink implements EventSink {
 
   /** The correlation_id of a message the ledger holds, or null (none, or the message is not kept). */
   public String correlationIdOf(String msgId) {
-    synchronized (lock) {
+    synchronized (lock()) {
       LedgerMessage m = messages.get(msgId);
       return m == null ? null : m.correlationId;
     }
@@ -811,7 +811,7 @@ public final class FateLedger extends GuardedSink implements EventSink {
 
   /** How many messages the ledger holds now (live, and the settled ones its window keeps). */
   public int size() {
-    synchronized (lock) {
+    synchronized (lock()) {
       return messages.size();
     }
   }
@@ -823,7 +823,7 @@ public final class FateLedger extends GuardedSink implements EventSink {
 
   /** How many copies ended in each way so far, and how many messages are still live; forgotten ones included. */
   public FateSummary summary() {
-    synchronized (lock) {
+    synchronized (lock()) {
       Map<Fate.Kind, Long> fates = new EnumMap<>(Fate.Kind.class);
       for (Fate.Kind k : Fate.Kind.values()) {
         if (fateCounts[k.ordinal()] > 0) {
@@ -843,7 +843,7 @@ public final class FateLedger extends GuardedSink implements EventSink {
 
   /** Every message, in publish order. */
   public List<MessageFate> all() {
-    synchronized (lock) {
+    synchronized (lock()) {
       List<MessageFate> out = new ArrayList<>(messages.size());
       for (LedgerMessage m = messages.first(); m != null; m = m.next) {
         out.add(snapshot(m));
@@ -854,7 +854,7 @@ public final class FateLedger extends GuardedSink implements EventSink {
 
   /** The anomalies seen so far in the event stream itself (second fates, impossible transitions, ...). */
   public List<String> anomalies() {
-    synchronized (lock) {
+    synchronized (lock()) {
       List<String> out = new ArrayList<>(anomalies);
       if (anomaliesNotKept > 0) {
         out.add("... and " + anomaliesNotKept + " more anomalies not kept");
@@ -869,7 +869,7 @@ public final class FateLedger extends GuardedSink implements EventSink {
    * of {@link #anomalies()}; (e) a copy still unacked on a channel that has closed, with no requeue.
    */
   public List<String> traceProblems() {
-    synchronized (lock) {
+    synchronized (lock()) {
       List<String> out = new ArrayList<>();
       for (LedgerMessage m = messages.first(); m != null; m = m.next) {
         LedgerCopy unrouted = m.unrouted();
@@ -897,7 +897,7 @@ public final class FateLedger extends GuardedSink implements EventSink {
    * @param liveCopies {@code msgId@queue} of every copy the broker's queues hold (ready or unacked)
    */
   public List<String> problems(Set<String> liveCopies) {
-    synchronized (lock) {
+    synchronized (lock()) {
       List<String> out = new ArrayList<>(traceProblems());
       for (LedgerMessage m = messages.first(); m != null; m = m.next) {
         for (LedgerCopy c : m.copies()) {
@@ -936,7 +936,7 @@ public final class FateLedger extends GuardedSink implements EventSink {
 
   /** Throws if {@link #traceProblems()} finds anything: checks (a), (d) and (e). */
   public void assertNothingLostSilently() {
-    synchronized (lock) {
+    synchronized (lock()) {
       List<String> found = traceProblems();
       if (!found.isEmpty()) {
         throw new LostMessageException(found);
@@ -950,7 +950,7 @@ public final class FateLedger extends GuardedSink implements EventSink {
    * @param actuallyLiveCopies {@code msgId@queue} of every copy the broker's queues hold, ready or unacked
    */
   public void assertNothingLostSilently(Set<String> actuallyLiveCopies) {
-    synchronized (lock) {
+    synchronized (lock()) {
       List<String> found = problems(actuallyLiveCopies);
       if (!found.isEmpty()) {
         throw new LostMessageException(found);
@@ -962,7 +962,7 @@ public final class FateLedger extends GuardedSink implements EventSink {
 
   /** What happened to one message, in plain English: one sentence per copy, then where it came from. */
   public String explain(String msgId) {
-    synchronized (lock) {
+    synchronized (lock()) {
       LedgerMessage m = messages.get(msgId);
       if (m == null) {
         return "No message " + msgId + " was recorded.";
@@ -976,7 +976,7 @@ public final class FateLedger extends GuardedSink implements EventSink {
    * reply was ever published, what happened to the request.
    */
   public String explainReplyFor(String requestCorrelationId) {
-    synchronized (lock) {
+    synchronized (lock()) {
       List<LedgerMessage> requests = new ArrayList<>();
       List<LedgerMessage> replies = new ArrayList<>();
       for (LedgerMessage m : withCorrelationId(requestCorrelationId)) {

@@ -8,6 +8,24 @@ package io.brokersim.core.trace;
  */
 abstract class GuardedSink {
 
-  /** The lock of queries: the sink itself until a trace adopts it. */
-  volatile Object lock = this;
+  /** The trace that adopted this sink, or null. */
+  private volatile Trace trace;
+
+  void adoptedBy(Trace owner) {
+    trace = owner;
+  }
+
+  /**
+   * The lock of queries: the sink itself until a trace adopts it, then the trace's, after the trace has
+   * handed this sink every event recorded so far (a shared trace may hold events another thread recorded
+   * while this one was handing events to the sinks).
+   */
+  final Object lock() {
+    Trace owner = trace;
+    if (owner == null) {
+      return this;
+    }
+    owner.applyPending();
+    return owner;
+  }
 }

@@ -29,7 +29,7 @@ public final class HashingSink extends GuardedSink implements EventSink {
 
   /** The lowercase hex SHA-256 of everything accepted so far; the sink keeps hashing afterwards. */
   public String hex() {
-    synchronized (lock) {
+    synchronized (lock()) {
       digestPending();
       try {
         MessageDigest snapshot = (MessageDigest) digest.clone();
@@ -42,7 +42,7 @@ public final class HashingSink extends GuardedSink implements EventSink {
 
   /** Number of records hashed so far. */
   public long records() {
-    synchronized (lock) {
+    synchronized (lock()) {
       return records;
     }
   }

@@ -62,7 +62,7 @@ public final class JsonLinesSink extends GuardedSink implements LineSink, Flusha
 
   @Override
   public void flush() throws IOException {
-    synchronized (lock) {
+    synchronized (lock()) {
       if (out != null) {
         out.flush();
       } else {
@@ -73,7 +73,7 @@ public final class JsonLinesSink extends GuardedSink implements LineSink, Flusha
 
   @Override
   public void close() throws IOException {
-    synchronized (lock) {
+    synchronized (lock()) {
       if (out != null) {
         out.close();
       } else {

@@ -16,14 +16,14 @@ public final class MemorySink extends GuardedSink implements TraceSink {
 
   /** All records so far. */
   public List<TraceRecord> records() {
-    synchronized (lock) {
+    synchronized (lock()) {
       return List.copyOf(records);
     }
   }
 
   /** The events so far, without their stamps. */
   public List<TraceEvent> events() {
-    synchronized (lock) {
+    synchronized (lock()) {
       List<TraceEvent> out = new ArrayList<>(records.size());
       for (TraceRecord r : records) {
         out.add(r.event());
@@ -34,7 +34,7 @@ public final class MemorySink extends GuardedSink implements TraceSink {
 
   /** The events of one type, e.g. {@code events(TraceEvent.Delivered.class)}. */
   public <T extends TraceEvent> List<T> events(Class<T> type) {
-    synchronized (lock) {
+    synchronized (lock()) {
       List<T> out = new ArrayList<>();
       for (TraceRecord r : records) {
         if (type.isInstance(r.event())) {
@@ -50,7 +50,7 @@ public final class MemorySink extends GuardedSink implements TraceSink {
    * that hit it.
    */
   public List<TraceRecord> about(String msgId) {
-    synchronized (lock) {
+    synchronized (lock()) {
       List<TraceRecord> out = new ArrayList<>();
       for (TraceRecord r : records) {
         TraceEvent e = r.event();
@@ -69,7 +69,7 @@ public final class MemorySink extends GuardedSink implements TraceSink {
 
   /** The JSON Lines text of everything recorded, exactly as {@link JsonLinesSink} would write it. */
   public String toJsonLines() {
-    synchronized (lock) {
+    synchronized (lock()) {
       TraceJson json = new TraceJson();
       StringBuilder out = new StringBuilder();
       for (TraceRecord r : records) {
@@ -82,14 +82,14 @@ public final class MemorySink extends GuardedSink implements TraceSink {
 
   /** Number of records so far. */
   public int size() {
-    synchronized (lock) {
+    synchronized (lock()) {
       return records.size();
     }
   }
 
   /** Forgets everything recorded so far. */
   public void clear() {
-    synchronized (lock) {
+    synchronized (lock()) {
       records.clear();
     }
   }

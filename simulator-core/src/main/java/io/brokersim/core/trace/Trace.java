@@ -4,29 +4,51 @@ import java.io.Flushable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
  * The event log every broker actor writes to: {@link #record} stamps an event with the next sequence number
  * (from 1) and the clock's virtual time, then hands it to each sink in the order they were added.
  *
- * <p>Safe for concurrent use (the live runtime records from many threads): one lock covers numbering,
- * timestamping and the calls to sinks, so every sink sees records in sequence order; the built-in sinks take no
- * lock of their own per event. A {@link #confined} trace, for the single-threaded deterministic runtime, takes
- * no lock at all. Each record is encoded
+ * <p>Safe for concurrent use (the live runtime records from many threads). A shared trace stamps an event
+ * (sequence number and time) and queues it under a lock held for just that, then hands queued events to the
+ * sinks, in sequence order, under a second lock, the sinks' lock; a thread that finds another one already
+ * handing events over leaves its event to that thread instead of waiting (unless {@value #MAX_PENDING} events are
+ * queued: then it waits and helps). So threads recording at once do not wait for each other's sink work, and
+ * every sink sees records in sequence order; a query of a built-in sink
+ * first hands over what is queued, so it sees every event recorded before it was made. A {@link #confined}
+ * trace, for the single-threaded deterministic runtime, takes no lock and queues nothing. Each record is encoded
  * to JSON at most once, and only when a {@link LineSink} is attached; the trace hash ({@link HashingSink}) and
  * the fate ledger need no JSON.
  */
 public final class Trace {
 
   private static final TraceSink[] NO_SINKS = new TraceSink[0];
+  /**
+   * Queued events beyond which a recording thread waits for the sinks and feeds them itself, as if the trace
+   * had one lock: threads that record faster than the sinks take events cannot grow the queue without bound.
+   */
+  static final int MAX_PENDING = 4096;
 
   private final LongSupplier clockNanos;
   private final boolean confined;
   private final TraceJson json = new TraceJson();
   /** Replaced, never mutated, so {@link #enabled()} can read it without the lock. */
   private volatile TraceSink[] sinks = NO_SINKS;
+  /** Guards {@link #seq} and the order of {@link #pending} (shared traces). */
+  private final Object stamp = new Object();
   private long seq;
+  /** Stamped events not yet handed to the sinks, in sequence order (shared traces). */
+  private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
+  /** How many events {@link #pending} holds (shared traces). */
+  private final AtomicInteger pendingCount = new AtomicInteger();
+  /** True while a thread hands queued events to the sinks (shared traces). */
+  private final AtomicBoolean applying = new AtomicBoolean();
+
+  private record Pending(long seq, long nanos, TraceEvent event) {}
 
   private Trace(LongSupplier clockNanos, boolean confined) {
     this.clockNanos = clockNanos;
@@ -58,12 +80,17 @@ public final class Trace {
    * {@link HashingSink}, {@link MemorySink}, {@link JsonLinesSink}) then answer queries under this trace's lock;
    * add each to one trace only.
    */
-  public synchronized void addSink(TraceSink sink) {
-    if (sink instanceof GuardedSink guarded) {
-      guarded.lock = this;
+  public void addSink(TraceSink sink) {
+    synchronized (stamp) {
+      synchronized (this) {
+        applyQueued();
+        if (sink instanceof GuardedSink guarded) {
+          guarded.adoptedBy(this);
+        }
+        sinks = Arrays.copyOf(sinks, sinks.length + 1);
+        sinks[sinks.length - 1] = sink;
+      }
     }
-    sinks = Arrays.copyOf(sinks, sinks.length + 1);
-    sinks[sinks.length - 1] = sink;
   }
 
   /** Whether any sink is attached; a caller may skip building an event when this is false. */
@@ -77,21 +104,59 @@ public final class Trace {
    */
   public void record(TraceEvent event) {
     if (confined) {
-      recordUnlocked(event);
-    } else {
+      long n = ++seq;
+      if (sinks.length > 0) {
+        deliver(n, clockNanos.getAsLong(), event);
+      }
+      return;
+    }
+    int queued;
+    synchronized (stamp) {
+      long n = ++seq;
+      if (sinks.length == 0) {
+        return;
+      }
+      pending.offer(new Pending(n, clockNanos.getAsLong(), event));
+      queued = pendingCount.incrementAndGet();
+    }
+    if (queued > MAX_PENDING) {
       synchronized (this) {
-        recordUnlocked(event);
+        applyQueued();
+      }
+      return;
+    }
+    // Hand queued events over unless another thread is doing it; that thread checks the queue again after
+    // it stops, so an event queued while it was busy is not left behind.
+    while (!pending.isEmpty() && applying.compareAndSet(false, true)) {
+      try {
+        synchronized (this) {
+          applyQueued();
+        }
+      } finally {
+        applying.set(false);
       }
     }
   }
 
-  private void recordUnlocked(TraceEvent event) {
-    long n = ++seq;
-    TraceSink[] targets = sinks;
-    if (targets.length == 0) {
-      return;
+  /** Hands every queued event to the sinks, waiting for a thread that is doing so; for queries. */
+  void applyPending() {
+    if (!pending.isEmpty()) {
+      synchronized (this) {
+        applyQueued();
+      }
     }
-    long nanos = clockNanos.getAsLong();
+  }
+
+  /** Under this trace's lock. */
+  private void applyQueued() {
+    for (Pending p = pending.poll(); p != null; p = pending.poll()) {
+      pendingCount.decrementAndGet();
+      deliver(p.seq(), p.nanos(), p.event());
+    }
+  }
+
+  private void deliver(long n, long nanos, TraceEvent event) {
+    TraceSink[] targets = sinks;
     TraceRecord record = null;
     int length = -1;
     for (TraceSink sink : targets) {
@@ -114,12 +179,18 @@ public final class Trace {
   }
 
   /** The sequence number of the last recorded event, 0 before the first. */
-  public synchronized long lastSeq() {
-    return seq;
+  public long lastSeq() {
+    if (confined) {
+      return seq;
+    }
+    synchronized (stamp) {
+      return seq;
+    }
   }
 
   /** Flushes every sink that buffers output. */
   public synchronized void flush() {
+    applyQueued();
     try {
       for (TraceSink sink : sinks) {
         if (sink instanceof Flushable f) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -64,6 +65,14 @@ class LiveRuntimeIT {
     }
 
     @Test
+    void live_tcpDispatcherNamingNoDispatcher_isRejectedWithTheSetting() {
+        ConfigException e = assertThrows(ConfigException.class, () -> LiveRuntime.config(
+                ConfigFactory.parseString("brokersim.live.tcp-dispatcher = no-such-dispatcher")));
+        assertTrue(e.getMessage().contains("brokersim.live.tcp-dispatcher"), e.getMessage());
+        assertTrue(e.getMessage().contains("no-such-dispatcher"), e.getMessage());
+    }
+
+    @Test
     void live_defaultDispatcher_followsBrokersimLiveSettings() {
         String parallelism = "pekko.actor.default-dispatcher.fork-join-executor.parallelism-min";
         LiveRuntime<Echo> rt = LiveRuntime.start(echo(), "live-dispatcher", 5, ConfigFactory.empty());
@@ -73,10 +82,15 @@ class LiveRuntimeIT {
                     "pekko.actor.internal-dispatcher.fork-join-executor.parallelism-min"));
             assertEquals(5, rt.system().settings().config().getInt("pekko.actor.default-dispatcher.throughput"),
                     "what brokersim.live does not set keeps Pekko's default");
+            assertEquals("pekko.actor.default-dispatcher",
+                    rt.system().settings().config().getString("pekko.io.tcp.worker-dispatcher"));
         }
         LiveRuntime<Echo> tuned = LiveRuntime.start(echo(), "live-dispatcher-tuned", 5, ConfigFactory.parseString(
-                "brokersim.live.default-dispatcher { fork-join-executor.parallelism-min = 3, throughput = 20 }"));
+                "brokersim.live.default-dispatcher { fork-join-executor.parallelism-min = 3, throughput = 20 }\n"
+                        + "brokersim.live.tcp-dispatcher = pekko.actor.internal-dispatcher"));
         try (tuned) {
+            assertEquals("pekko.actor.internal-dispatcher",
+                    tuned.system().settings().config().getString("pekko.io.tcp.worker-dispatcher"));
             assertEquals(3, tuned.system().settings().config().getInt(parallelism));
             assertEquals(20, tuned.system().settings().config().getInt("pekko.actor.default-dispatcher.throughput"));
             assertEquals("hi", tuned.await(AskPattern.ask(tuned.system(),

@@ -29,6 +29,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class TraceTest {
@@ -215,6 +216,78 @@ class TraceTest {
       assertEquals(i + 1, records.get(i).virtualNanos());
     }
     assertEquals(hash.hex(), JsonLinesHash.of(new StringReader(memory.toJsonLines())));
+  }
+
+  @Test
+  @Timeout(30) // a record that waited for the first thread would hang here
+  void record_whileAnotherThreadFeedsTheSinks_leavesItsEventToThatThreadInOrder() throws Exception {
+    CountDownLatch inSink = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    List<Long> seen = new ArrayList<>();
+    TraceSink slow = r -> {
+      seen.add(r.seq());
+      if (r.seq() == 1) {
+        inSink.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    };
+    MemorySink memory = new MemorySink();
+    Trace trace = Trace.create(() -> 0, slow, memory);
+    Thread first = new Thread(() -> trace.record(new ChannelOpened("c1/ch-1")));
+    first.start();
+    inSink.await();
+
+    trace.record(new ChannelOpened("c2/ch-1")); // returns although the first thread holds the sinks
+    assertEquals(List.of(1L), seen, "the second event waits in the queue");
+    assertEquals(2, trace.lastSeq());
+    release.countDown();
+    first.join();
+
+    assertEquals(List.of(1L, 2L), seen, "the first thread handed over the second event too");
+    assertEquals(2, memory.records().size());
+  }
+
+  @Test
+  @Timeout(30)
+  void record_withTooManyEventsQueued_waitsForTheSinks() throws Exception {
+    CountDownLatch inSink = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    TraceSink slow = r -> {
+      if (r.seq() == 1) {
+        inSink.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    };
+    MemorySink memory = new MemorySink();
+    Trace trace = Trace.create(() -> 0, slow, memory);
+    Thread first = new Thread(() -> trace.record(new ChannelOpened("c1/ch-1")));
+    first.start();
+    inSink.await();
+    for (int i = 0; i < Trace.MAX_PENDING; i++) {
+      trace.record(new ChannelOpened("c2/ch-1")); // queued; returns at once
+    }
+    Thread over = new Thread(() -> trace.record(new ChannelOpened("c3/ch-1")));
+    over.start();
+    while (over.getState() != Thread.State.BLOCKED) {
+      Thread.sleep(1); // the event past the bound waits for the sinks' lock
+    }
+    release.countDown();
+    first.join();
+    over.join();
+
+    List<TraceRecord> records = memory.records();
+    assertEquals(Trace.MAX_PENDING + 2, records.size());
+    for (int i = 0; i < records.size(); i++) {
+      assertEquals(i + 1, records.get(i).seq());
+    }
   }
 
   @Test
