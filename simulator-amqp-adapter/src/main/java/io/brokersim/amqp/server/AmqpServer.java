@@ -14,11 +14,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Keep;
@@ -42,18 +39,15 @@ import org.slf4j.LoggerFactory;
 public final class AmqpServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(AmqpServer.class);
-  private static final AtomicLong SERVERS = new AtomicLong();
   private static final long BIND_TIMEOUT_SECONDS = 10;
 
   private final ServerContext context;
   private final Tcp.ServerBinding binding;
-  private final ActorRef<ChannelWatcher.Command> watcher;
   private boolean closed;
 
-  private AmqpServer(ServerContext context, Tcp.ServerBinding binding, ActorRef<ChannelWatcher.Command> watcher) {
+  private AmqpServer(ServerContext context, Tcp.ServerBinding binding) {
     this.context = context;
     this.binding = binding;
-    this.watcher = watcher;
   }
 
   /** Starts a server for {@code broker} with the settings under {@code brokersim.server} in {@code config}. */
@@ -142,7 +136,6 @@ public final class AmqpServer implements AutoCloseable {
       log.warn("{} connection(s) still open after {}", connectionCount(), context.settings.shutdownTimeout());
     }
     context.alarm.close();
-    watcher.tell(ChannelWatcher.Stop.INSTANCE);
     log.info("brokersim AMQP server on {} stopped", address());
   }
 
@@ -205,11 +198,9 @@ public final class AmqpServer implements AutoCloseable {
       }
       ActorSystem<?> system = broker.system();
       Materializer materializer = Materializer.matFromSystem(system);
-      ActorRef<ChannelWatcher.Command> watcher = system.systemActorOf(ChannelWatcher.create(),
-          "brokersim-channel-watcher-" + SERVERS.incrementAndGet(), Props.empty());
       MemoryAlarm alarm = MemoryAlarm.start(system, memoryGauge, settings.memoryHighWatermark(),
           settings.memoryCheckInterval(), settings.memoryGcInterval());
-      ServerContext context = new ServerContext(broker, settings, alarm, watcher);
+      ServerContext context = new ServerContext(broker, settings, alarm);
       // Handshake pacing: a connection is accepted only while fewer than max-concurrent-handshakes are
       // between accept and open-ok; the rest wait, already connected, in the listen backlog.
       CompletionStage<Tcp.ServerBinding> bound = Tcp.get(system)
@@ -224,17 +215,15 @@ public final class AmqpServer implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         alarm.close();
-        watcher.tell(ChannelWatcher.Stop.INSTANCE);
-        throw new IllegalStateException("interrupted while binding " + settings.host() + ":" + settings.port(), e);
+            throw new IllegalStateException("interrupted while binding " + settings.host() + ":" + settings.port(), e);
       } catch (ExecutionException | TimeoutException e) {
         alarm.close();
-        watcher.tell(ChannelWatcher.Stop.INSTANCE);
-        Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
         throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port() + ": "
             + cause.getMessage(), cause);
       }
       log.info("brokersim AMQP server listening on {} (profile {})", binding.localAddress(), broker.profile().name());
-      return new AmqpServer(context, binding, watcher);
+      return new AmqpServer(context, binding);
     }
   }
 }

@@ -60,6 +60,9 @@ class FrameCodecFuzzTest {
     assertEquals(all.error(), error, "chunked decoding fails the same way");
 
     for (Frame f : all.frames()) {
+      if (f instanceof Frame.UndecodableHeader) {
+        continue; // only ever received: the encoder refuses it by design
+      }
       byte[] again = encoder.encode(f);
       assertTrue(again.length <= frameMax, "re-encoded frame fits frame_max");
       FrameDecoder.Result back = new FrameDecoder(frameMax, dialect).feed(again);
@@ -72,7 +75,8 @@ class FrameCodecFuzzTest {
   private static List<String> encodings(FrameEncoder encoder, List<Frame> frames) {
     List<String> out = new ArrayList<>();
     for (Frame f : frames) {
-      out.add(HexFormat.of().formatHex(encoder.encode(f)));
+      // An undecodable header is only ever received, never encoded: compared by what it says.
+      out.add(f instanceof Frame.UndecodableHeader u ? u.toString() : HexFormat.of().formatHex(encoder.encode(f)));
     }
     return out;
   }
