@@ -31,11 +31,8 @@ final class ConnectionLogic extends ConnectionSocket implements Negotiation.Owne
   private static final String HANDSHAKE_TIMER = "handshake";
   private static final String CLOSE_TIMER = "close";
   private static final String PACING_TIMER = "pacing";
-  private static final String HELD_TIMER = "held";
   /** After malformed input the server waits this long for the connection.close to go out, then closes. */
   private static final Duration CODEC_ERROR_CLOSE_DELAY = Duration.ofMillis(100);
-
-  private enum Phase { HANDSHAKE, CONNECTING, RUNNING, CLIENT_CLOSING, SERVER_CLOSING, FINISHING }
 
   private final AsyncCallback<ConnectionEvent> events = createAsyncCallback(this::onEvent);
   private final ConnectionAlarm alarm = new ConnectionAlarm(on -> events.invoke(new ConnectionEvent.AlarmChanged(on)));
@@ -45,13 +42,9 @@ final class ConnectionLogic extends ConnectionSocket implements Negotiation.Owne
   private final ChannelTable channels;
   private final InboundPump reader;
 
-  private Phase phase = Phase.HANDSHAKE;
   private FrameWriter writer = new FrameWriter(Frame.FRAME_MIN_SIZE);
   private WireSink sink;
   private ActorRef<ConnectionActor.Command> connection;
-  private String connectionId;
-  private boolean peerFinished;
-  private boolean closeQueued;
 
   ConnectionLogic(ConnectionStage stage) {
     super(stage);
@@ -64,6 +57,21 @@ final class ConnectionLogic extends ConnectionSocket implements Negotiation.Owne
   @Override
   InboundPump reader() {
     return reader;
+  }
+
+  @Override
+  int bufferedBytes() {
+    return decoder.bufferedBytes();
+  }
+
+  @Override
+  String awaited() {
+    return negotiation.awaited();
+  }
+
+  @Override
+  String who() {
+    return "client '" + negotiation.clientName() + "', user '" + negotiation.user() + "'";
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -93,60 +101,6 @@ final class ConnectionLogic extends ConnectionSocket implements Negotiation.Owne
     events.invoke(ConnectionEvent.Shutdown.INSTANCE);
   }
 
-  @Override
-  void onClientFinished() {
-    String reason = decoder.bufferedBytes() > 0
-        ? "client closed the socket in the middle of a frame (" + decoder.bufferedBytes() + " octets)"
-        : "client closed the socket";
-    if (phase == Phase.SERVER_CLOSING) {
-      // The client stopped writing right after input we refuse: our connection.close, which the
-      // broker may not have handed over yet, still goes out before the socket closes.
-      cutReason = reason;
-      peerFinished = true;
-      if (closeQueued) {
-        finishAfterFlush();
-      }
-      return;
-    }
-    if ((phase == Phase.RUNNING || phase == Phase.CONNECTING) && framesHeld()) {
-      // Everything the client wrote before closing reaches the broker first (a publish sent right
-      // after channel.open-ok must not vanish): the cut waits until the held frames are handed over.
-      cutReason = reason;
-      peerFinished = true;
-      scheduleOnce(HELD_TIMER, settings.closeTimeout());
-      return;
-    }
-    transportGone(reason);
-  }
-
-  @Override
-  void transportGone(String reason) {
-    if (cutReason == null) {
-      cutReason = reason;
-    }
-    if (phase == Phase.HANDSHAKE || phase == Phase.CONNECTING) {
-      log.info("{}: closed during the handshake (waiting for {}): {}", describe(), negotiation.awaited(), reason);
-    } else if (phase == Phase.RUNNING) {
-      log.info("{}: connection lost (client '{}', user '{}'): {}", describe(), negotiation.clientName(),
-          negotiation.user(), reason);
-    } else if (log.isDebugEnabled()) {
-      log.debug("{} {}: {}", describe(), phase, reason);
-    }
-    completeStage();
-  }
-
-  @Override
-  public void finishAfterFlush() {
-    phase = Phase.FINISHING;
-    inboundFaults.end();
-    pump.finishWhenDrained();
-  }
-
-  @Override
-  public String describe() {
-    return (connectionId != null ? connectionId : "connection") + " from " + stage.remote();
-  }
-
   // ------------------------------------------------------------------ inbound
 
   @Override
@@ -154,7 +108,7 @@ final class ConnectionLogic extends ConnectionSocket implements Negotiation.Owne
     if (!heartbeats.clientIgnored()) {
       heartbeats.read();
     }
-    if (phase == Phase.HANDSHAKE && negotiation.step() == Negotiation.Step.HEADER) {
+    if (phase == ConnectionPhase.HANDSHAKE && negotiation.step() == Negotiation.Step.HEADER) {
       ByteString rest = negotiation.header(chunk);
       if (rest == null) {
         reader.pullIfReading();
@@ -162,7 +116,7 @@ final class ConnectionLogic extends ConnectionSocket implements Negotiation.Owne
       }
       chunk = rest;
     }
-    if (phase == Phase.FINISHING) {
+    if (phase == ConnectionPhase.FINISHING) {
       reader.pullIfReading();
     } else {
       reader.onBytes(chunk);
@@ -171,18 +125,18 @@ final class ConnectionLogic extends ConnectionSocket implements Negotiation.Owne
 
   @Override
   public boolean beforeTuning() {
-    return phase == Phase.HANDSHAKE && negotiation.step().ordinal() < Negotiation.Step.OPEN.ordinal();
+    return phase == ConnectionPhase.HANDSHAKE && negotiation.step().ordinal() < Negotiation.Step.OPEN.ordinal();
   }
 
   @Override
   public boolean readingOver() {
-    return phase == Phase.FINISHING || isClosed(out);
+    return phase == ConnectionPhase.FINISHING || isClosed(out);
   }
 
   @Override
   public void codecError(CodecError e) {
     log.info("{}: malformed input: {}", describe(), e.text());
-    if (phase == Phase.SERVER_CLOSING || phase == Phase.CLIENT_CLOSING) {
+    if (phase == ConnectionPhase.SERVER_CLOSING || phase == ConnectionPhase.CLIENT_CLOSING) {
       return;
     }
     protocolError(e.toConnectionError());
@@ -193,10 +147,10 @@ final class ConnectionLogic extends ConnectionSocket implements Negotiation.Owne
 
   @Override
   public void frame(Frame f) {
-    if (phase == Phase.FINISHING || isClosed(out)) {
+    if (phase == ConnectionPhase.FINISHING || isClosed(out)) {
       return;
     }
-    if (heartbeatRead(f, phase != Phase.SERVER_CLOSING)) {
+    if (heartbeatRead(f, phase != ConnectionPhase.SERVER_CLOSING)) {
       return;
     }
     switch (phase) {
@@ -237,7 +191,7 @@ final class ConnectionLogic extends ConnectionSocket implements Negotiation.Owne
     }
     AmqpMethod method = m.method();
     if (method instanceof AmqpMethod.ConnectionClose c) {
-      phase = Phase.CLIENT_CLOSING;
+      phase = ConnectionPhase.CLIENT_CLOSING;
       connection.tell(new ConnectionActor.Close(c.replyCode(), c.replyText()));
     } else if (method instanceof AmqpMethod.ConnectionUpdateSecret) {
       send(new AmqpMethod.ConnectionUpdateSecretOk());
@@ -268,7 +222,7 @@ final class ConnectionLogic extends ConnectionSocket implements Negotiation.Owne
 
   @Override
   public void openRequested() {
-    phase = Phase.CONNECTING;
+    phase = ConnectionPhase.CONNECTING;
     wireFaults.clientName(negotiation.clientName());
     sink = new WireSink(writer, queue, events::invoke);
     server.broker.vhost().tell(new VhostActor.Connect(negotiation.clientName(), negotiation.user(),
@@ -276,7 +230,7 @@ final class ConnectionLogic extends ConnectionSocket implements Negotiation.Owne
   }
 
   private void onConnectionOpened(ConnectionEvent.ConnectionOpened o) {
-    if (phase != Phase.CONNECTING) {
+    if (phase != ConnectionPhase.CONNECTING) {
       // The handshake failed (or the server is closing) while the broker was creating the connection.
       sink.transportClosed("connection refused before connection.open-ok");
       return;
@@ -285,7 +239,7 @@ final class ConnectionLogic extends ConnectionSocket implements Negotiation.Owne
     connectionId = o.id();
     wireFaults.named(connectionId, negotiation.clientName());
     cancelTimer(HANDSHAKE_TIMER);
-    phase = Phase.RUNNING;
+    phase = ConnectionPhase.RUNNING;
     stage.handshakeOver().complete(null);
     send(new AmqpMethod.ConnectionOpenOk(""));
     if (log.isDebugEnabled()) {
@@ -293,7 +247,7 @@ final class ConnectionLogic extends ConnectionSocket implements Negotiation.Owne
           negotiation.clientName(), writer.frameMaxBytes(), heartbeats.seconds());
     }
     alarm.opened(negotiation.blockedCapable(), this::send);
-    while (!connectingBuffer.isEmpty() && phase == Phase.RUNNING) {
+    while (!connectingBuffer.isEmpty() && phase == ConnectionPhase.RUNNING) {
       frame(connectingBuffer.poll());
     }
     connectingBuffer.clear();
@@ -301,16 +255,9 @@ final class ConnectionLogic extends ConnectionSocket implements Negotiation.Owne
   }
 
   /** Frames read but not handed to the broker yet: held for a connection or a channel still opening. */
-  private boolean framesHeld() {
+  @Override
+  boolean framesHeld() {
     return !connectingBuffer.isEmpty() || channels.framesHeld();
-  }
-
-  /** The client closed its side while frames were held: once they are handed over, cut. */
-  private void cutIfPeerFinished() {
-    if (peerFinished && phase == Phase.RUNNING && !framesHeld()) {
-      cancelTimer(HELD_TIMER);
-      transportGone(cutReason);
-    }
   }
 
   // ------------------------------------------------------------------ channel table
@@ -322,7 +269,7 @@ final class ConnectionLogic extends ConnectionSocket implements Negotiation.Owne
 
   @Override
   public boolean running() {
-    return phase == Phase.RUNNING;
+    return phase == ConnectionPhase.RUNNING;
   }
 
   @Override
@@ -348,10 +295,10 @@ final class ConnectionLogic extends ConnectionSocket implements Negotiation.Owne
    */
   @Override
   public void protocolError(AmqpError error) {
-    if (phase == Phase.SERVER_CLOSING || phase == Phase.FINISHING) {
+    if (phase == ConnectionPhase.SERVER_CLOSING || phase == ConnectionPhase.FINISHING) {
       return;
     }
-    if (connection != null && (phase == Phase.RUNNING || phase == Phase.CLIENT_CLOSING)) {
+    if (connection != null && (phase == ConnectionPhase.RUNNING || phase == ConnectionPhase.CLIENT_CLOSING)) {
       connection.tell(new ConnectionActor.ForceClose(error, "server"));
     } else {
       if (log.isDebugEnabled()) {
@@ -364,7 +311,7 @@ final class ConnectionLogic extends ConnectionSocket implements Negotiation.Owne
   }
 
   private void enterServerClosing() {
-    phase = Phase.SERVER_CLOSING;
+    phase = ConnectionPhase.SERVER_CLOSING;
     reader.resume();
     scheduleOnce(CLOSE_TIMER, settings.closeTimeout());
   }
@@ -405,16 +352,16 @@ final class ConnectionLogic extends ConnectionSocket implements Negotiation.Owne
         completeStage();
       }
     } else if (e instanceof ConnectionEvent.AlarmChanged a) {
-      if (alarm.changed(a.on(), phase == Phase.RUNNING && negotiation.blockedCapable(), this::send)
+      if (alarm.changed(a.on(), phase == ConnectionPhase.RUNNING && negotiation.blockedCapable(), this::send)
           && reader.suspended()) {
         heartbeats.read();
         reader.resume();
       }
     } else if (e instanceof ConnectionEvent.Shutdown) {
-      if (phase == Phase.RUNNING) {
+      if (phase == ConnectionPhase.RUNNING) {
         protocolError(AmqpError.of(ReplyCode.CONNECTION_FORCED, MethodRef.NONE,
             "broker forced connection closure with reason 'shutdown'"));
-      } else if (phase != Phase.SERVER_CLOSING && phase != Phase.CLIENT_CLOSING) {
+      } else if (phase != ConnectionPhase.SERVER_CLOSING && phase != ConnectionPhase.CLIENT_CLOSING) {
         transportGone("server shutting down");
       }
     }
@@ -424,12 +371,8 @@ final class ConnectionLogic extends ConnectionSocket implements Negotiation.Owne
   void onConnectionTimer(Object key) {
     if (PACING_TIMER.equals(key)) {
       stage.handshakeOver().complete(null);
-    } else if (HELD_TIMER.equals(key)) {
-      if (phase == Phase.RUNNING || phase == Phase.CONNECTING) {
-        transportGone(cutReason + "; frames held for a channel still opening were dropped");
-      }
     } else if (HANDSHAKE_TIMER.equals(key)) {
-      if (phase == Phase.HANDSHAKE || phase == Phase.CONNECTING) {
+      if (phase == ConnectionPhase.HANDSHAKE || phase == ConnectionPhase.CONNECTING) {
         transportGone("handshake not completed within " + settings.handshakeTimeout().toMillis() + " ms");
       }
     } else if (CLOSE_TIMER.equals(key)) {
@@ -450,7 +393,7 @@ final class ConnectionLogic extends ConnectionSocket implements Negotiation.Owne
       case CHANNEL_CLOSE_OK -> channels.closeOkWritten(e.channel());
       case CONNECTION_CLOSE -> {
         closeQueued = true;
-        if (phase == Phase.RUNNING || phase == Phase.CLIENT_CLOSING) {
+        if (phase == ConnectionPhase.RUNNING || phase == ConnectionPhase.CLIENT_CLOSING) {
           enterServerClosing();
         } else if (peerFinished) {
           pump.finishWhenDrained();

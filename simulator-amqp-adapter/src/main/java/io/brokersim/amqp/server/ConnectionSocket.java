@@ -34,6 +34,7 @@ abstract class ConnectionSocket extends TimerGraphStageLogic implements Outbound
   }
 
   private static final String HEARTBEAT_TIMER = "heartbeat";
+  private static final String HELD_TIMER = "held";
   private static final ByteString HEARTBEAT = new FrameWriter(io.brokersim.amqp.codec.Frame.FRAME_MIN_SIZE).heartbeat();
 
   final ConnectionStage stage;
@@ -48,6 +49,13 @@ abstract class ConnectionSocket extends TimerGraphStageLogic implements Outbound
   final InboundFaults inboundFaults;
   /** Why the socket went, for the broker's cut (the first reason wins). */
   String cutReason;
+  ConnectionPhase phase = ConnectionPhase.HANDSHAKE;
+  /** The broker's id of the connection, once it is open. */
+  String connectionId;
+  /** The client closed its side of the socket. */
+  boolean peerFinished;
+  /** A connection.close of the server is queued. */
+  boolean closeQueued;
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
   ConnectionSocket(ConnectionStage stage) {
@@ -110,10 +118,77 @@ abstract class ConnectionSocket extends TimerGraphStageLogic implements Outbound
   abstract void onBytes(ByteString chunk);
 
   /** The client closed its side of the socket. */
-  abstract void onClientFinished();
+  private void onClientFinished() {
+    String reason = bufferedBytes() > 0
+        ? "client closed the socket in the middle of a frame (" + bufferedBytes() + " octets)"
+        : "client closed the socket";
+    if (phase == ConnectionPhase.SERVER_CLOSING) {
+      // The client stopped writing right after input we refuse: our connection.close, which the
+      // broker may not have handed over yet, still goes out before the socket closes.
+      cutReason = reason;
+      peerFinished = true;
+      if (closeQueued) {
+        finishAfterFlush();
+      }
+      return;
+    }
+    if ((phase == ConnectionPhase.RUNNING || phase == ConnectionPhase.CONNECTING) && framesHeld()) {
+      // Everything the client wrote before closing reaches the broker first (a publish sent right
+      // after channel.open-ok must not vanish): the cut waits until the held frames are handed over.
+      cutReason = reason;
+      peerFinished = true;
+      scheduleOnce(HELD_TIMER, settings.closeTimeout());
+      return;
+    }
+    transportGone(reason);
+  }
 
   /** The socket is gone (or must go): cut the broker connection if there is one, and stop. */
-  abstract void transportGone(String reason);
+  void transportGone(String reason) {
+    if (cutReason == null) {
+      cutReason = reason;
+    }
+    if (phase == ConnectionPhase.HANDSHAKE || phase == ConnectionPhase.CONNECTING) {
+      log.info("{}: closed during the handshake (waiting for {}): {}", describe(), awaited(), reason);
+    } else if (phase == ConnectionPhase.RUNNING) {
+      log.info("{}: connection lost ({}): {}", describe(), who(), reason);
+    } else if (log.isDebugEnabled()) {
+      log.debug("{} {}: {}", describe(), phase, reason);
+    }
+    completeStage();
+  }
+
+  /** Write what is queued, then close the socket; nothing more is read. */
+  public void finishAfterFlush() {
+    phase = ConnectionPhase.FINISHING;
+    inboundFaults.end();
+    pump.finishWhenDrained();
+  }
+
+  /** The connection, for log lines. */
+  public String describe() {
+    return (connectionId != null ? connectionId : "connection") + " from " + stage.remote();
+  }
+
+  /** The client closed its side while frames were held: once they are handed over, cut. */
+  void cutIfPeerFinished() {
+    if (peerFinished && phase == ConnectionPhase.RUNNING && !framesHeld()) {
+      cancelTimer(HELD_TIMER);
+      transportGone(cutReason);
+    }
+  }
+
+  /** Frames read but not handed to the broker yet (held for a connection or channel still opening). */
+  abstract boolean framesHeld();
+
+  /** Octets of a frame read only in part. */
+  abstract int bufferedBytes();
+
+  /** What the handshake is waiting for, in the client's terms. */
+  abstract String awaited();
+
+  /** The client and user, for log lines. */
+  abstract String who();
 
   /** The read side, for the wire effects that halt or throttle it. */
   abstract InboundPump reader();
@@ -124,8 +199,6 @@ abstract class ConnectionSocket extends TimerGraphStageLogic implements Outbound
   /** Malformed input: 501 and a short wait for the close to go out. */
   abstract void codecError(CodecError e);
 
-  /** The connection, for log lines. */
-  public abstract String describe();
 
   /** A timer of the connection itself (the pumps' timers are dispatched here). */
   abstract void onConnectionTimer(Object key);
@@ -179,6 +252,10 @@ abstract class ConnectionSocket extends TimerGraphStageLogic implements Outbound
   public void onTimer(Object key) {
     if (HEARTBEAT_TIMER.equals(key)) {
       heartbeatTick();
+    } else if (HELD_TIMER.equals(key)) {
+      if (phase == ConnectionPhase.RUNNING || phase == ConnectionPhase.CONNECTING) {
+        transportGone(cutReason + "; frames held for a channel still opening were dropped");
+      }
     } else if (InboundPump.THROTTLE_TIMER.equals(key)) {
       reader().onTimer();
     } else if (InboundFaults.STALL_TIMER.equals(key) || InboundFaults.HOLD_TIMER.equals(key)) {
