@@ -181,7 +181,12 @@ class ConsoleBrowserIT {
   private static <T> T await(String what, Supplier<T> find) throws InterruptedException {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (System.nanoTime() < deadline) {
-      T found = find.get();
+      T found;
+      try {
+        found = find.get();
+      } catch (org.openqa.selenium.StaleElementReferenceException e) {
+        found = null; // the page re-rendered between finding an element and reading it: look again
+      }
       if (found != null) {
         return found;
       }

@@ -55,8 +55,12 @@ final class WireBroker implements AutoCloseable {
 
   /** A server whose generated names come from {@code seed} (predictable, as {@code serve --seed}). */
   static WireBroker startSeeded(BrokerProfile profile, long seed) {
-    return start(LiveBroker.builder().profile(profile).seed(seed).config(PEKKO_LOGS_TO_SLF4J).build(),
-        ConfigFactory.empty(), null);
+    return startSeeded(profile, seed, ConfigFactory.empty());
+  }
+
+  /** As above, with server settings {@code extra} (e.g. {@code brokersim.server.close-timeout}). */
+  static WireBroker startSeeded(BrokerProfile profile, long seed, Config extra) {
+    return start(LiveBroker.builder().profile(profile).seed(seed).config(PEKKO_LOGS_TO_SLF4J).build(), extra, null);
   }
 
   private static WireBroker start(LiveBroker broker, Config extra, LongSupplier memoryGauge) {

@@ -266,7 +266,18 @@ public final class Simulation implements AutoCloseable, Driver {
       return this;
     }
 
+    /**
+     * Builds the simulation; a rule of its fault plan at {@code frame-read} or {@code frame-written} is refused:
+     * in-process clients exchange no frames, so it could never fire (wire rules need a live broker's TCP clients).
+     */
     public Simulation build() {
+      for (io.brokersim.core.fault.FaultRule r : faults.rules()) {
+        if (io.brokersim.core.fault.FaultEffects.WIRE_BOUNDARIES.contains(r.at())) {
+          throw new IllegalArgumentException("fault rule '" + r.name() + "' is at " + r.at().configName()
+              + ": a simulation's clients are in-process and exchange no frames, so it could never fire; wire"
+              + " rules act on TCP clients of a live broker (AmqpServer, brokersim serve)");
+        }
+      }
       return new Simulation(this);
     }
   }

@@ -40,7 +40,7 @@ final class Lookup {
   static FaultPlan faults(Path file, List<Scenario> scenarios, PrintWriter err) {
     FaultPlan plan;
     try {
-      plan = FaultFile.load(file);
+      plan = FaultFile.loadForSimulation(file);
     } catch (FaultFile.FaultFileException e) {
       err.println("brokersim: cannot use fault file " + file + ": " + e.getMessage());
       err.flush();

@@ -14,13 +14,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.IgnoreComplete$;
 import org.apache.pekko.stream.javadsl.Flow;
@@ -46,7 +43,6 @@ import org.slf4j.LoggerFactory;
 public final class AmqpServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(AmqpServer.class);
-  private static final AtomicLong SERVERS = new AtomicLong();
   private static final long BIND_TIMEOUT_SECONDS = 10;
 
   private final ServerContext context;
@@ -55,16 +51,13 @@ public final class AmqpServer implements AutoCloseable {
   /** The TLS listener, or null. */
   private final Tcp.ServerBinding tlsBinding;
   private final TlsKeys tlsKeys;
-  private final ActorRef<ChannelWatcher.Command> watcher;
   private boolean closed;
 
-  private AmqpServer(ServerContext context, Tcp.ServerBinding binding, Tcp.ServerBinding tlsBinding, TlsKeys tlsKeys,
-      ActorRef<ChannelWatcher.Command> watcher) {
+  private AmqpServer(ServerContext context, Tcp.ServerBinding binding, Tcp.ServerBinding tlsBinding, TlsKeys tlsKeys) {
     this.context = context;
     this.binding = binding;
     this.tlsBinding = tlsBinding;
     this.tlsKeys = tlsKeys;
-    this.watcher = watcher;
   }
 
   /** Starts a server for {@code broker} with the settings under {@code brokersim.server} in {@code config}. */
@@ -169,7 +162,6 @@ public final class AmqpServer implements AutoCloseable {
       log.warn("{} connection(s) still open after {}", connectionCount(), context.settings.shutdownTimeout());
     }
     context.alarm.close();
-    watcher.tell(ChannelWatcher.Stop.INSTANCE);
     log.info("brokersim AMQP server on {} stopped", address());
   }
 
@@ -253,11 +245,9 @@ public final class AmqpServer implements AutoCloseable {
       }
       ActorSystem<?> system = broker.system();
       Materializer materializer = Materializer.matFromSystem(system);
-      ActorRef<ChannelWatcher.Command> watcher = system.systemActorOf(ChannelWatcher.create(),
-          "brokersim-channel-watcher-" + SERVERS.incrementAndGet(), Props.empty());
       MemoryAlarm alarm = MemoryAlarm.start(system, memoryGauge, settings.memoryHighWatermark(),
           settings.memoryCheckInterval(), settings.memoryGcInterval());
-      ServerContext context = new ServerContext(broker, settings, alarm, watcher);
+      ServerContext context = new ServerContext(broker, settings, alarm);
       Tcp tcp = Tcp.get(system);
       Tcp.ServerBinding plain = null;
       Tcp.ServerBinding secure = null;
@@ -285,7 +275,6 @@ public final class AmqpServer implements AutoCloseable {
           unbind(plain);
         }
         alarm.close();
-        watcher.tell(ChannelWatcher.Stop.INSTANCE);
         throw e;
       }
       if (secure != null) {
@@ -293,11 +282,11 @@ public final class AmqpServer implements AutoCloseable {
       }
       if (plain == null) {
         log.info("brokersim AMQP server listening with TLS only (profile {})", broker.profile().name());
-        return new AmqpServer(context, null, secure, keys, watcher);
+        return new AmqpServer(context, null, secure, keys);
       }
       Tcp.ServerBinding binding = plain;
       log.info("brokersim AMQP server listening on {} (profile {})", binding.localAddress(), broker.profile().name());
-      return new AmqpServer(context, binding, secure, keys, watcher);
+      return new AmqpServer(context, binding, secure, keys);
     }
 
     /**

@@ -16,11 +16,8 @@ sealed interface ConnectionEvent {
   /** The broker created the connection actor. */
   record ConnectionOpened(String id, ActorRef<ConnectionActor.Command> ref) implements ConnectionEvent {}
 
-  /** The broker opened channel {@code number}. */
-  record ChannelOpened(int number, ActorRef<ChannelActor.Command> ref) implements ConnectionEvent {}
-
-  /** The actor of channel {@code number} has stopped (see {@link ChannelWatcher}). */
-  record ChannelGone(int number, ActorRef<ChannelActor.Command> ref) implements ConnectionEvent {}
+  /** The broker opened channel {@code number}, known in the trace as {@code channelId}. */
+  record ChannelOpened(int number, String channelId, ActorRef<ChannelActor.Command> ref) implements ConnectionEvent {}
 
   /** The broker ended the connection without a close handshake: drop the socket now. */
   enum TerminatedAbruptly implements ConnectionEvent { INSTANCE }

@@ -41,9 +41,13 @@ final class OutboundQueue {
   private final AtomicLong queuedBytes = new AtomicLong();
   private final AtomicLong peakBytes = new AtomicLong();
   private final AtomicBoolean wakePending = new AtomicBoolean();
+  private volatile boolean endOffered;
 
   /** Adds an entry; true if the caller must wake the consumer (no wake-up was pending). */
   boolean offer(Entry e) {
+    if (e.kind() == Kind.END) {
+      endOffered = true;
+    }
     entries.add(e);
     long now = queuedBytes.addAndGet(e.size());
     if (now > peakBytes.get()) {
@@ -69,6 +73,11 @@ final class OutboundQueue {
       queuedBytes.addAndGet(-e.size());
     }
     return e;
+  }
+
+  /** True once the broker has ended the connection (an END entry was offered). */
+  boolean endOffered() {
+    return endOffered;
   }
 
   boolean isEmpty() {

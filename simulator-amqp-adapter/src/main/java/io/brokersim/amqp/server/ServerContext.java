@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.pekko.actor.typed.ActorRef;
 
 /** What every connection of one server shares: the broker, the settings, the alarm, the live connections. */
 final class ServerContext {
@@ -30,11 +29,11 @@ final class ServerContext {
   final SaslLogin login;
   final List<String> mechanisms;
   final MemoryAlarm alarm;
-  final ActorRef<ChannelWatcher.Command> watcher;
+  /** The connections' clock (monotonic nanoseconds) for heartbeats and wire effects. */
+  final java.util.function.LongSupplier clock = System::nanoTime;
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
 
-  ServerContext(LiveBroker broker, ServerSettings settings, MemoryAlarm alarm,
-      ActorRef<ChannelWatcher.Command> watcher) {
+  ServerContext(LiveBroker broker, ServerSettings settings, MemoryAlarm alarm) {
     this.broker = broker;
     this.profile = broker.profile();
     this.rules = WireRules.of(profile);
@@ -42,7 +41,6 @@ final class ServerContext {
     this.login = new SaslLogin(settings.users());
     this.mechanisms = Handshake.mechanisms(profile, settings);
     this.alarm = alarm;
-    this.watcher = watcher;
   }
 
   void register(Connection c) {

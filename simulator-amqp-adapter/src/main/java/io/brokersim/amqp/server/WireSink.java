@@ -56,7 +56,7 @@ final class WireSink implements ClientSink {
 
   @Override
   public void channelOpened(int channel, String channelId, ActorRef<ChannelActor.Command> channelRef) {
-    events.accept(new ConnectionEvent.ChannelOpened(channel, channelRef));
+    events.accept(new ConnectionEvent.ChannelOpened(channel, channelId, channelRef));
   }
 
   @Override

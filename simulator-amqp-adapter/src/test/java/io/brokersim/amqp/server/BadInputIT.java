@@ -230,6 +230,8 @@ class BadInputIT {
       probe.queueDeclare("src", true, false, false,
           Map.of("x-dead-letter-exchange", "dlx", "x-dead-letter-routing-key", "r".repeat(300)));
       probe.basicPublish("", "src", "m");
+      // The probe's publish is not confirmed: wait until it is queued before another connection gets it.
+      TestServer.await("queued", () -> probe.queueDeclarePassive("src").messageCount() == 1);
       c.openChannel(1);
       c.send(1, new AmqpMethod.BasicGet(0, "src", false));
       AmqpMethod.BasicGetOk ok = c.expect(1, AmqpMethod.BasicGetOk.class);

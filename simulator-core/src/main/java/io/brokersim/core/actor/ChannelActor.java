@@ -97,6 +97,12 @@ public final class ChannelActor {
    */
   public record RaiseError(AmqpError error) implements Command {}
 
+  /**
+   * The front end ended this channel without a close handshake (see {@link ConnectionActor.EndChannelQuietly}):
+   * released as for a client close, nothing sent.
+   */
+  public record EndQuietly(String reason) implements Command {}
+
   /** The connection is closing: clean up without telling the client. */
   public record Shutdown(String reason) implements Command {}
 
@@ -249,6 +255,7 @@ public final class ChannelActor {
           return next();
         })
         .onMessage(Shutdown.class, this::onShutdown)
+        .onMessage(EndQuietly.class, this::onEndQuietly)
         .onMessage(Released.class, r -> Behaviors.same())
         .onMessage(Inspect.class, this::onInspect)
         .build();
@@ -314,6 +321,7 @@ public final class ChannelActor {
           }
           return maybeStop();
         })
+        .onMessage(EndQuietly.class, this::onEndQuietly)
         .onMessage(Released.class, this::onReleased)
         .onMessage(Inspect.class, this::onInspect)
         .onAnyMessage(m -> Behaviors.same()) // replies, confirms, cancels: nobody to tell
@@ -678,6 +686,15 @@ public final class ChannelActor {
       stash.clear();
       phase = closing;
     }
+  }
+
+  private Behavior<Command> onEndQuietly(EndQuietly e) {
+    if (phase != closing) {
+      broker.trace().record(new TraceEvent.ChannelClosed(channelId, 200, e.reason(), 0, 0, "client"));
+      release("channel-closed");
+    }
+    closeHandshakeDone = true;
+    return maybeStop();
   }
 
   private Behavior<Command> onShutdown(Shutdown s) {

@@ -51,6 +51,19 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
   /** A channel's close handshake with the client is over: its number may be opened again. */
   public record NumberFree(int number, ActorRef<ChannelActor.Command> ref) implements Command {}
 
+  /**
+   * The front end read the client's channel.close-ok answering a close the server sent: the channel hears it,
+   * and its number is free at once, so a channel.open right behind it (in the same read) opens a new channel.
+   */
+  public record ChannelCloseOk(int number) implements Command {}
+
+  /**
+   * The front end ends a channel without a close handshake (LavinMQ closes a channel quietly when the client
+   * sends a channel.close-ok nobody asked for): nothing is sent, the channel releases what it holds as for a
+   * client close, and its number is free at once.
+   */
+  public record EndChannelQuietly(int number, String reason) implements Command {}
+
   /** A channel finished closing. */
   public record ChannelTerminated(int number, ActorRef<ChannelActor.Command> ref) implements Command {}
 
@@ -104,6 +117,8 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         .onMessage(ChannelError.class, m -> serverClose(m.error(), "server"))
         .onMessage(ChannelTerminated.class, this::onChannelTerminated)
         .onMessage(NumberFree.class, this::onNumberFree)
+        .onMessage(ChannelCloseOk.class, m -> freeing(m.number(), new ClientMethod.ChannelCloseOk()))
+        .onMessage(EndChannelQuietly.class, m -> freeing(m.number(), new ChannelActor.EndQuietly(m.reason())))
         .onMessage(Inspect.class, m -> inspect(m, false))
         .build();
   }
@@ -173,6 +188,16 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
       channels.remove(m.number());
     }
     retiring.remove(m.ref());
+    return this;
+  }
+
+  /** Hands {@code command} to channel {@code number} and frees the number now, before the channel answers. */
+  private Behavior<Command> freeing(int number, ChannelActor.Command command) {
+    ActorRef<ChannelActor.Command> ref = channels.get(number);
+    if (ref != null) {
+      ref.tell(command);
+      onNumberFree(new NumberFree(number, ref));
+    }
     return this;
   }
 

@@ -12,7 +12,42 @@ public sealed interface Effect {
   /** The kinds of effect, one per record below; {@link FaultEffects} says where each applies. */
   enum Kind {
     DROP, DELAY, DUPLICATE, CLOSE_CHANNEL, CLOSE_CONNECTION, CUT_CONNECTION, CANCEL_CONSUMER, CRASH_CONSUMER,
-    PAUSE_QUEUE, RESTART_BROKER, STOP_HEARTBEATS
+    PAUSE_QUEUE, RESTART_BROKER, STOP_HEARTBEATS, TRUNCATE, CORRUPT, REORDER, RESET_CONNECTION, HALF_OPEN, THROTTLE
+  }
+
+  /** A direction of a TCP connection, as the server's socket sees it. */
+  enum Direction {
+    /** What the server writes to the client. */
+    TO_CLIENT,
+    /** What the client writes to the server. */
+    FROM_CLIENT,
+    /** Both ways. */
+    BOTH;
+
+    /** The name used in fault files: {@code to-client}, {@code from-client}, {@code both}. */
+    public String configName() {
+      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    /** The direction named {@code name} in a fault file, or null. */
+    public static Direction fromConfigName(String name) {
+      for (Direction d : values()) {
+        if (d.configName().equals(name)) {
+          return d;
+        }
+      }
+      return null;
+    }
+
+    /** True when this direction includes what the server writes. */
+    public boolean toClient() {
+      return this != FROM_CLIENT;
+    }
+
+    /** True when this direction includes what the client writes. */
+    public boolean fromClient() {
+      return this != TO_CLIENT;
+    }
   }
 
   Kind kind();
@@ -97,11 +132,93 @@ public sealed interface Effect {
     }
   }
 
-  /** The wire adapter stops sending heartbeats on the event's connection. */
-  record StopHeartbeats() implements Effect {
+  /**
+   * Heartbeats stop on the event's TCP connection: those the server sends ({@code TO_CLIENT}), those the client
+   * sends, which the server then never sees ({@code FROM_CLIENT}), or both.
+   */
+  record StopHeartbeats(Direction direction) implements Effect {
+    public StopHeartbeats {
+      java.util.Objects.requireNonNull(direction, "direction");
+    }
+
     @Override
     public Kind kind() {
       return Kind.STOP_HEARTBEATS;
+    }
+  }
+
+  /** The frame is cut in the middle, and the socket with it: the peer sees its connection end mid-frame. */
+  record Truncate() implements Effect {
+    @Override
+    public Kind kind() {
+      return Kind.TRUNCATE;
+    }
+  }
+
+  /** The frame's end octet is flipped, so its reader meets a frame error. */
+  record Corrupt() implements Effect {
+    @Override
+    public Kind kind() {
+      return Kind.CORRUPT;
+    }
+  }
+
+  /**
+   * The frame is held back until {@code frames} later frames in the same direction have passed it, or for at
+   * most {@code maxHold}, whichever comes first.
+   */
+  record Reorder(int frames, Duration maxHold) implements Effect {
+    public Reorder {
+      if (frames < 1) {
+        throw new IllegalArgumentException("frames must be at least 1, was " + frames);
+      }
+      if (maxHold.isNegative() || maxHold.isZero()) {
+        throw new IllegalArgumentException("max-hold must be positive, was " + maxHold);
+      }
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.REORDER;
+    }
+  }
+
+  /** The event's TCP connection is reset (RST): unlike a cut (FIN), the peer gets a "connection reset". */
+  record ResetConnection() implements Effect {
+    @Override
+    public Kind kind() {
+      return Kind.RESET_CONNECTION;
+    }
+  }
+
+  /**
+   * The event's TCP connection goes half-open: the server stops reading it ({@code FROM_CLIENT}: the client's
+   * writes back up), stops writing to it ({@code TO_CLIENT}) or both (a NAT that forgot the connection), and
+   * keeps the socket open.
+   */
+  record HalfOpen(Direction direction) implements Effect {
+    public HalfOpen {
+      java.util.Objects.requireNonNull(direction, "direction");
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.HALF_OPEN;
+    }
+  }
+
+  /** The event's TCP connection carries at most {@code bytesPerSecond} octets a second in {@code direction}. */
+  record Throttle(Direction direction, long bytesPerSecond) implements Effect {
+    public Throttle {
+      java.util.Objects.requireNonNull(direction, "direction");
+      if (bytesPerSecond < 1) {
+        throw new IllegalArgumentException("bytes-per-second must be at least 1, was " + bytesPerSecond);
+      }
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.THROTTLE;
     }
   }
 }

@@ -14,6 +14,9 @@ import java.util.function.Function;
 public final class FaultActions {
   private FaultActions() {}
 
+  /** How long a {@code reorder} holds a frame back at most, unless its rule says {@code max-hold}. */
+  public static final Duration REORDER_MAX_HOLD = Duration.ofSeconds(1);
+
   private static final Map<String, Function<Config, FaultAction>> TYPES = new LinkedHashMap<>();
 
   static {
@@ -33,10 +36,29 @@ public final class FaultActions {
     TYPES.put("pause-queue", c -> pauseQueue(c.hasPath("queue") ? c.getString("queue") : null));
     TYPES.put("resume-queue", c -> resumeQueue(c.hasPath("queue") ? c.getString("queue") : null));
     TYPES.put("broker-restart", c -> brokerRestart());
-    TYPES.put("stop-heartbeats", c -> stopHeartbeats());
+    TYPES.put("stop-heartbeats", c -> stopHeartbeats(direction(c, Effect.Direction.TO_CLIENT)));
+    TYPES.put("truncate", c -> truncate());
+    TYPES.put("corrupt", c -> corrupt());
+    TYPES.put("reorder", c -> reorder(c.hasPath("frames") ? c.getInt("frames") : 1,
+        c.hasPath("max-hold") ? c.getDuration("max-hold") : REORDER_MAX_HOLD));
+    TYPES.put("reset-connection", c -> resetConnection());
+    TYPES.put("half-open", c -> halfOpen(direction(c, Effect.Direction.FROM_CLIENT)));
+    TYPES.put("throttle", c -> throttle(direction(c, Effect.Direction.BOTH), c.getBytes("bytes-per-second")));
     for (FaultActionProvider p : ServiceLoader.load(FaultActionProvider.class)) {
       TYPES.putIfAbsent(p.type(), p::create);
     }
+  }
+
+  private static Effect.Direction direction(Config c, Effect.Direction fallback) {
+    if (!c.hasPath("direction")) {
+      return fallback;
+    }
+    Effect.Direction d = Effect.Direction.fromConfigName(c.getString("direction"));
+    if (d == null) {
+      throw new IllegalArgumentException("direction must be to-client, from-client or both, was '"
+          + c.getString("direction") + "'");
+    }
+    return d;
   }
 
   private static int code(Config c, int fallback) {
@@ -67,7 +89,10 @@ public final class FaultActions {
       Map.entry("cut-connection", Effect.Kind.CUT_CONNECTION), Map.entry("cancel-consumer", Effect.Kind.CANCEL_CONSUMER),
       Map.entry("crash-consumer", Effect.Kind.CRASH_CONSUMER), Map.entry("pause-queue", Effect.Kind.PAUSE_QUEUE),
       Map.entry("resume-queue", Effect.Kind.PAUSE_QUEUE), Map.entry("broker-restart", Effect.Kind.RESTART_BROKER),
-      Map.entry("stop-heartbeats", Effect.Kind.STOP_HEARTBEATS));
+      Map.entry("stop-heartbeats", Effect.Kind.STOP_HEARTBEATS), Map.entry("truncate", Effect.Kind.TRUNCATE),
+      Map.entry("corrupt", Effect.Kind.CORRUPT), Map.entry("reorder", Effect.Kind.REORDER),
+      Map.entry("reset-connection", Effect.Kind.RESET_CONNECTION), Map.entry("half-open", Effect.Kind.HALF_OPEN),
+      Map.entry("throttle", Effect.Kind.THROTTLE));
 
   /** Registers a custom action type for fault files (the SPI without ServiceLoader). */
   public static synchronized void register(String type, Function<Config, FaultAction> factory) {
@@ -150,7 +175,38 @@ public final class FaultActions {
     return FaultAction.of("broker-restart", new Effect.RestartBroker());
   }
 
-  public static FaultAction stopHeartbeats() {
-    return FaultAction.of("stop-heartbeats", new Effect.StopHeartbeats());
+  /** Heartbeats stop in {@code direction} on the event's TCP connection. */
+  public static FaultAction stopHeartbeats(Effect.Direction direction) {
+    return FaultAction.of("stop-heartbeats", new Effect.StopHeartbeats(direction));
+  }
+
+  /** The frame is cut in the middle, and its connection with it. */
+  public static FaultAction truncate() {
+    return FaultAction.of("truncate", new Effect.Truncate());
+  }
+
+  /** The frame's end octet is flipped: its reader meets a frame error. */
+  public static FaultAction corrupt() {
+    return FaultAction.of("corrupt", new Effect.Corrupt());
+  }
+
+  /** The frame goes behind the next {@code frames} frames in its direction, held for at most {@code maxHold}. */
+  public static FaultAction reorder(int frames, Duration maxHold) {
+    return FaultAction.of("reorder", new Effect.Reorder(frames, maxHold));
+  }
+
+  /** The event's TCP connection is reset (RST). */
+  public static FaultAction resetConnection() {
+    return FaultAction.of("reset-connection", new Effect.ResetConnection());
+  }
+
+  /** The event's TCP connection stops being read ({@code FROM_CLIENT}), written, or both; the socket stays open. */
+  public static FaultAction halfOpen(Effect.Direction direction) {
+    return FaultAction.of("half-open", new Effect.HalfOpen(direction));
+  }
+
+  /** The event's TCP connection carries at most {@code bytesPerSecond} octets a second in {@code direction}. */
+  public static FaultAction throttle(Effect.Direction direction, long bytesPerSecond) {
+    return FaultAction.of("throttle", new Effect.Throttle(direction, bytesPerSecond));
   }
 }

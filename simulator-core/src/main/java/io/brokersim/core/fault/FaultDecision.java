@@ -11,7 +11,9 @@ import java.util.List;
  *
  * <p>Combination rules: the first rule that drops (or closes) wins the message's fate; delays add up;
  * every duplicate adds its copies; the first close, cancel, crash and restart are applied; every pause is
- * applied, in rule order.
+ * applied, in rule order. On the wire the first truncate, corrupt, reorder, heartbeat stop, half-open and
+ * throttle of each direction apply; how they combine for the frame itself is the wire adapter's table
+ * ({@code docs/faults.md}, "Wire boundaries").
  */
 public final class FaultDecision {
 
@@ -30,8 +32,17 @@ public final class FaultDecision {
     }
   }
 
-  /** A close ordered by a rule: a channel close, a connection close, a cut, or a consumer crash (a cut). */
+  /**
+   * A close ordered by a rule: a channel close, a connection close, a cut, a consumer crash (a cut), or on the
+   * wire a reset.
+   */
   public record Close(Effect.Kind kind, int code, String text, String rule) {}
+
+  /** A frame held back behind {@code frames} later ones, for at most {@code maxHold}. */
+  public record Reorder(int frames, Duration maxHold, String rule) {}
+
+  /** A change to a TCP connection in one or both directions: heartbeats stopped, half-open, throttled. */
+  public record WireChange(Effect.Kind kind, Effect.Direction direction, long bytesPerSecond, String rule) {}
 
   /** A pause or resume of a queue ({@code queue} null: the event's queue). */
   public record Pause(String queue, boolean paused, String rule) {}
@@ -58,6 +69,10 @@ public final class FaultDecision {
   private String crashRule;
   private final List<Pause> pauses = new ArrayList<>(0);
   private String restartRule;
+  private String truncateRule;
+  private String corruptRule;
+  private Reorder reorder;
+  private List<WireChange> wireChanges = List.of();
 
   private FaultDecision(List<Step> steps) {
     this.steps = steps;
@@ -114,13 +129,31 @@ public final class FaultDecision {
           ((Effect.CloseChannel) e).text(), rule));
       case CLOSE_CONNECTION -> closeOnce(new Close(e.kind(), ((Effect.CloseConnection) e).code(),
           ((Effect.CloseConnection) e).text(), rule));
-      case CUT_CONNECTION -> closeOnce(new Close(e.kind(), 0, null, rule));
+      case CUT_CONNECTION, RESET_CONNECTION -> closeOnce(new Close(e.kind(), 0, null, rule));
       case CANCEL_CONSUMER -> cancelRule = cancelRule == null ? rule : cancelRule;
       case CRASH_CONSUMER -> crashRule = crashRule == null ? rule : crashRule;
       case PAUSE_QUEUE -> pauses.add(new Pause(((Effect.PauseQueue) e).queue(), ((Effect.PauseQueue) e).paused(), rule));
       case RESTART_BROKER -> restartRule = restartRule == null ? rule : restartRule;
-      case STOP_HEARTBEATS -> throw new AssertionError("stop-heartbeats applies at no core boundary");
+      case TRUNCATE -> truncateRule = truncateRule == null ? rule : truncateRule;
+      case CORRUPT -> corruptRule = corruptRule == null ? rule : corruptRule;
+      case REORDER -> {
+        if (reorder == null) {
+          Effect.Reorder r = (Effect.Reorder) e;
+          reorder = new Reorder(r.frames(), r.maxHold(), rule);
+        }
+      }
+      case STOP_HEARTBEATS -> wireChange(new WireChange(e.kind(), ((Effect.StopHeartbeats) e).direction(), 0, rule));
+      case HALF_OPEN -> wireChange(new WireChange(e.kind(), ((Effect.HalfOpen) e).direction(), 0, rule));
+      case THROTTLE -> wireChange(new WireChange(e.kind(), ((Effect.Throttle) e).direction(),
+          ((Effect.Throttle) e).bytesPerSecond(), rule));
     }
+  }
+
+  private void wireChange(WireChange c) {
+    if (wireChanges.isEmpty()) {
+      wireChanges = new ArrayList<>(1);
+    }
+    wireChanges.add(c);
   }
 
   private void closeOnce(Close c) {
@@ -184,6 +217,26 @@ public final class FaultDecision {
     return restartRule;
   }
 
+  /** The rule that cuts the frame in the middle, or null. */
+  public String truncateRule() {
+    return truncateRule;
+  }
+
+  /** The rule that flips the frame's end octet, or null. */
+  public String corruptRule() {
+    return corruptRule;
+  }
+
+  /** How the frame is held back, or null. */
+  public Reorder reorder() {
+    return reorder;
+  }
+
+  /** Heartbeat stops, half-opens and throttles of the frame's connection, in rule order. */
+  public List<WireChange> wireChanges() {
+    return wireChanges;
+  }
+
   /** The trace records of this decision for the event's message {@code msgId} at {@code site}, in rule order. */
   public List<Record> records(Site site, String msgId) {
     List<Record> out = new ArrayList<>(steps.size());
@@ -201,7 +254,7 @@ public final class FaultDecision {
           }
         }
         case CLOSE_CHANNEL -> out.add(new Record(rule, s.description(), site.channel(), msgId, null));
-        case CLOSE_CONNECTION, CUT_CONNECTION, CRASH_CONSUMER ->
+        case CLOSE_CONNECTION, CUT_CONNECTION, CRASH_CONSUMER, RESET_CONNECTION ->
             out.add(new Record(rule, s.description(), site.connection(), msgId, null));
         case PAUSE_QUEUE -> {
           String q = ((Effect.PauseQueue) s.effect()).queue();

@@ -67,6 +67,9 @@ public final class FaultFile {
   /** The most copies a {@code duplicate} action may add per event. */
   public static final int MAX_COPIES = 1000;
 
+  /** The most frames a {@code reorder} may hold one frame behind. */
+  public static final int MAX_REORDER_FRAMES = 10_000;
+
   /** AMQP {@code reply-text} is a shortstr (spec: connection.close / channel.close). */
   private static final int MAX_REPLY_TEXT_BYTES = 255;
 
@@ -74,7 +77,7 @@ public final class FaultFile {
   private static final List<String> FAULTS_KEYS = List.of("rules");
   private static final List<String> RULE_KEYS = List.of("name", "at", "match", "action", "when");
   private static final List<String> MATCH_TEXT_KEYS = List.of("exchange", "routing-key", "queue", "consumer-tag",
-      "client", "connection", "channel", "correlation-id", "reply-to");
+      "client", "connection", "channel", "correlation-id", "reply-to", "frame-type", "method");
   private static final List<String> MATCH_KEYS = concat(MATCH_TEXT_KEYS, List.of("has-reply-to", "property",
       "header"));
   private static final List<String> WHEN_KEYS = List.of("once", "nth", "every", "probability", "from", "until",
@@ -97,7 +100,13 @@ public final class FaultFile {
     m.put("pause-queue", List.of("queue"));
     m.put("resume-queue", List.of("queue"));
     m.put("broker-restart", List.of());
-    m.put("stop-heartbeats", List.of());
+    m.put("stop-heartbeats", List.of("direction"));
+    m.put("truncate", List.of());
+    m.put("corrupt", List.of());
+    m.put("reorder", List.of("frames", "max-hold"));
+    m.put("reset-connection", List.of());
+    m.put("half-open", List.of("direction"));
+    m.put("throttle", List.of("direction", "bytes-per-second"));
     return Collections.unmodifiableMap(m);
   }
 
@@ -118,9 +127,16 @@ public final class FaultFile {
     m.put("connection", EnumSet.of(Boundary.ENQUEUED));
     m.put("client", EnumSet.of(Boundary.ENQUEUED));
     m.put("channel", EnumSet.of(Boundary.ENQUEUED));
+    m.put("frame-type", EnumSet.copyOf(FaultEffects.CORE_BOUNDARIES));
+    m.put("method", EnumSet.copyOf(FaultEffects.CORE_BOUNDARIES));
+    m.put("exchange", EnumSet.copyOf(FaultEffects.WIRE_BOUNDARIES));
+    m.put("routing-key", EnumSet.copyOf(FaultEffects.WIRE_BOUNDARIES));
+    m.get("queue").addAll(FaultEffects.WIRE_BOUNDARIES);
+    m.get("consumer-tag").addAll(FaultEffects.WIRE_BOUNDARIES);
     return Collections.unmodifiableMap(m);
   }
 
+  private static final Pattern METHOD_NAME = Pattern.compile("[a-z*]+\\.[a-z*-]+|\\*");
   private static final Pattern SIMPLE_KEY = Pattern.compile("[A-Za-z0-9_-]+");
   private static final Pattern LINE_SUFFIX = Pattern.compile(": \\d+(-\\d+)?$");
 
@@ -185,6 +201,18 @@ public final class FaultFile {
 
   /** Loads the fault file at {@code file}; problems name the file as given. */
   public static FaultPlan load(Path file) {
+    return load(file, false);
+  }
+
+  /**
+   * As {@link #load(Path)}, for a {@code Simulation}: its clients are in-process and exchange no frames, so a
+   * rule at {@code frame-read} or {@code frame-written} could never fire and is refused with its field and line.
+   */
+  public static FaultPlan loadForSimulation(Path file) {
+    return load(file, true);
+  }
+
+  private static FaultPlan load(Path file, boolean simulation) {
     String origin = file.toString();
     if (!Files.isRegularFile(file)) {
       throw new FaultFileException(List.of(new FaultFileException.Problem(null, -1, origin,
@@ -196,7 +224,7 @@ public final class FaultFile {
     } catch (ConfigException e) {
       throw syntax(e, origin);
     }
-    return fromConfig(parsed, origin);
+    return fromConfig(parsed, origin, simulation);
   }
 
   /** Parses fault-file text; {@code originDescription} (e.g. a file name) appears in problems. */
@@ -207,22 +235,22 @@ public final class FaultFile {
     } catch (ConfigException e) {
       throw syntax(e, originDescription);
     }
-    return fromConfig(parsed, originDescription);
+    return fromConfig(parsed, originDescription, false);
   }
 
   /** Builds a plan from the root of a parsed fault file (a config whose only key is {@code faults}). */
   public static FaultPlan fromConfig(Config root) {
-    return fromConfig(root, describe(root.origin(), "the fault config"));
+    return fromConfig(root, describe(root.origin(), "the fault config"), false);
   }
 
-  private static FaultPlan fromConfig(Config root, String origin) {
+  private static FaultPlan fromConfig(Config root, String origin, boolean simulation) {
     Config resolved;
     try {
       resolved = root.resolve(ConfigResolveOptions.noSystem());
     } catch (ConfigException e) {
       throw syntax(e, origin);
     }
-    Reader reader = new Reader(origin);
+    Reader reader = new Reader(origin, simulation);
     FaultPlan plan = reader.plan(resolved.root());
     reader.throwIfAny();
     return plan;
@@ -278,9 +306,11 @@ public final class FaultFile {
     private final String origin;
     private final List<FaultFileException.Problem> problems = new ArrayList<>();
     private final Map<String, Integer> nameLines = new LinkedHashMap<>();
+    private final boolean simulation;
 
-    Reader(String origin) {
+    Reader(String origin, boolean simulation) {
       this.origin = origin;
+      this.simulation = simulation;
     }
 
     void throwIfAny() {
@@ -402,6 +432,12 @@ public final class FaultFile {
       Boundary b = Boundary.fromConfigName(s).orElse(null);
       if (b == null) {
         problem(field, v.origin(), "unknown boundary '" + s + "'", oneOf(names, s));
+      } else if (simulation && FaultEffects.WIRE_BOUNDARIES.contains(b)) {
+        problem(field, v.origin(), "boundary '" + s + "' has no events in a simulation", "its clients are"
+            + " in-process and exchange no frames; wire rules act on TCP clients of a live broker (brokersim"
+            + " serve); use one of " + FaultEffects.CORE_BOUNDARIES.stream().map(Boundary::configName)
+                .collect(Collectors.joining(", ")));
+        return null;
       } else if (!FaultEffects.anyApplies(b)) {
         // A rule there would load and do nothing: refuse it until the boundary is built.
         problem(field, v.origin(), "boundary '" + s + "' is not built yet: no action takes effect there",
@@ -434,6 +470,22 @@ public final class FaultFile {
       text(o, "channel", path, b::channel);
       text(o, "correlation-id", path, b::correlationId);
       text(o, "reply-to", path, b::replyTo);
+      text(o, "frame-type", path, t -> {
+        if (t.indexOf('*') < 0 && !Match.FRAME_TYPES.contains(t)) {
+          problem(path + ".frame-type", o.get("frame-type").origin(), "unknown frame type '" + t + "'",
+              oneOf(Match.FRAME_TYPES, t));
+        } else {
+          b.frameType(t);
+        }
+      });
+      text(o, "method", path, m -> {
+        if (!METHOD_NAME.matcher(m).matches()) {
+          problem(path + ".method", o.get("method").origin(), "is not an AMQP method name: '" + m + "'",
+              "expected class.method as the spec names it, e.g. basic.deliver or basic.* (a glob)");
+        } else {
+          b.method(m);
+        }
+      });
       ConfigValue has = o.get("has-reply-to");
       if (has != null) {
         if (has.valueType() == ConfigValueType.BOOLEAN) {
@@ -475,6 +527,13 @@ public final class FaultFile {
       }
       if (field.equals("consumer-tag")) {
         return "use the rule at delivered or ack-received";
+      }
+      if (field.equals("frame-type") || field.equals("method")) {
+        return "frames exist only at frame-read and frame-written";
+      }
+      if (FaultEffects.WIRE_BOUNDARIES.contains(at)) {
+        return "a frame names no " + field + "; match its method or the message's properties, or use a core"
+            + " boundary";
       }
       return "enqueued events carry only the message and the queue";
     }
@@ -728,7 +787,7 @@ public final class FaultFile {
       Set<Boundary> where = FaultActions.where(type);
       if (at != null && where != null && !where.contains(at)) {
         problem(path + ".type", o.get("type").origin(), type + " has no effect at boundary '" + at.configName() + "'",
-            where.isEmpty() ? type + " takes effect at no boundary yet (wire faults are not built)"
+            where.isEmpty() ? type + " takes effect at no boundary"
                 : "use it at " + where.stream().map(Boundary::configName).collect(Collectors.joining(", "))
                     + (type.equals("dead-reply-channel") ? " (close-channel and close-connection work elsewhere)" : ""));
       }
@@ -773,6 +832,46 @@ public final class FaultFile {
           if (s != null && !(s.valueType() == ConfigValueType.STRING
               && List.of("channel", "connection").contains((String) s.unwrapped()))) {
             problem(path + ".scope", s.origin(), "must be channel or connection, was " + s.render(), null);
+          }
+        }
+        case "stop-heartbeats", "half-open", "throttle" -> {
+          ConfigValue d = o.get("direction");
+          if (d != null && !(d.valueType() == ConfigValueType.STRING
+              && Effect.Direction.fromConfigName((String) d.unwrapped()) != null)) {
+            problem(path + ".direction", d.origin(), "must be to-client, from-client or both, was " + d.render(),
+                null);
+          }
+          if (type.equals("throttle")) {
+            ConfigValue r = o.get("bytes-per-second");
+            if (r == null) {
+              problem(path + ".bytes-per-second", o.origin(), "missing", "e.g. bytes-per-second = 64k");
+            } else {
+              Long n = null;
+              try {
+                n = ConfigFactory.empty().withValue("r", r).getBytes("r");
+              } catch (ConfigException e) {
+                problem(path + ".bytes-per-second", r.origin(), "must be a size in octets, was " + r.render(),
+                    "e.g. 65536 or 64k");
+              }
+              if (n != null && n < 1) {
+                problem(path + ".bytes-per-second", r.origin(), "must be at least 1, was " + r.render(), null);
+              }
+            }
+          }
+        }
+        case "reorder" -> {
+          ConfigValue f = o.get("frames");
+          if (f != null && (f.valueType() != ConfigValueType.NUMBER || !(f.unwrapped() instanceof Integer)
+              || (Integer) f.unwrapped() < 1 || (Integer) f.unwrapped() > MAX_REORDER_FRAMES)) {
+            problem(path + ".frames", f.origin(), "must be a whole number from 1 to " + MAX_REORDER_FRAMES + ", was "
+                + f.render(), null);
+          }
+          if (o.containsKey("max-hold")) {
+            Duration d = duration(o, "max-hold", path);
+            if (d != null && (d.isNegative() || d.isZero())) {
+              problem(path + ".max-hold", o.get("max-hold").origin(), "must be positive, was "
+                  + o.get("max-hold").unwrapped(), null);
+            }
           }
         }
         default -> {

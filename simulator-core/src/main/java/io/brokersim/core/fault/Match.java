@@ -11,17 +11,24 @@ import java.util.Objects;
  */
 public record Match(String exchange, String routingKey, String queue, String consumerTag, String client,
     String connection, String channel, String correlationId, String replyTo, Boolean hasReplyTo,
-    Map<String, String> properties, Map<String, String> headers) {
+    Map<String, String> properties, Map<String, String> headers, String frameType, String method) {
 
   /** Matches every event. */
   public static final Match ANY = new Match(null, null, null, null, null, null, null, null, null, null, Map.of(),
-      Map.of());
+      Map.of(), null, null);
+
+  /** The frame types a wire rule can match, as in fault files. */
+  public static final java.util.List<String> FRAME_TYPES = java.util.List.of("method", "header", "body",
+      "heartbeat");
 
   public Match {
     // Insertion-ordered copies: Map.copyOf's iteration order differs between JVM runs.
     properties = properties == null ? Map.of()
         : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(properties));
     headers = headers == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+    if (frameType != null && frameType.indexOf('*') < 0 && !FRAME_TYPES.contains(frameType)) {
+      throw new IllegalArgumentException("unknown frame type '" + frameType + "'; expected one of " + FRAME_TYPES);
+    }
     for (String name : properties.keySet()) {
       if (!PROPERTY_NAMES.contains(name)) {
         throw new IllegalArgumentException("unknown property '" + name + "'; expected one of " + PROPERTY_NAMES);
@@ -33,7 +40,8 @@ public record Match(String exchange, String routingKey, String queue, String con
   public boolean test(FaultEvent e) {
     if (!text(exchange, e.exchange()) || !text(routingKey, e.routingKey()) || !text(queue, e.queue())
         || !text(consumerTag, e.consumerTag()) || !text(client, e.clientName()) || !text(connection, e.connectionId())
-        || !text(channel, e.channelId()) || !text(correlationId, e.correlationId()) || !text(replyTo, e.replyTo())) {
+        || !text(channel, e.channelId()) || !text(correlationId, e.correlationId()) || !text(replyTo, e.replyTo())
+        || !text(frameType, e.frameType()) || !text(method, e.method())) {
       return false;
     }
     if (hasReplyTo != null && hasReplyTo != (e.replyTo() != null && !e.replyTo().isEmpty())) {
@@ -127,6 +135,8 @@ public record Match(String exchange, String routingKey, String queue, String con
     private String correlationId;
     private String replyTo;
     private Boolean hasReplyTo;
+    private String frameType;
+    private String method;
     private final Map<String, String> properties = new LinkedHashMap<>();
     private final Map<String, String> headers = new LinkedHashMap<>();
 
@@ -140,6 +150,10 @@ public record Match(String exchange, String routingKey, String queue, String con
     public Builder correlationId(String v) { correlationId = v; return this; }
     public Builder replyTo(String v) { replyTo = v; return this; }
     public Builder hasReplyTo(boolean v) { hasReplyTo = v; return this; }
+    /** A wire rule's frame type: method, header, body or heartbeat. */
+    public Builder frameType(String v) { frameType = v; return this; }
+    /** A wire rule's AMQP method, as the spec names it ({@code basic.deliver}); a glob with {@code *}. */
+    public Builder method(String v) { method = v; return this; }
 
     public Builder property(String name, String value) {
       Match.property(BasicProperties.EMPTY, Objects.requireNonNull(name)); // rejects unknown names
@@ -154,7 +168,7 @@ public record Match(String exchange, String routingKey, String queue, String con
 
     public Match build() {
       return new Match(exchange, routingKey, queue, consumerTag, client, connection, channel, correlationId, replyTo,
-          hasReplyTo, properties, headers);
+          hasReplyTo, properties, headers, frameType, method);
     }
   }
 }

@@ -68,6 +68,11 @@ public final class Trace {
     return withSinks(new Trace(clockNanos, true), sinks);
   }
 
+  /** The clock that stamps this trace's records, read now (virtual nanoseconds of the run). */
+  public long nowNanos() {
+    return clockNanos.getAsLong();
+  }
+
   private static Trace withSinks(Trace trace, TraceSink[] sinks) {
     for (TraceSink sink : sinks) {
       trace.addSink(sink);

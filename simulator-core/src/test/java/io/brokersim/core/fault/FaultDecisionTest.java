@@ -97,17 +97,28 @@ class FaultDecisionTest {
       "PAUSE_QUEUE,     ACK_RECEIVED,     false",
       "RESTART_BROKER,  REPLY_RESOLVED,   true",
       "STOP_HEARTBEATS, DELIVERED,        false",
-      "DROP,            FRAME_READ,       false",
+      "DROP,            FRAME_READ,       true",
+      "DUPLICATE,       FRAME_WRITTEN,    true",
+      "CLOSE_CHANNEL,   FRAME_READ,       false",
+      "CUT_CONNECTION,  FRAME_WRITTEN,    true",
+      "RESTART_BROKER,  FRAME_READ,       false",
+      "TRUNCATE,        FRAME_WRITTEN,    true",
+      "TRUNCATE,        ROUTED,           false",
+      "CORRUPT,         FRAME_READ,       true",
+      "REORDER,         FRAME_READ,       true",
+      "RESET_CONNECTION, FRAME_WRITTEN,   true",
+      "RESET_CONNECTION, DELIVERED,       false",
+      "HALF_OPEN,       FRAME_READ,       true",
+      "THROTTLE,        FRAME_WRITTEN,    true",
+      "STOP_HEARTBEATS, FRAME_WRITTEN,    true",
   })
   void table_whereEachKindApplies(Effect.Kind kind, Boundary at, boolean applies) {
     assertEquals(applies, FaultEffects.applies(kind, at));
   }
 
   @Test
-  void table_wireBoundariesAreNotBuilt() {
-    assertEquals(false, FaultEffects.anyApplies(Boundary.FRAME_READ));
-    assertEquals(false, FaultEffects.anyApplies(Boundary.FRAME_WRITTEN));
-    for (Boundary b : FaultEffects.CORE_BOUNDARIES) {
+  void table_everyBoundaryHasEffects() {
+    for (Boundary b : Boundary.values()) {
       assertTrue(FaultEffects.anyApplies(b), b.toString());
     }
   }

@@ -50,12 +50,34 @@ class FaultFileTest {
             "faults.rules[0].at", 5, "unknown boundary 'routd' at line 5 of test.conf; expected one of publish-received, "
                 + "routed, enqueued, delivered, ack-received, reply-resolved, frame-read, frame-written; did you mean "
                 + "'routed'?"),
-        Arguments.of("wire boundary not built", "name = \"r\"\nat = frame-read\naction { type = drop }",
-            "faults.rules[0].at", 5, "boundary 'frame-read' is not built yet: no action takes effect there at line 5 "
-                + "of test.conf; use one of publish-received, routed, enqueued, delivered, ack-received, reply-resolved"),
-        Arguments.of("stop-heartbeats nowhere yet", "name = \"r\"\nat = delivered\naction { type = stop-heartbeats }",
-            "faults.rules[0].action.type", 6, "stop-heartbeats has no effect at boundary 'delivered' at line 6 of "
-                + "test.conf; stop-heartbeats takes effect at no boundary yet (wire faults are not built)"),
+        Arguments.of("wire action at a core boundary", "name = \"r\"\nat = delivered\naction { type = truncate }",
+            "faults.rules[0].action.type", 6, "truncate has no effect at boundary 'delivered' at line 6 of test.conf; "
+                + "use it at frame-read, frame-written"),
+        Arguments.of("stop-heartbeats at a core boundary",
+            "name = \"r\"\nat = delivered\naction { type = stop-heartbeats }", "faults.rules[0].action.type", 6,
+            "stop-heartbeats has no effect at boundary 'delivered' at line 6 of test.conf; use it at frame-read, "
+                + "frame-written"),
+        Arguments.of("channel close at a wire boundary", "name = \"r\"\nat = frame-written\naction { type = close-channel }",
+            "faults.rules[0].action.type", 6, "close-channel has no effect at boundary 'frame-written'"),
+        Arguments.of("queue on a frame", "name = \"r\"\nat = frame-read\nmatch { queue = q }\naction { type = drop }",
+            "faults.rules[0].match.queue", 6, "frame-read events have no queue, so the rule could never fire"),
+        Arguments.of("frame type at a core boundary",
+            "name = \"r\"\nat = delivered\nmatch { frame-type = body }\naction { type = drop }",
+            "faults.rules[0].match.frame-type", 6, "delivered events have no frame-type"),
+        Arguments.of("unknown frame type",
+            "name = \"r\"\nat = frame-written\nmatch { frame-type = bdy }\naction { type = drop }",
+            "faults.rules[0].match.frame-type", 6, "unknown frame type 'bdy' at line 6 of test.conf; expected one of "
+                + "method, header, body, heartbeat; did you mean 'body'?"),
+        Arguments.of("not a method name",
+            "name = \"r\"\nat = frame-written\nmatch { method = deliver }\naction { type = drop }",
+            "faults.rules[0].match.method", 6, "is not an AMQP method name: 'deliver'"),
+        Arguments.of("bad direction",
+            "name = \"r\"\nat = frame-read\naction { type = half-open, direction = sideways }",
+            "faults.rules[0].action.direction", 6, "must be to-client, from-client or both, was \"sideways\""),
+        Arguments.of("throttle without a rate", "name = \"r\"\nat = frame-read\naction { type = throttle }",
+            "faults.rules[0].action.bytes-per-second", 6, "missing"),
+        Arguments.of("reorder by zero frames", "name = \"r\"\nat = frame-read\naction { type = reorder, frames = 0 }",
+            "faults.rules[0].action.frames", 6, "must be a whole number from 1 to 10000, was 0"),
         Arguments.of("boundary not text", "name = \"r\"\nat = [routed]\naction { type = drop }",
             "faults.rules[0].at", 5, "must be a boundary name, was a list"),
         Arguments.of("missing at", "name = \"r\"\naction { type = drop }", "faults.rules[0].at", 3, "missing"),
@@ -72,7 +94,8 @@ class FaultFileTest {
         Arguments.of("unknown action type", "name = \"r\"\nat = routed\naction { type = explode }",
             "faults.rules[0].action.type", 6, "unknown action type 'explode' at line 6 of test.conf; expected one of "
                 + "drop, delay, duplicate, close-channel, close-connection, cut-connection, cancel-consumer, "
-                + "crash-consumer, dead-reply-channel, pause-queue, resume-queue, broker-restart, stop-heartbeats"),
+                + "crash-consumer, dead-reply-channel, pause-queue, resume-queue, broker-restart, stop-heartbeats, "
+                + "truncate, corrupt, reorder, reset-connection, half-open, throttle"),
         Arguments.of("action without type", "name = \"r\"\nat = routed\naction { delay = 1s }",
             "faults.rules[0].action.type", 6, "missing"),
         Arguments.of("action not an object", "name = \"r\"\nat = routed\naction = drop", "faults.rules[0].action", 6,
@@ -480,7 +503,22 @@ class FaultFileTest {
         Arguments.of("delivered", "{ type = pause-queue }", "pause-queue", new Effect.PauseQueue(null, true)),
         Arguments.of("publish-received", "{ type = resume-queue, queue = rpc_queue }", "resume-queue",
             new Effect.PauseQueue("rpc_queue", false)),
-        Arguments.of("publish-received", "{ type = broker-restart }", "broker-restart", new Effect.RestartBroker()));
+        Arguments.of("publish-received", "{ type = broker-restart }", "broker-restart", new Effect.RestartBroker()),
+        Arguments.of("frame-written", "{ type = stop-heartbeats }", "stop-heartbeats",
+            new Effect.StopHeartbeats(Effect.Direction.TO_CLIENT)),
+        Arguments.of("frame-read", "{ type = stop-heartbeats, direction = both }", "stop-heartbeats",
+            new Effect.StopHeartbeats(Effect.Direction.BOTH)),
+        Arguments.of("frame-written", "{ type = truncate }", "truncate", new Effect.Truncate()),
+        Arguments.of("frame-read", "{ type = corrupt }", "corrupt", new Effect.Corrupt()),
+        Arguments.of("frame-written", "{ type = reorder, frames = 2, max-hold = 50ms }", "reorder",
+            new Effect.Reorder(2, Duration.ofMillis(50))),
+        Arguments.of("frame-written", "{ type = reorder }", "reorder", new Effect.Reorder(1, Duration.ofSeconds(1))),
+        Arguments.of("frame-written", "{ type = reset-connection }", "reset-connection", new Effect.ResetConnection()),
+        Arguments.of("frame-read", "{ type = half-open }", "half-open", new Effect.HalfOpen(Effect.Direction.FROM_CLIENT)),
+        Arguments.of("frame-read", "{ type = throttle, bytes-per-second = 1k }", "throttle",
+            new Effect.Throttle(Effect.Direction.BOTH, 1024)),
+        Arguments.of("frame-written", "{ type = drop }", "drop", new Effect.Drop()),
+        Arguments.of("frame-written", "{ type = cut-connection }", "cut-connection", new Effect.CutConnection()));
   }
 
   @ParameterizedTest(name = "{0} {1}")
@@ -490,6 +528,55 @@ class FaultFileTest {
 
     assertEquals(name, r.action().name());
     assertEquals(List.of(effect), r.action().apply(event(r.at()), new Entropy(7)));
+  }
+
+  /** Every built-in action at every boundary: the loader accepts exactly the pairs the table applies. */
+  @Test
+  void parse_everyActionAtEveryBoundary_acceptedExactlyWhereApplied() {
+    for (String type : FaultFile.BUILT_IN_SETTINGS.keySet()) {
+      String settings = switch (type) {
+        case "delay" -> ", delay = 1s";
+        case "throttle" -> ", bytes-per-second = 1000";
+        case "pause-queue", "resume-queue" -> ", queue = q";
+        default -> "";
+      };
+      for (Boundary b : Boundary.values()) {
+        String hocon = oneRule("name = \"r\"\nat = " + b.configName() + "\naction { type = " + type + settings + " }");
+        if (FaultActions.where(type).contains(b)) {
+          assertEquals(type, onlyRule(hocon).action().name(), type + " at " + b);
+        } else {
+          FaultFileException e = reject(hocon);
+          assertEquals("faults.rules[0].action.type", e.field(), type + " at " + b + ": " + e.getMessage());
+          assertEquals(6, e.line(), e.getMessage());
+        }
+      }
+    }
+  }
+
+  @Test
+  void loadForSimulation_wireRule_rejectedWithFieldAndLine(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("wire.conf");
+    Files.writeString(file, oneRule("name = \"r\"\nat = frame-written\naction { type = drop }"));
+
+    FaultFileException e = assertThrows(FaultFileException.class, () -> FaultFile.loadForSimulation(file));
+    assertEquals("faults.rules[0].at", e.field());
+    assertEquals(5, e.line());
+    assertTrue(e.getMessage().contains("boundary 'frame-written' has no events in a simulation"), e.getMessage());
+    assertEquals(1, FaultFile.load(file).rules().size(), "a live broker takes it");
+  }
+
+  @Test
+  void parse_wireMatch_keepsFrameTypeAndMethod() {
+    FaultRule r = onlyRule(oneRule("name = \"r\"\nat = frame-written\nmatch { frame-type = method, method = \"basic.*\","
+        + " correlation-id = c7 }\naction { type = drop }"));
+    Match m = r.match();
+    assertEquals("method", m.frameType());
+    assertEquals("basic.*", m.method());
+    assertTrue(m.test(new FaultEvent(Boundary.FRAME_WRITTEN, null, "", "q", null, null, "conn-1", "c", "conn-1/ch-1",
+        io.brokersim.core.model.BasicProperties.builder().correlationId("c7").build(), 0, "method", "basic.deliver")));
+    assertEquals(false, m.test(new FaultEvent(Boundary.FRAME_WRITTEN, null, "", "q", null, null, "conn-1", "c",
+        "conn-1/ch-1", io.brokersim.core.model.BasicProperties.builder().correlationId("c7").build(), 0, "header",
+        "basic.deliver")));
   }
 
   @Test

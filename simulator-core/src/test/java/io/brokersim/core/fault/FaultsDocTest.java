@@ -29,7 +29,7 @@ class FaultsDocTest {
 
   /** The markdown matrix: one row per group of built-in action types that take effect at the same boundaries. */
   static String matrix() {
-    List<Boundary> columns = new ArrayList<>(FaultEffects.CORE_BOUNDARIES);
+    List<Boundary> columns = List.of(Boundary.values());
     Map<Set<Boundary>, List<String>> groups = new LinkedHashMap<>();
     for (String type : FaultFile.BUILT_IN_SETTINGS.keySet()) {
       groups.computeIfAbsent(FaultActions.where(type), k -> new ArrayList<>()).add("`" + type + "`");
