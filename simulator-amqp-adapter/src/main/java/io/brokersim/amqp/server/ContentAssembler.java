@@ -147,7 +147,7 @@ final class ContentAssembler {
 
   private Step expectBody(Frame frame) {
     if (lavinMq && !(frame instanceof Frame.Body)) {
-      return frame instanceof Frame.Method ? lavinMqBetweenFrames(frame) : lavinMqUnexpected(frame);
+      return lavinMqBetweenFrames(frame); // never null here: no header is expected any more
     }
     if (!(frame instanceof Frame.Body b)) {
       return unexpected(publishRef(), "expected content body, got non content body frame instead");

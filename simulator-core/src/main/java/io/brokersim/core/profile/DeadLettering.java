@@ -32,12 +32,21 @@ public final class DeadLettering {
 
     /** The reason whose {@link #wire()} is {@code wire}. */
     public static Reason fromWire(String wire) {
+      Reason r = find(wire);
+      if (r == null) {
+        throw new IllegalArgumentException("no dead-letter reason '" + wire + "'");
+      }
+      return r;
+    }
+
+    /** The reason whose {@link #wire()} is {@code wire}, or null. */
+    static Reason find(String wire) {
       for (Reason r : values()) {
         if (r.wire.equals(wire)) {
           return r;
         }
       }
-      throw new IllegalArgumentException("no dead-letter reason '" + wire + "'");
+      return null;
     }
   }
 
@@ -139,7 +148,7 @@ public final class DeadLettering {
     Object reason = d.get("reason");
     Long count = FieldTables.integerValue(d.get("count"));
     boolean valid = d.get("exchange") instanceof String && d.get("queue") instanceof String
-        && d.get("routing-keys") instanceof List<?> && reason instanceof String r && isReason(r)
+        && d.get("routing-keys") instanceof List<?> && reason instanceof String r && Reason.find(r) != null
         && count != null && d.get("time") instanceof FieldTables.Timestamp;
     if (!valid) {
       return null;
@@ -155,15 +164,6 @@ public final class DeadLettering {
       out.put("original-expiration", e);
     }
     return out;
-  }
-
-  private static boolean isReason(String wire) {
-    for (Reason r : Reason.values()) {
-      if (r.wire().equals(wire)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
